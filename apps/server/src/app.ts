@@ -1,0 +1,46 @@
+// buildApp(deps): plugins and routes, never listens (tests use app.inject(); main.ts listens).
+import { randomUUID } from 'node:crypto'
+import { registerAjvFormats, type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Db } from './db/database.js'
+import { registerErrorHandler } from './plugins/error-handler.js'
+import { registerOpenApi } from './plugins/openapi.js'
+import { registerWeb } from './plugins/web.js'
+import { deploymentRoutes } from './routes/deployments.routes.js'
+import { healthRoutes } from './routes/health.routes.js'
+import { modelRoutes } from './routes/models.routes.js'
+import { versionRoutes } from './routes/versions.routes.js'
+import type { Services } from './services/services.js'
+
+export interface AppDeps {
+  db: Db
+  services: Services
+  logger?: FastifyServerOptions['logger']
+  webRoot?: string
+}
+
+registerAjvFormats()
+
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Model names go in path segments: allow long, URL-encoded names.
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+  registerErrorHandler(app)
+  await registerOpenApi(app)
+  healthRoutes(app, deps.db)
+  modelRoutes(app, deps.services)
+  versionRoutes(app, deps.services)
+  deploymentRoutes(app, deps.services)
+  await registerWeb(app, deps.webRoot)
+  return app
+}

@@ -1,0 +1,48 @@
+// Dialect factory: SQLite (better-sqlite3, WAL) by default, PostgreSQL (pg) for a postgres:// URL.
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config/config.js'
+import type { Database } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+export interface Db {
+  readonly kysely: Kysely<Database>
+  readonly dialect: Dialect
+  close(): Promise<void>
+}
+
+// pg: return int8 (count(*), bigserial) as numbers; our ids and counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10))
+
+export function openDatabase(config: Config['database'], opts: { pgSchema?: string; poolSize?: number } = {}): Db {
+  if (config.kind === 'sqlite') {
+    if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true })
+    const sqlite = new SqliteDatabase(config.file)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    return { kysely, dialect: 'sqlite', close: () => kysely.destroy() }
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: opts.poolSize ?? 10,
+    ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+  })
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
+}
+
+/** A unique-constraint violation on either driver (pg 23505, SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}
+
+export const toIso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : v)
+export const toIsoOrNull = (v: string | Date | null): string | null => (v === null ? null : toIso(v))
+export const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))

@@ -1,0 +1,17 @@
+// Runs the migrations in order, once, on either dialect. The list is static so tsx, vitest and dist agree.
+import { type Migration, Migrator } from 'kysely'
+import type { Db } from './database.js'
+import * as initial from './migrations/0001-initial.js'
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const dialect = db.dialect
+  const migrations: Record<string, Migration> = {
+    '0001-initial': { up: (k) => initial.up(k, dialect) },
+  }
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error !== undefined || failed !== undefined) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}

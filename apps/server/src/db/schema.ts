@@ -1,0 +1,111 @@
+// Table types as Kysely sees them. Dialect differences (timestamps, JSON, counts) are converted in repositories.
+import type { ColumnType, Generated } from 'kysely'
+
+/** ISO string on write; a string (SQLite) or Date (PostgreSQL) on read. */
+export type Timestamp = ColumnType<string | Date, string, string>
+/** JSON text on write; a string (SQLite) or parsed value (PostgreSQL jsonb) on read. */
+export type Json = ColumnType<unknown, string, string>
+/** 0/1 on both dialects: better-sqlite3 cannot bind booleans. */
+export type Flag = number
+
+export interface OrganisationTable {
+  id: string
+  name: string
+  created_at: Timestamp
+}
+
+export interface ModelTable {
+  id: Generated<number>
+  org_id: string
+  name: string
+  name_key: string
+  framework: string
+  framework_other: string | null
+  task_type: string
+  task_type_other: string | null
+  model_type: string
+  model_type_other: string | null
+  public_access: Flag
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  version_count: number
+  latest_version_id: number | null
+  search_text: string
+}
+
+export interface VersionTable {
+  id: Generated<number>
+  model_id: number
+  version: string
+  major: number
+  minor: number
+  patch: number
+  prerelease: string | null
+  sort_key: string
+  description: string
+  status: string
+  stage: string
+  author: string
+  license: string | null
+  license_other: string | null
+  tags: Json
+  metrics: Json
+  source: Json
+  base_model: string | null
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface VersionTagTable {
+  version_id: number
+  model_id: number
+  tag: string
+}
+
+export interface StageTransitionTable {
+  id: Generated<number>
+  version_id: number
+  model_id: number
+  from_stage: string | null
+  to_stage: string
+  actor: string
+  comment: string
+  at: Timestamp
+}
+
+export interface DeploymentTable {
+  id: string
+  model_id: number
+  version_id: number
+  environment: string
+  endpoint: string | null
+  status: string
+  started_by: string
+  started_at: Timestamp
+  stopped_by: string | null
+  stopped_at: Timestamp | null
+}
+
+export interface EventTable {
+  id: Generated<number>
+  model_id: number | null
+  org: string
+  model_name: string
+  version: string | null
+  type: string
+  actor: string
+  at: Timestamp
+  data: Json
+}
+
+export interface Database {
+  organisations: OrganisationTable
+  models: ModelTable
+  versions: VersionTable
+  version_tags: VersionTagTable
+  stage_transitions: StageTransitionTable
+  deployments: DeploymentTable
+  events: EventTable
+}

@@ -1,0 +1,25 @@
+// Opaque keyset cursors: base64url JSON of the last row's sort value and id, checked on the way in.
+import { ValidationError } from '../errors.js'
+
+export type CursorValue = string | number
+
+export function encodeCursor(values: readonly CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+
+/** Decodes a cursor made by encodeCursor with the same arity and element types, or refuses it. */
+export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): CursorValue[] {
+  let values: unknown
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    values = undefined
+  }
+  const fits =
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    values.every((v, i) => typeof v === shape[i] && (typeof v !== 'number' || Number.isSafeInteger(v)))
+  if (!fits)
+    throw new ValidationError('cursor is not valid; pass the nextCursor of the previous page', { field: 'cursor' })
+  return values as CursorValue[]
+}

@@ -1,0 +1,63 @@
+// Domain errors speak the domain; only plugins/error-handler.ts maps codes to HTTP statuses.
+import type { ErrorCode } from '@modelreg/contract'
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'DomainError'
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('VALIDATION_FAILED', message, details)
+  }
+}
+export class FieldNotEditableError extends DomainError {
+  constructor(field: string, hint: string) {
+    super('FIELD_NOT_EDITABLE', `"${field}" cannot be edited; ${hint}`, { field })
+  }
+}
+export class NotFoundError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('NOT_FOUND', message, details)
+  }
+}
+export class AlreadyExistsError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ALREADY_EXISTS', message, details)
+  }
+}
+export class ModelDeployedError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('MODEL_DEPLOYED', message, details)
+  }
+}
+export class VersionFrozenError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('VERSION_FROZEN', message, details)
+  }
+}
+export class ConflictError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('CONFLICT', message, details)
+  }
+}
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  FIELD_NOT_EDITABLE: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  MODEL_DEPLOYED: 409,
+  VERSION_FROZEN: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+}

@@ -1,0 +1,37 @@
+// Loads config, opens the registry, listens, and closes gracefully on SIGINT/SIGTERM.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { openRegistry } from './bootstrap.js'
+import { ConfigError, loadConfig } from './config/config.js'
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const { db, services } = await openRegistry(config.database)
+  const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+  const app = await buildApp({ db, services, logger: { level: config.logLevel }, webRoot })
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await db.close()
+  })
+  await app.listen({ port: config.port, host: config.host })
+  const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'
+  app.log.info({ database: where, dataDir: config.dataDir }, 'modelreg is ready')
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`modelreg failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,91 @@
+// The only place that knows HTTP statuses: domain errors, validation and parser errors become
+// { error: { code, message, details } }; a 5xx never carries the cause (it goes to the log).
+
+import type { ErrorCode, ErrorResponse } from '@modelreg/contract'
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify'
+import { DomainError, httpStatusOf } from '../errors.js'
+
+export function errorBody(code: ErrorCode, message: string, details: unknown = {}): ErrorResponse {
+  return { error: { code, message, details } }
+}
+
+const parserErrors: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type; send application/json'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'request body is too large'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['VALIDATION_FAILED', 'request body is empty; send a JSON object'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['VALIDATION_FAILED', 'request body is not valid JSON'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'Content-Length does not match the body'],
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof DomainError) {
+      return reply.code(httpStatusOf[err.code]).send(errorBody(err.code, err.message, err.details))
+    }
+    if (err.validation) {
+      const errors = describeValidation(err.validation, err.validationContext ?? 'body')
+      const first = errors[0]
+      const message = first ? `${first.field ? `${first.field}: ` : ''}${first.message}` : 'request is not valid'
+      return reply.code(400).send(errorBody('VALIDATION_FAILED', message, { errors }))
+    }
+    const known = err.code ? parserErrors[err.code] : undefined
+    if (known) return reply.code(httpStatusOf[known[0]]).send(errorBody(known[0], known[1]))
+    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.code(400).send(errorBody('VALIDATION_FAILED', 'request body is not valid JSON'))
+    }
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED'
+      return reply.code(status).send(errorBody(code, err.message))
+    }
+    req.log.error({ err }, 'request failed')
+    return reply
+      .code(500)
+      .send(errorBody('INTERNAL', `internal error; the server log has the details under request id ${req.id}`))
+  })
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`))
+  })
+}
+
+interface FieldError {
+  field: string
+  message: string
+}
+
+/** Turns schema errors into one line per field, naming unknown fields and listing allowed values. */
+function describeValidation(errors: FastifySchemaValidationError[], context: string): FieldError[] {
+  const out = new Map<string, FieldError>()
+  const base = context === 'body' ? '' : `${context}.`
+  for (const e of errors) {
+    const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.')
+    const params = e.params as Record<string, unknown>
+    let field = `${base}${path}`.replace(/\.$/, '')
+    let message = e.message ?? 'is not valid'
+    if (e.keyword === 'boolean' && e.schemaPath.endsWith('additionalProperties')) {
+      message = 'unknown field; it is not accepted here'
+    } else if (e.keyword === 'additionalProperties') {
+      const names = params.additionalProperties
+      for (const name of Array.isArray(names) ? names : [names]) {
+        const f = `${base}${path ? `${path}.` : ''}${String(name)}`
+        out.set(f, { field: f, message: 'unknown field; it is not accepted here' })
+      }
+      continue
+    } else if (e.keyword === 'enum') {
+      message = `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`
+    } else if (e.keyword === 'required') {
+      const names = params.requiredProperties ?? params.missingProperty
+      for (const name of Array.isArray(names) ? names : [names]) {
+        const f = `${base}${path ? `${path}.` : ''}${String(name)}`
+        out.set(f, { field: f, message: 'is required' })
+      }
+      continue
+    } else if (e.keyword === 'type') {
+      message = `must be ${String(params.type)}`
+    }
+    if (field === '' && context !== 'body') field = context
+    if (!out.has(field)) out.set(field, { field, message })
+  }
+  return [...out.values()]
+}

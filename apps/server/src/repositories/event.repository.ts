@@ -1,0 +1,68 @@
+import type { EventType } from '@modelreg/contract'
+import type { Kysely } from 'kysely'
+import { fromJson, toIso } from '../db/database.js'
+import type { Database } from '../db/schema.js'
+import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import type { EventRecord, Page } from './records.js'
+
+export interface NewEvent {
+  modelId: number
+  org: string
+  modelName: string
+  version: string | null
+  type: EventType
+  actor: string
+  at: string
+  data: Record<string, unknown>
+}
+
+/** The append-only event log, written in the same transaction as the change it records. */
+export class EventRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(e: NewEvent): Promise<void> {
+    await this.db
+      .insertInto('events')
+      .values({
+        model_id: e.modelId,
+        org: e.org,
+        model_name: e.modelName,
+        version: e.version,
+        type: e.type,
+        actor: e.actor,
+        at: e.at,
+        data: JSON.stringify(e.data),
+      })
+      .execute()
+  }
+
+  /** Newest first; keyset on id. */
+  async listForModel(
+    modelId: number,
+    f: { type?: string; limit: number; cursor?: string },
+  ): Promise<Page<EventRecord>> {
+    let q = this.db.selectFrom('events').selectAll().where('model_id', '=', modelId)
+    if (f.type !== undefined) q = q.where('type', '=', f.type)
+    if (f.cursor !== undefined) {
+      const [id] = decodeCursor(f.cursor, ['number'])
+      q = q.where('id', '<', Number(id))
+    }
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(f.limit + 1)
+      .execute()
+    const last = rows.length > f.limit ? rows[f.limit - 1] : undefined
+    return {
+      items: rows.slice(0, f.limit).map((r) => ({
+        id: Number(r.id),
+        type: r.type as EventType,
+        model: `${r.org}/${r.model_name}`,
+        version: r.version,
+        actor: r.actor,
+        at: toIso(r.at),
+        data: fromJson<Record<string, unknown>>(r.data),
+      })),
+      nextCursor: last ? encodeCursor([Number(last.id)]) : null,
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// What repositories hand to services: camelCase, ISO timestamps, parsed JSON, booleans; never driver types.
+import type { Deployment, License, RegistryEvent, StageTransition } from '@modelreg/contract'
+
+export interface ModelRecord {
+  id: number
+  orgId: string
+  org: string
+  name: string
+  framework: string
+  frameworkOther: string | null
+  taskType: string
+  taskTypeOther: string | null
+  modelType: string
+  modelTypeOther: string | null
+  publicAccess: boolean
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+  versionCount: number
+  latestVersionId: number | null
+}
+
+export interface VersionSource {
+  runUrl?: string
+  commit?: string
+  datasets?: string[]
+}
+
+export interface VersionRecord {
+  id: number
+  modelId: number
+  version: string
+  prerelease: string | null
+  sortKey: string
+  description: string
+  status: string
+  stage: string
+  author: string
+  license: License | null
+  licenseOther: string | null
+  tags: string[]
+  metrics: Record<string, number>
+  source: VersionSource
+  baseModel: string | null
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+}
+
+export type StageTransitionRecord = StageTransition
+export type DeploymentRecord = Omit<Deployment, 'model' | 'version'> & { modelId: number; versionId: number }
+export type EventRecord = RegistryEvent
+
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}

@@ -1,0 +1,39 @@
+// The repositories bound to one executor (the pool, or a transaction), and the way to open a transaction.
+import type { Kysely } from 'kysely'
+import type { Db, Dialect } from '../db/database.js'
+import type { Database } from '../db/schema.js'
+import { DeploymentRepository } from './deployment.repository.js'
+import { EventRepository } from './event.repository.js'
+import { ModelRepository } from './model.repository.js'
+import { OrganisationRepository } from './organisation.repository.js'
+import { StageTransitionRepository } from './stage-transition.repository.js'
+import { VersionRepository } from './version.repository.js'
+
+export class Repositories {
+  readonly organisations: OrganisationRepository
+  readonly models: ModelRepository
+  readonly versions: VersionRepository
+  readonly stageTransitions: StageTransitionRepository
+  readonly deployments: DeploymentRepository
+  readonly events: EventRepository
+
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.organisations = new OrganisationRepository(db)
+    this.models = new ModelRepository(db, dialect)
+    this.versions = new VersionRepository(db)
+    this.stageTransitions = new StageTransitionRepository(db)
+    this.deployments = new DeploymentRepository(db)
+    this.events = new EventRepository(db)
+  }
+}
+
+export class Store {
+  readonly read: Repositories
+  constructor(private readonly db: Db) {
+    this.read = new Repositories(db.kysely, db.dialect)
+  }
+  /** Runs fn in one transaction; everything it writes commits or rolls back together. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.kysely.transaction().execute((trx) => fn(new Repositories(trx, this.db.dialect)))
+  }
+}

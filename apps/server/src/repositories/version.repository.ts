@@ -1,0 +1,242 @@
+import type { License } from '@modelreg/contract'
+import type { Kysely, Selectable } from 'kysely'
+import { fromJson, toIso } from '../db/database.js'
+import type { Database, VersionTable } from '../db/schema.js'
+import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import type { VersionNumber } from '../domain/version-number.js'
+import type { Page, VersionRecord, VersionSource } from './records.js'
+
+export interface NewVersion {
+  modelId: number
+  number: VersionNumber
+  description: string
+  status: string
+  stage: string
+  author: string
+  license: string | null
+  licenseOther: string | null
+  tags: string[]
+  metrics: Record<string, number>
+  source: VersionSource
+  baseModel: string | null
+  createdBy: string
+  now: string
+}
+
+export type VersionChanges = Partial<
+  Pick<
+    VersionRecord,
+    'description' | 'status' | 'stage' | 'author' | 'license' | 'licenseOther' | 'tags' | 'metrics' | 'source'
+  >
+>
+
+export interface VersionFilter {
+  stage?: string
+  status?: string
+  order: 'asc' | 'desc'
+  limit: number
+  cursor?: string
+}
+
+export class VersionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(v: NewVersion): Promise<VersionRecord> {
+    const { id } = await this.db
+      .insertInto('versions')
+      .values({
+        model_id: v.modelId,
+        version: v.number.text,
+        major: v.number.major,
+        minor: v.number.minor,
+        patch: v.number.patch,
+        prerelease: v.number.prerelease,
+        sort_key: v.number.sortKey,
+        description: v.description,
+        status: v.status,
+        stage: v.stage,
+        author: v.author,
+        license: v.license,
+        license_other: v.licenseOther,
+        tags: JSON.stringify(v.tags),
+        metrics: JSON.stringify(v.metrics),
+        source: JSON.stringify(v.source),
+        base_model: v.baseModel,
+        created_by: v.createdBy,
+        created_at: v.now,
+        updated_at: v.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await this.replaceTags(Number(id), v.modelId, v.tags)
+    const created = await this.findById(Number(id))
+    if (!created) throw new Error('version vanished after insert')
+    return created
+  }
+
+  async findById(id: number): Promise<VersionRecord | undefined> {
+    const row = await this.db.selectFrom('versions').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toRecord(row)
+  }
+
+  async findByIds(ids: number[]): Promise<Map<number, VersionRecord>> {
+    if (ids.length === 0) return new Map()
+    const rows = await this.db.selectFrom('versions').selectAll().where('id', 'in', ids).execute()
+    return new Map(rows.map((r) => [Number(r.id), toRecord(r)]))
+  }
+
+  async findBySortKey(modelId: number, sortKey: string): Promise<VersionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('model_id', '=', modelId)
+      .where('sort_key', '=', sortKey)
+      .executeTakeFirst()
+    return row && toRecord(row)
+  }
+
+  /** Highest release; unless releasesOnly, the highest prerelease when there is no release yet. */
+  async findLatest(modelId: number, opts: { releasesOnly?: boolean } = {}): Promise<VersionRecord | undefined> {
+    const top = (releasesOnly: boolean) => {
+      let q = this.db.selectFrom('versions').selectAll().where('model_id', '=', modelId)
+      if (releasesOnly) q = q.where('prerelease', 'is', null)
+      return q.orderBy('sort_key', 'desc').limit(1).executeTakeFirst()
+    }
+    const row = (await top(true)) ?? (opts.releasesOnly ? undefined : await top(false))
+    return row && toRecord(row)
+  }
+
+  async count(modelId: number): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('versions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model_id', '=', modelId)
+      .executeTakeFirstOrThrow()
+    return Number(n)
+  }
+
+  async update(id: number, c: VersionChanges, now: string): Promise<void> {
+    await this.db
+      .updateTable('versions')
+      .set({
+        ...(c.description !== undefined && { description: c.description }),
+        ...(c.status !== undefined && { status: c.status }),
+        ...(c.stage !== undefined && { stage: c.stage }),
+        ...(c.author !== undefined && { author: c.author }),
+        ...(c.license !== undefined && { license: c.license }),
+        ...(c.licenseOther !== undefined && { license_other: c.licenseOther }),
+        ...(c.tags !== undefined && { tags: JSON.stringify(c.tags) }),
+        ...(c.metrics !== undefined && { metrics: JSON.stringify(c.metrics) }),
+        ...(c.source !== undefined && { source: JSON.stringify(c.source) }),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async replaceTags(versionId: number, modelId: number, tags: string[]): Promise<void> {
+    await this.db.deleteFrom('version_tags').where('version_id', '=', versionId).execute()
+    const keys = [...new Set(tags.map((t) => t.toLowerCase()))]
+    if (keys.length === 0) return
+    await this.db
+      .insertInto('version_tags')
+      .values(keys.map((tag) => ({ version_id: versionId, model_id: modelId, tag })))
+      .execute()
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('versions').where('id', '=', id).execute()
+  }
+
+  async findDeployed(modelId: number, versionId?: number): Promise<VersionRecord[]> {
+    let q = this.db.selectFrom('versions').selectAll().where('model_id', '=', modelId).where('status', '=', 'deployed')
+    if (versionId !== undefined) q = q.where('id', '=', versionId)
+    return (await q.execute()).map(toRecord)
+  }
+
+  async listInStage(modelId: number, stage: string): Promise<VersionRecord[]> {
+    const rows = await this.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('model_id', '=', modelId)
+      .where('stage', '=', stage)
+      .execute()
+    return rows.map(toRecord)
+  }
+
+  /** A page in semver order, keyset on the sortable key: an index range scan, never a sort of every version. */
+  async list(modelId: number, f: VersionFilter): Promise<Page<VersionRecord>> {
+    let q = this.db.selectFrom('versions').selectAll().where('model_id', '=', modelId)
+    if (f.stage !== undefined) q = q.where('stage', '=', f.stage)
+    if (f.status !== undefined) q = q.where('status', '=', f.status)
+    if (f.cursor !== undefined) {
+      const [key] = decodeCursor(f.cursor, ['string'])
+      q = q.where('sort_key', f.order === 'desc' ? '<' : '>', String(key))
+    }
+    const rows = await q
+      .orderBy('sort_key', f.order)
+      .limit(f.limit + 1)
+      .execute()
+    return page(rows, f.limit)
+  }
+
+  /** Versions whose last stage transition at or before `at` moved them into `stage`. */
+  async listInStageAt(modelId: number, stage: string, at: string, f: VersionFilter): Promise<Page<VersionRecord>> {
+    let q = this.db
+      .selectFrom('versions as v')
+      .selectAll('v')
+      .where('v.model_id', '=', modelId)
+      .where((eb) =>
+        eb(
+          eb
+            .selectFrom('stage_transitions as t')
+            .select('t.to_stage')
+            .whereRef('t.version_id', '=', 'v.id')
+            .where('t.at', '<=', at)
+            .orderBy('t.at', 'desc')
+            .orderBy('t.id', 'desc')
+            .limit(1),
+          '=',
+          stage,
+        ),
+      )
+    if (f.status !== undefined) q = q.where('v.status', '=', f.status)
+    if (f.cursor !== undefined) {
+      const [key] = decodeCursor(f.cursor, ['string'])
+      q = q.where('v.sort_key', f.order === 'desc' ? '<' : '>', String(key))
+    }
+    const rows = await q
+      .orderBy('v.sort_key', f.order)
+      .limit(f.limit + 1)
+      .execute()
+    return page(rows, f.limit)
+  }
+}
+
+function page(rows: Selectable<VersionTable>[], limit: number): Page<VersionRecord> {
+  const last = rows.length > limit ? rows[limit - 1] : undefined
+  return { items: rows.slice(0, limit).map(toRecord), nextCursor: last ? encodeCursor([last.sort_key]) : null }
+}
+
+function toRecord(r: Selectable<VersionTable>): VersionRecord {
+  return {
+    id: Number(r.id),
+    modelId: Number(r.model_id),
+    version: r.version,
+    prerelease: r.prerelease,
+    sortKey: r.sort_key,
+    description: r.description,
+    status: r.status,
+    stage: r.stage,
+    author: r.author,
+    license: r.license as License | null,
+    licenseOther: r.license_other,
+    tags: fromJson<string[]>(r.tags),
+    metrics: fromJson<Record<string, number>>(r.metrics),
+    source: fromJson<VersionSource>(r.source),
+    baseModel: r.base_model,
+    createdBy: r.created_by,
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+  }
+}

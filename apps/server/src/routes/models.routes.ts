@@ -1,0 +1,129 @@
+import {
+  CreateModelBody,
+  EventPage,
+  ListEventsQuery,
+  ListModelsQuery,
+  Model,
+  ModelPage,
+  ModelParams,
+  UpdateModelBody,
+} from '@modelreg/contract'
+import { Type } from 'typebox'
+import type { Services } from '../services/services.js'
+import { toModelResponse } from './presenters.js'
+import { type App, errors, localActor, refuseFields } from './route-types.js'
+
+const tags = ['Models']
+const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
+
+export function modelRoutes(app: App, services: Services): void {
+  app.get(
+    '/api/v1/models',
+    {
+      schema: {
+        tags,
+        summary: 'List and search models',
+        description: 'Keyset-paged. Each row carries its latest version and the version count.',
+        querystring: ListModelsQuery,
+        response: { 200: ModelPage, ...errors },
+      },
+    },
+    async (req) => {
+      const page = await services.models.list(req.query)
+      return { items: page.items.map((r) => toModelResponse(r.model, r.latest)), nextCursor: page.nextCursor }
+    },
+  )
+
+  app.post(
+    '/api/v1/models',
+    {
+      schema: {
+        tags,
+        summary: 'Create Model',
+        description: 'Registers a model and its first version (the Create Model form).',
+        body: CreateModelBody,
+        response: { 201: Model, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { model, latest } = await services.models.create(localActor, req.body)
+      return reply.code(201).send(toModelResponse(model, latest))
+    },
+  )
+
+  app.get(
+    '/api/v1/models/:org/:name',
+    { schema: { tags, summary: 'Get a model', params: ModelParams, response: { 200: Model, ...errors } } },
+    async (req) => {
+      const { model, latest } = await services.models.get(req.params.org, req.params.name)
+      return toModelResponse(model, latest)
+    },
+  )
+
+  app.patch(
+    '/api/v1/models/:org/:name',
+    {
+      preValidation: refuseFields(
+        {
+          name: 'Model Name never changes; register a new model instead',
+          framework: 'Framework never changes; register a new model instead',
+          version: 'create a new version instead',
+        },
+        {
+          description: versionFieldHint,
+          tags: versionFieldHint,
+          status: versionFieldHint,
+          author: versionFieldHint,
+          license: versionFieldHint,
+          licenseOther: versionFieldHint,
+          metrics: versionFieldHint,
+        },
+      ),
+      schema: {
+        tags,
+        summary: 'Update Model',
+        description:
+          'Task Type, Model Type and Public Access. Model Name and Framework are refused with FIELD_NOT_EDITABLE.',
+        params: ModelParams,
+        body: UpdateModelBody,
+        response: { 200: Model, ...errors },
+      },
+    },
+    async (req) => {
+      const { model, latest } = await services.models.update(localActor, req.params.org, req.params.name, req.body)
+      return toModelResponse(model, latest)
+    },
+  )
+
+  app.delete(
+    '/api/v1/models/:org/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a model and its versions',
+        description: 'Refused with 409 MODEL_DEPLOYED while any version is deployed.',
+        params: ModelParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await services.models.delete(localActor, req.params.org, req.params.name)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/v1/models/:org/:name/events',
+    {
+      schema: {
+        tags,
+        summary: 'The event log of a model',
+        description: 'Newest first: every change with its actor, time and before/after values.',
+        params: ModelParams,
+        querystring: ListEventsQuery,
+        response: { 200: EventPage, ...errors },
+      },
+    },
+    async (req) => services.events.listForModel(req.params.org, req.params.name, req.query),
+  )
+}

@@ -1,0 +1,70 @@
+// Records → API responses (the contract's shapes).
+import type {
+  Deployment,
+  Framework,
+  License,
+  Model,
+  ModelType,
+  Stage,
+  Status,
+  TaskType,
+  Version,
+  VersionSummary,
+} from '@modelreg/contract'
+import { nextVersions } from '../domain/version-number.js'
+import type { DeploymentRecord, ModelRecord, VersionRecord } from '../repositories/records.js'
+
+export const modelRef = (m: ModelRecord) => `${m.org}/${m.name}`
+
+export function toModelResponse(m: ModelRecord, latest: VersionRecord | null): Model {
+  return {
+    id: String(m.id),
+    org: m.org,
+    name: m.name,
+    framework: m.framework as Framework,
+    frameworkOther: m.frameworkOther,
+    taskType: m.taskType as TaskType,
+    taskTypeOther: m.taskTypeOther,
+    modelType: m.modelType as ModelType,
+    modelTypeOther: m.modelTypeOther,
+    publicAccess: m.publicAccess,
+    createdBy: m.createdBy,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    versionCount: m.versionCount,
+    latestVersion: latest && toVersionSummary(latest),
+    nextVersion: nextVersions(latest?.version ?? null),
+  }
+}
+
+function toVersionSummary(v: VersionRecord): VersionSummary {
+  return {
+    version: v.version,
+    description: v.description,
+    status: v.status as Status,
+    stage: v.stage as Stage,
+    tags: v.tags,
+    author: v.author,
+    license: v.license as License | null,
+    licenseOther: v.licenseOther,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+  }
+}
+
+export function toVersionResponse(m: ModelRecord, v: VersionRecord): Version {
+  return {
+    id: String(v.id),
+    model: modelRef(m),
+    ...toVersionSummary(v),
+    metrics: v.metrics,
+    source: v.source,
+    baseModel: v.baseModel,
+    createdBy: v.createdBy,
+  }
+}
+
+export function toDeploymentResponse(d: DeploymentRecord, m: ModelRecord, v: VersionRecord): Deployment {
+  const { modelId: _m, versionId: _v, ...rest } = d
+  return { ...rest, model: modelRef(m), version: v.version }
+}

@@ -1,0 +1,178 @@
+import {
+  ChangeStageBody,
+  CreateVersionBody,
+  ListVersionsQuery,
+  ModelParams,
+  StageChangeResult,
+  StageHistory,
+  UpdateVersionBody,
+  Version,
+  VersionPage,
+  VersionParams,
+} from '@modelreg/contract'
+import { Type } from 'typebox'
+import type { Services } from '../services/services.js'
+import { toVersionResponse } from './presenters.js'
+import { type App, errors, localActor, refuseFields } from './route-types.js'
+
+const tags = ['Versions']
+const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
+
+export function versionRoutes(app: App, services: Services): void {
+  app.get(
+    '/api/v1/models/:org/:name/versions',
+    {
+      schema: {
+        tags,
+        summary: 'List versions in semver order',
+        description:
+          'Highest first by default. With stage and at: the versions that held that stage at that time ' +
+          '(e.g. ?stage=production&at=2026-01-01T00:00:00Z). next offers the next major/minor/patch.',
+        params: ModelParams,
+        querystring: ListVersionsQuery,
+        response: { 200: VersionPage, ...errors },
+      },
+    },
+    async (req) => {
+      const page = await services.versions.list(req.params.org, req.params.name, req.query)
+      return {
+        items: page.items.map((v) => toVersionResponse(page.model, v)),
+        nextCursor: page.nextCursor,
+        next: page.next,
+      }
+    },
+  )
+
+  app.post(
+    '/api/v1/models/:org/:name/versions',
+    {
+      schema: {
+        tags,
+        summary: 'New Version',
+        description:
+          'Any unused semantic version. A used one is refused with 409 ALREADY_EXISTS naming the next free minor.',
+        params: ModelParams,
+        body: CreateVersionBody,
+        response: { 201: Version, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { model, version } = await services.versions.create(localActor, req.params.org, req.params.name, req.body)
+      return reply.code(201).send(toVersionResponse(model, version))
+    },
+  )
+
+  app.get(
+    '/api/v1/models/:org/:name/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'Get a version',
+        description: '{version} is a semantic version or "latest" (the highest release).',
+        params: VersionParams,
+        response: { 200: Version, ...errors },
+      },
+    },
+    async (req) => {
+      const { model, version } = await services.versions.get(req.params.org, req.params.name, req.params.version)
+      return toVersionResponse(model, version)
+    },
+  )
+
+  app.patch(
+    '/api/v1/models/:org/:name/versions/:version',
+    {
+      preValidation: refuseFields(
+        {
+          version: 'create a new version instead',
+          name: 'Model Name never changes',
+          framework: 'Framework never changes',
+        },
+        { taskType: modelFieldHint, modelType: modelFieldHint, publicAccess: modelFieldHint },
+      ),
+      schema: {
+        tags,
+        summary: 'Edit a version',
+        description:
+          'Description, Tags, Status, Author, License; metrics and source while draft or training ' +
+          '(409 VERSION_FROZEN after). Version, Model Name and Framework are refused with FIELD_NOT_EDITABLE.',
+        params: VersionParams,
+        body: UpdateVersionBody,
+        response: { 200: Version, ...errors },
+      },
+    },
+    async (req) => {
+      const { model, version } = await services.versions.update(
+        localActor,
+        req.params.org,
+        req.params.name,
+        req.params.version,
+        req.body,
+      )
+      return toVersionResponse(model, version)
+    },
+  )
+
+  app.delete(
+    '/api/v1/models/:org/:name/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a version',
+        description: 'Refused with 409 MODEL_DEPLOYED while it is deployed.',
+        params: VersionParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await services.versions.delete(localActor, req.params.org, req.params.name, req.params.version)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/api/v1/models/:org/:name/versions/:version/stage',
+    {
+      schema: {
+        tags: ['Lifecycle'],
+        summary: 'Move a version to a stage',
+        description:
+          'Development, Staging, Production or Archived, with a comment. archivePrevious moves the current ' +
+          'Production holders to Archived in the same transaction.',
+        params: VersionParams,
+        body: ChangeStageBody,
+        response: { 200: StageChangeResult, ...errors },
+      },
+    },
+    async (req) => {
+      const r = await services.versions.changeStage(
+        localActor,
+        req.params.org,
+        req.params.name,
+        req.params.version,
+        req.body,
+      )
+      return {
+        version: toVersionResponse(r.version.model, r.version.version),
+        transition: r.transition,
+        archived: r.archived,
+      }
+    },
+  )
+
+  app.get(
+    '/api/v1/models/:org/:name/versions/:version/stages',
+    {
+      schema: {
+        tags: ['Lifecycle'],
+        summary: 'Stage history of a version',
+        description: 'Every transition, oldest first: who, when, from, to and the comment.',
+        params: VersionParams,
+        response: { 200: StageHistory, ...errors },
+      },
+    },
+    async (req) => ({
+      items: await services.versions.stageHistory(req.params.org, req.params.name, req.params.version),
+    }),
+  )
+}

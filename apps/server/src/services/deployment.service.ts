@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto'
+import type { CreateDeploymentBody, ListDeploymentsQuery } from '@modelreg/contract'
+import { isUniqueViolation } from '../db/database.js'
+import { parseModelRef } from '../domain/names.js'
+import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js'
+import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
+import { findModel } from './model.service.js'
+import type { Actor, ServiceDeps } from './service-deps.js'
+import { resolveVersion } from './version.service.js'
+
+export interface DeploymentView {
+  deployment: DeploymentRecord
+  model: ModelRecord
+  version: VersionRecord
+}
+
+/** Deployment records: starting one marks the version deployed; stopping the last one makes it completed again. */
+export class DeploymentService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async start(actor: Actor, body: CreateDeploymentBody): Promise<DeploymentView> {
+    const { org, name } = parseModelRef(body.model)
+    const now = this.deps.clock()
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const { model, version } = await resolveVersion(repos, org, name, body.version, { forUpdate: true })
+        const deployment = await repos.deployments.insert({
+          id: randomUUID(),
+          modelId: model.id,
+          versionId: version.id,
+          environment: body.environment,
+          endpoint: body.endpoint ?? null,
+          startedBy: actor.username,
+          startedAt: now,
+        })
+        await this.setStatus(repos, model, version, 'deployed', actor, now, deployment.id)
+        await repos.events.append({
+          modelId: model.id,
+          org: model.org,
+          modelName: model.name,
+          version: version.version,
+          type: 'deployment.started',
+          actor: actor.username,
+          at: now,
+          data: { deployment: deployment.id, environment: deployment.environment, endpoint: deployment.endpoint },
+        })
+        return { deployment, model, version: { ...version, status: 'deployed' } }
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError(
+          `version ${body.version} of "${body.model}" already has an active deployment in "${body.environment}"`,
+          { environment: body.environment },
+        )
+      }
+      throw err
+    }
+  }
+
+  async stop(actor: Actor, id: string): Promise<DeploymentView> {
+    const now = this.deps.clock()
+    return this.deps.store.transaction(async (repos) => {
+      const found = await repos.deployments.findById(id)
+      if (!found) throw new NotFoundError(`deployment ${id} not found`, { id })
+      const model = await repos.models.findById(found.modelId)
+      const version = await repos.versions.findById(found.versionId)
+      if (!model || !version) throw new NotFoundError(`deployment ${id} not found`, { id })
+      await findModel(repos, model.org, model.name, { forUpdate: true })
+      if (!(await repos.deployments.stop(id, actor.username, now))) {
+        throw new ConflictError(`deployment ${id} is already stopped`, { id })
+      }
+      const stillActive = await repos.deployments.listActive(model.id, version.id)
+      let status = version.status
+      if (stillActive.length === 0 && version.status === 'deployed') {
+        await this.setStatus(repos, model, version, 'completed', actor, now, id)
+        status = 'completed'
+      }
+      await repos.events.append({
+        modelId: model.id,
+        org: model.org,
+        modelName: model.name,
+        version: version.version,
+        type: 'deployment.stopped',
+        actor: actor.username,
+        at: now,
+        data: { deployment: id, environment: found.environment },
+      })
+      const deployment = (await repos.deployments.findById(id)) ?? found
+      return { deployment, model, version: { ...version, status } }
+    })
+  }
+
+  async get(id: string): Promise<DeploymentView> {
+    const repos = this.deps.store.read
+    const deployment = await repos.deployments.findById(id)
+    const model = deployment && (await repos.models.findById(deployment.modelId))
+    const version = deployment && (await repos.versions.findById(deployment.versionId))
+    if (!deployment || !model || !version) throw new NotFoundError(`deployment ${id} not found`, { id })
+    return { deployment, model, version }
+  }
+
+  async list(q: ListDeploymentsQuery): Promise<Page<DeploymentView>> {
+    const repos = this.deps.store.read
+    let model: ModelRecord | undefined
+    let versionId: number | undefined
+    if (q.model !== undefined) {
+      const ref = parseModelRef(q.model)
+      model = await findModel(repos, ref.org, ref.name)
+      if (q.version !== undefined) versionId = (await resolveVersion(repos, ref.org, ref.name, q.version)).version.id
+    } else if (q.version !== undefined) {
+      throw new ValidationError('"version" needs "model"', { field: 'version' })
+    }
+    const page = await repos.deployments.list({
+      modelId: model?.id,
+      versionId,
+      status: q.status,
+      limit: q.limit ?? 50,
+      cursor: q.cursor,
+    })
+    const models = new Map<number, ModelRecord>()
+    for (const id of new Set(page.items.map((d) => d.modelId))) {
+      const m = await repos.models.findById(id)
+      if (m) models.set(id, m)
+    }
+    const versions = await repos.versions.findByIds([...new Set(page.items.map((d) => d.versionId))])
+    return {
+      items: page.items.flatMap((deployment) => {
+        const m = models.get(deployment.modelId)
+        const v = versions.get(deployment.versionId)
+        return m && v ? [{ deployment, model: m, version: v }] : []
+      }),
+      nextCursor: page.nextCursor,
+    }
+  }
+
+  private async setStatus(
+    repos: Repositories,
+    model: ModelRecord,
+    version: VersionRecord,
+    status: 'deployed' | 'completed',
+    actor: Actor,
+    now: string,
+    deployment: string,
+  ): Promise<void> {
+    if (version.status === status) return
+    await repos.versions.update(version.id, { status }, now)
+    await repos.events.append({
+      modelId: model.id,
+      org: model.org,
+      modelName: model.name,
+      version: version.version,
+      type: 'version.updated',
+      actor: actor.username,
+      at: now,
+      data: { changes: { status: { before: version.status, after: status } }, deployment },
+    })
+  }
+}

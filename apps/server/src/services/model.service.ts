@@ -1,0 +1,208 @@
+import { type CreateModelBody, defaults, type ListModelsQuery, type UpdateModelBody } from '@modelreg/contract'
+import { isUniqueViolation } from '../db/database.js'
+import { otherValue } from '../domain/choices.js'
+import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
+import { versionInput } from '../domain/version-input.js'
+import { parseVersion } from '../domain/version-number.js'
+import { AlreadyExistsError, ModelDeployedError, NotFoundError } from '../errors.js'
+import type { ModelChanges } from '../repositories/model.repository.js'
+import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
+import { refreshModelSummary } from './model-summary.js'
+import type { Actor, ServiceDeps } from './service-deps.js'
+
+export interface ModelWithLatest {
+  model: ModelRecord
+  latest: VersionRecord | null
+}
+
+export class ModelService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The Create Model form: the model and its first version, in one transaction. */
+  async create(actor: Actor, body: CreateModelBody): Promise<ModelWithLatest> {
+    const org = checkOrgName(body.org ?? defaults.org)
+    const name = checkModelName(body.name)
+    const number = parseVersion(body.version ?? defaults.version)
+    const taskType = body.taskType ?? defaults.taskType
+    const modelType = body.modelType ?? defaults.modelType
+    const fields = {
+      frameworkOther: otherValue('framework', body.framework, body.frameworkOther),
+      taskTypeOther: otherValue('taskType', taskType, body.taskTypeOther),
+      modelTypeOther: otherValue('modelType', modelType, body.modelTypeOther),
+    }
+    const input = versionInput(body)
+    const now = this.deps.clock()
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const organisation = await repos.organisations.findByName(org)
+        if (!organisation) throw new NotFoundError(`organisation "${org}" not found`, { org })
+        const model = await repos.models.insert({
+          orgId: organisation.id,
+          name,
+          nameKey: modelNameKey(name),
+          framework: body.framework,
+          taskType,
+          modelType,
+          ...fields,
+          publicAccess: body.publicAccess ?? false,
+          createdBy: actor.username,
+          now,
+        })
+        const version = await repos.versions.insert({
+          modelId: model.id,
+          number,
+          ...input,
+          stage: defaults.stage,
+          createdBy: actor.username,
+          now,
+        })
+        await repos.stageTransitions.insert(
+          {
+            versionId: version.id,
+            modelId: model.id,
+            from: null,
+            to: defaults.stage,
+            actor: actor.username,
+            comment: '',
+            at: now,
+          },
+          version.version,
+        )
+        await refreshModelSummary(repos, model, { versionDelta: 1, now })
+        const event = { modelId: model.id, org, modelName: name, actor: actor.username, at: now }
+        await repos.events.append({ ...event, type: 'model.created', version: null, data: {} })
+        await repos.events.append({ ...event, type: 'version.created', version: version.version, data: {} })
+        return { model: await this.reload(repos, model.id), latest: version }
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError(`a model named "${name}" already exists in organisation "${org}"`, { org, name })
+      }
+      throw err
+    }
+  }
+
+  async get(org: string, name: string): Promise<ModelWithLatest> {
+    const model = await findModel(this.deps.store.read, org, name)
+    const latest =
+      model.latestVersionId === null
+        ? null
+        : ((await this.deps.store.read.versions.findById(model.latestVersionId)) ?? null)
+    return { model, latest }
+  }
+
+  async list(query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
+    const page = await this.deps.store.read.models.list({
+      ...query,
+      tags: query.tag,
+      sort: query.sort ?? '-updated',
+      limit: query.limit ?? 50,
+    })
+    const ids = page.items.flatMap((m) => (m.latestVersionId === null ? [] : [m.latestVersionId]))
+    const latest = await this.deps.store.read.versions.findByIds(ids)
+    return {
+      items: page.items.map((model) => ({ model, latest: latest.get(model.latestVersionId ?? -1) ?? null })),
+      nextCursor: page.nextCursor,
+    }
+  }
+
+  async update(actor: Actor, org: string, name: string, body: UpdateModelBody): Promise<ModelWithLatest> {
+    const now = this.deps.clock()
+    await this.deps.store.transaction(async (repos) => {
+      const model = await findModel(repos, org, name, { forUpdate: true })
+      const taskType = body.taskType ?? model.taskType
+      const modelType = body.modelType ?? model.modelType
+      const next: ModelChanges = {
+        taskType,
+        taskTypeOther:
+          body.taskType !== undefined || body.taskTypeOther !== undefined
+            ? otherValue('taskType', taskType, body.taskTypeOther)
+            : model.taskTypeOther,
+        modelType,
+        modelTypeOther:
+          body.modelType !== undefined || body.modelTypeOther !== undefined
+            ? otherValue('modelType', modelType, body.modelTypeOther)
+            : model.modelTypeOther,
+        publicAccess: body.publicAccess ?? model.publicAccess,
+      }
+      const changes = diff(model, next)
+      if (Object.keys(changes).length === 0) return
+      await repos.models.update(model.id, next, now)
+      await repos.events.append({
+        modelId: model.id,
+        org: model.org,
+        modelName: model.name,
+        version: null,
+        type: 'model.updated',
+        actor: actor.username,
+        at: now,
+        data: { changes },
+      })
+    })
+    return this.get(org, name)
+  }
+
+  /** Deletes a model and its versions, unless any version is deployed. */
+  async delete(actor: Actor, org: string, name: string): Promise<void> {
+    const now = this.deps.clock()
+    await this.deps.store.transaction(async (repos) => {
+      const model = await findModel(repos, org, name, { forUpdate: true })
+      const deployments = await repos.deployments.listActive(model.id)
+      const deployed = await repos.versions.findDeployed(model.id)
+      if (deployments.length > 0 || deployed.length > 0) {
+        const versions = [...new Set([...deployed.map((v) => v.version), ...(await versionsOf(repos, deployments))])]
+        throw new ModelDeployedError(
+          `You cannot delete a model that is currently deployed. Stop all deployments first (deployed: ${versions.join(', ')}).`,
+          { versions, deployments: deployments.map((d) => d.id) },
+        )
+      }
+      await repos.models.delete(model.id)
+      await repos.events.append({
+        modelId: model.id,
+        org: model.org,
+        modelName: model.name,
+        version: null,
+        type: 'model.deleted',
+        actor: actor.username,
+        at: now,
+        data: { versionCount: model.versionCount },
+      })
+    })
+  }
+
+  private async reload(repos: Repositories, id: number): Promise<ModelRecord> {
+    const model = await repos.models.findById(id)
+    if (!model) throw new Error(`model ${id} vanished`)
+    return model
+  }
+}
+
+export async function findModel(
+  repos: Repositories,
+  org: string,
+  name: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ModelRecord> {
+  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
+  if (!model) throw new NotFoundError(`model "${org}/${name}" not found`, { model: `${org}/${name}` })
+  return model
+}
+
+async function versionsOf(repos: Repositories, deployments: { versionId: number }[]): Promise<string[]> {
+  const byId = await repos.versions.findByIds([...new Set(deployments.map((d) => d.versionId))])
+  return [...byId.values()].map((v) => v.version)
+}
+
+/** Field-by-field before/after of what actually changes. */
+export function diff<T extends object>(
+  before: T,
+  after: Partial<T>,
+): Record<string, { before: unknown; after: unknown }> {
+  const out: Record<string, { before: unknown; after: unknown }> = {}
+  for (const [key, value] of Object.entries(after)) {
+    const old = (before as Record<string, unknown>)[key]
+    if (value !== undefined && JSON.stringify(old) !== JSON.stringify(value)) out[key] = { before: old, after: value }
+  }
+  return out
+}

@@ -1,0 +1,281 @@
+import {
+  type ChangeStageBody,
+  type CreateVersionBody,
+  defaults,
+  frozenStatuses,
+  type ListVersionsQuery,
+  type Stage,
+  stageOptions,
+  type UpdateVersionBody,
+} from '@modelreg/contract'
+import { isUniqueViolation } from '../db/database.js'
+import { multiLine, normaliseTags, otherValue, singleLine } from '../domain/choices.js'
+import { versionInput } from '../domain/version-input.js'
+import { nextVersions, parseVersion } from '../domain/version-number.js'
+import {
+  AlreadyExistsError,
+  ConflictError,
+  ModelDeployedError,
+  NotFoundError,
+  ValidationError,
+  VersionFrozenError,
+} from '../errors.js'
+import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
+import type { VersionChanges } from '../repositories/version.repository.js'
+import { diff, findModel } from './model.service.js'
+import { refreshModelSummary } from './model-summary.js'
+import type { Actor, ServiceDeps } from './service-deps.js'
+
+export interface ModelVersion {
+  model: ModelRecord
+  version: VersionRecord
+}
+
+export class VersionService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(actor: Actor, org: string, name: string, body: CreateVersionBody): Promise<ModelVersion> {
+    const number = parseVersion(body.version)
+    const input = versionInput(body)
+    const now = this.deps.clock()
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const model = await findModel(repos, org, name, { forUpdate: true })
+        const existing = await repos.versions.findBySortKey(model.id, number.sortKey)
+        if (existing) throw await this.alreadyExists(repos, model, existing.version)
+        const version = await repos.versions.insert({
+          modelId: model.id,
+          number,
+          ...input,
+          stage: defaults.stage,
+          createdBy: actor.username,
+          now,
+        })
+        await repos.stageTransitions.insert(
+          {
+            versionId: version.id,
+            modelId: model.id,
+            from: null,
+            to: defaults.stage,
+            actor: actor.username,
+            comment: '',
+            at: now,
+          },
+          version.version,
+        )
+        await refreshModelSummary(repos, model, { versionDelta: 1, now })
+        await appendEvent(repos, model, version, actor, now, 'version.created', {})
+        return { model, version }
+      })
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw await this.alreadyExists(this.deps.store.read, await this.model(org, name), number.text)
+      throw err
+    }
+  }
+
+  async get(org: string, name: string, ref: string): Promise<ModelVersion> {
+    return resolveVersion(this.deps.store.read, org, name, ref)
+  }
+
+  async list(
+    org: string,
+    name: string,
+    q: ListVersionsQuery,
+  ): Promise<Page<VersionRecord> & { model: ModelRecord; next: ReturnType<typeof nextVersions> }> {
+    const repos = this.deps.store.read
+    const model = await findModel(repos, org, name)
+    const filter = {
+      stage: q.stage,
+      status: q.status,
+      order: q.order ?? 'desc',
+      limit: q.limit ?? 50,
+      cursor: q.cursor,
+    }
+    let page: Page<VersionRecord>
+    if (q.at !== undefined) {
+      if (q.stage === undefined)
+        throw new ValidationError('"at" needs "stage": e.g. ?stage=production&at=2026-01-01T00:00:00Z', { field: 'at' })
+      page = await repos.versions.listInStageAt(model.id, q.stage, new Date(q.at).toISOString(), filter)
+    } else {
+      page = await repos.versions.list(model.id, filter)
+    }
+    return { ...page, model, next: await this.nextFor(repos, model) }
+  }
+
+  async nextFor(repos: Repositories, model: ModelRecord): Promise<ReturnType<typeof nextVersions>> {
+    const latest = await repos.versions.findLatest(model.id)
+    return nextVersions(latest?.version ?? null)
+  }
+
+  async update(actor: Actor, org: string, name: string, ref: string, body: UpdateVersionBody): Promise<ModelVersion> {
+    const now = this.deps.clock()
+    const id = await this.deps.store.transaction(async (repos) => {
+      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const license = body.license ?? version.license
+      const next: VersionChanges = {
+        description: body.description === undefined ? undefined : multiLine('description', body.description),
+        status: body.status,
+        author: body.author === undefined ? undefined : singleLine('author', body.author),
+        license,
+        licenseOther:
+          body.license !== undefined || body.licenseOther !== undefined
+            ? otherValue('license', license, body.licenseOther)
+            : version.licenseOther,
+        tags: body.tags === undefined ? undefined : normaliseTags(body.tags),
+        metrics: body.metrics,
+        source: body.source,
+      }
+      const changes = diff(version, next)
+      if (Object.keys(changes).length === 0) return version.id
+      const frozen = (frozenStatuses as string[]).includes(version.status)
+      for (const field of ['metrics', 'source'] as const) {
+        if (frozen && changes[field]) {
+          throw new VersionFrozenError(
+            `${field} of version ${version.version} cannot change: it is ${version.status}, and its content is frozen`,
+            { field, status: version.status },
+          )
+        }
+      }
+      if (changes.status && version.status === 'deployed') {
+        const active = await repos.deployments.listActive(model.id, version.id)
+        if (active.length > 0) {
+          throw new ConflictError(
+            `version ${version.version} has ${active.length} active deployment(s); stop them before changing its status`,
+            { deployments: active.map((d) => d.id) },
+          )
+        }
+      }
+      await repos.versions.update(version.id, next, now)
+      if (next.tags !== undefined) await repos.versions.replaceTags(version.id, model.id, next.tags)
+      await refreshModelSummary(repos, model, { versionDelta: 0, now })
+      await appendEvent(repos, model, version, actor, now, 'version.updated', { changes })
+      return version.id
+    })
+    return this.byId(org, name, id)
+  }
+
+  async delete(actor: Actor, org: string, name: string, ref: string): Promise<void> {
+    const now = this.deps.clock()
+    await this.deps.store.transaction(async (repos) => {
+      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const active = await repos.deployments.listActive(model.id, version.id)
+      if (active.length > 0 || version.status === 'deployed') {
+        throw new ModelDeployedError(
+          `version ${version.version} of "${model.org}/${model.name}" is deployed; stop its deployments first`,
+          { versions: [version.version], deployments: active.map((d) => d.id) },
+        )
+      }
+      await repos.versions.delete(version.id)
+      await refreshModelSummary(repos, model, { versionDelta: -1, now })
+      await appendEvent(repos, model, version, actor, now, 'version.deleted', {})
+    })
+  }
+
+  /** Moves a version to a stage and records it; optionally archives the previous Production holders at once. */
+  async changeStage(
+    actor: Actor,
+    org: string,
+    name: string,
+    ref: string,
+    body: ChangeStageBody,
+  ): Promise<{ version: ModelVersion; transition: StageTransitionRecord; archived: string[] }> {
+    if (body.archivePrevious && body.stage !== 'production') {
+      throw new ValidationError('archivePrevious applies only when the stage is "production"', {
+        field: 'archivePrevious',
+      })
+    }
+    const comment = multiLine('comment', body.comment ?? '')
+    const now = this.deps.clock()
+    const result = await this.deps.store.transaction(async (repos) => {
+      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      if (version.stage === body.stage) {
+        throw new ConflictError(`version ${version.version} is already in ${stageOptions[body.stage as Stage]}`, {
+          stage: body.stage,
+        })
+      }
+      const move = async (v: VersionRecord, to: Stage, why: string) => {
+        await repos.versions.update(v.id, { stage: to }, now)
+        const transition = await repos.stageTransitions.insert(
+          { versionId: v.id, modelId: model.id, from: v.stage, to, actor: actor.username, comment: why, at: now },
+          v.version,
+        )
+        await appendEvent(repos, model, v, actor, now, 'stage.changed', { from: v.stage, to, comment: why })
+        return transition
+      }
+      const archived: string[] = []
+      if (body.archivePrevious) {
+        for (const holder of await repos.versions.listInStage(model.id, 'production')) {
+          await move(holder, 'archived', `replaced in Production by ${version.version}`)
+          archived.push(holder.version)
+        }
+      }
+      const transition = await move(version, body.stage, comment)
+      return { id: version.id, transition, archived }
+    })
+    return { version: await this.byId(org, name, result.id), transition: result.transition, archived: result.archived }
+  }
+
+  async stageHistory(org: string, name: string, ref: string): Promise<StageTransitionRecord[]> {
+    const { version } = await resolveVersion(this.deps.store.read, org, name, ref)
+    return this.deps.store.read.stageTransitions.listForVersion(version.id, version.version)
+  }
+
+  private async byId(org: string, name: string, id: number): Promise<ModelVersion> {
+    const model = await findModel(this.deps.store.read, org, name)
+    const version = await this.deps.store.read.versions.findById(id)
+    if (!version) throw new NotFoundError(`version not found in "${org}/${name}"`)
+    return { model, version }
+  }
+
+  private model(org: string, name: string) {
+    return findModel(this.deps.store.read, org, name)
+  }
+
+  private async alreadyExists(repos: Repositories, model: ModelRecord, version: string) {
+    const next = await this.nextFor(repos, model)
+    const hint = next ? `; next free minor is ${next.minor}` : ''
+    return new AlreadyExistsError(`version ${version} already exists${hint}`, { version, next })
+  }
+}
+
+/** Finds a version by number or "latest" (the highest release). */
+export async function resolveVersion(
+  repos: Repositories,
+  org: string,
+  name: string,
+  ref: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ModelVersion> {
+  const model = await findModel(repos, org, name, opts)
+  if (ref === 'latest') {
+    const version = await repos.versions.findLatest(model.id, { releasesOnly: true })
+    if (!version) throw new NotFoundError(`model "${org}/${name}" has no release version yet`, { version: ref })
+    return { model, version }
+  }
+  const version = await repos.versions.findBySortKey(model.id, parseVersion(ref).sortKey)
+  if (!version) throw new NotFoundError(`version ${ref} of "${org}/${name}" not found`, { version: ref })
+  return { model, version }
+}
+
+export function appendEvent(
+  repos: Repositories,
+  model: ModelRecord,
+  version: VersionRecord,
+  actor: Actor,
+  at: string,
+  type: 'version.created' | 'version.updated' | 'version.deleted' | 'stage.changed',
+  data: Record<string, unknown>,
+): Promise<void> {
+  return repos.events.append({
+    modelId: model.id,
+    org: model.org,
+    modelName: model.name,
+    version: version.version,
+    type,
+    actor: actor.username,
+    at,
+    data,
+  })
+}

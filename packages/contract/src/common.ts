@@ -1,0 +1,41 @@
+import { type Static, type TSchema, Type } from 'typebox'
+
+export const ErrorCode = Type.Enum([
+  'VALIDATION_FAILED',
+  'FIELD_NOT_EDITABLE',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'MODEL_DEPLOYED',
+  'VERSION_FROZEN',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL',
+  'UNAVAILABLE',
+])
+export type ErrorCode = Static<typeof ErrorCode>
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: ErrorCode,
+      message: Type.String(),
+      details: Type.Unknown({ description: 'Structured context, e.g. the failing fields.' }),
+    }),
+  },
+  { description: 'Every error, whatever the status.' },
+)
+export type ErrorResponse = Static<typeof ErrorResponse>
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (1–500).' })
+export const Cursor = Type.String({
+  maxLength: 512,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'Opaque cursor from the previous page\u2019s nextCursor.',
+})
+export const Timestamp = Type.String({ format: 'date-time' })
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+
+/** Path segment names: URL-decoded by the server. */
+export const ModelParams = Type.Object({ org: Type.String(), name: Type.String() })
+export const VersionParams = Type.Object({ org: Type.String(), name: Type.String(), version: Type.String() })

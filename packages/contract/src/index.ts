@@ -1,0 +1,6 @@
+export * from './common.js'
+export * from './deployments.js'
+export * from './events.js'
+export * from './models.js'
+export * from './options.js'
+export * from './versions.js'
