@@ -1,6 +1,7 @@
 // The modelreg command line. This first slice lists and shows models; push/pull come with the CLI issue.
-import { Command } from 'commander'
+
 import { ModelregClient, ModelregError } from '@modelreg/sdk'
+import { Command } from 'commander'
 
 const program = new Command()
   .name('modelreg')
@@ -9,7 +10,8 @@ const program = new Command()
   .option('--url <url>', 'registry URL (env MODELREG_URL)', process.env.MODELREG_URL ?? 'http://127.0.0.1:8080')
   .option('--json', 'print JSON for scripts')
 
-const client = () => new ModelregClient({ baseUrl: program.opts<{ url: string }>().url, token: process.env.MODELREG_TOKEN })
+const client = () =>
+  new ModelregClient({ baseUrl: program.opts<{ url: string }>().url, token: process.env.MODELREG_TOKEN })
 const json = () => program.opts<{ json?: boolean }>().json === true
 
 const models = program.command('models').description('list and inspect models')
@@ -23,14 +25,18 @@ models
     const page = await client().listModels({ q: opts.query, limit: Number(opts.limit) })
     if (json()) return print(page)
     for (const m of page.items) {
-      process.stdout.write(`${m.org}/${m.name}\t${m.latestVersion?.version ?? '-'}\t${m.framework}\t${m.latestVersion?.stage ?? '-'}\n`)
+      process.stdout.write(
+        `${m.org}/${m.name}\t${m.latestVersion?.version ?? '-'}\t${m.framework}\t${m.latestVersion?.stage ?? '-'}\n`,
+      )
     }
   })
 models
   .command('show <model>')
   .description('show a model (org/name)')
   .action(async (ref: string) => {
-    const [org, name] = ref.includes('/') ? [ref.slice(0, ref.indexOf('/')), ref.slice(ref.indexOf('/') + 1)] : ['default', ref]
+    const [org, name] = ref.includes('/')
+      ? [ref.slice(0, ref.indexOf('/')), ref.slice(ref.indexOf('/') + 1)]
+      : ['default', ref]
     print(await client().getModel(org, name))
   })
 

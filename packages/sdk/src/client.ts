@@ -81,7 +81,8 @@ export class ModelregClient {
   private async request<T>(method: string, path: string, opts: { query?: object; body?: unknown } = {}): Promise<T> {
     const url = new URL(this.baseUrl + path)
     for (const [key, value] of Object.entries(opts.query ?? {})) {
-      for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) url.searchParams.append(key, String(v))
+      for (const v of Array.isArray(value) ? value : [value])
+        if (v !== undefined) url.searchParams.append(key, String(v))
     }
     const headers: Record<string, string> = { accept: 'application/json' }
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
