@@ -6,6 +6,7 @@ import type { Db } from './db/database.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerWeb } from './plugins/web.js'
+import { artifactRoutes } from './routes/artifacts.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDeps) {
   healthRoutes(app, deps.db)
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
+  await artifactRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app

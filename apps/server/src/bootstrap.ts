@@ -1,20 +1,40 @@
-// Opens the database, migrates it, seeds the default organisation and wires the services.
+// Opens the database and blob store, migrates, seeds the default organisation and wires the services.
+import path from 'node:path'
+import type { BlobStore } from './blobs/blob-store.js'
+import { FsBlobStore } from './blobs/fs-blob-store.js'
 import type { Config } from './config/config.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { Store } from './repositories/repositories.js'
+import { collectUnreferenced } from './services/blob-collector.js'
 import { createServices, type Services } from './services/services.js'
 
+export interface RegistryOptions {
+  database: Config['database']
+  /** Directory of the local blob store (default backend). */
+  blobRoot: string
+  maxArtifactBytes?: number
+  pgSchema?: string
+  clock?: () => string
+}
+
 export async function openRegistry(
-  database: Config['database'],
-  opts: { pgSchema?: string; clock?: () => string } = {},
-): Promise<{ db: Db; store: Store; services: Services }> {
-  const db = openDatabase(database, { pgSchema: opts.pgSchema })
+  opts: RegistryOptions,
+): Promise<{ db: Db; store: Store; blobs: BlobStore; services: Services }> {
+  const db = openDatabase(opts.database, { pgSchema: opts.pgSchema })
   try {
     await migrateToLatest(db)
     const store = new Store(db)
     await store.read.organisations.ensure('default', new Date().toISOString())
-    return { db, store, services: createServices(store, opts.clock) }
+    const blobs = new FsBlobStore(path.resolve(opts.blobRoot))
+    const services = createServices({
+      store,
+      blobs,
+      clock: opts.clock,
+      limits: { maxArtifactBytes: opts.maxArtifactBytes },
+    })
+    await collectUnreferenced(services.deps)
+    return { db, store, blobs, services }
   } catch (err) {
     await db.close()
     throw err

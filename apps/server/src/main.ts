@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const { db, services } = await openRegistry(config.database)
+  const { db, services } = await openRegistry({
+    database: config.database,
+    blobRoot: config.blobRoot,
+    maxArtifactBytes: config.maxArtifactBytes,
+  })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
   const app = await buildApp({ db, services, logger: { level: config.logLevel }, webRoot })
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {

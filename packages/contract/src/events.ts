@@ -11,6 +11,8 @@ export const eventTypes = [
   'stage.changed',
   'deployment.started',
   'deployment.stopped',
+  'artifact.uploaded',
+  'artifact.deleted',
 ] as const
 export const EventType = Type.Enum([...eventTypes])
 export type EventType = (typeof eventTypes)[number]

@@ -1,3 +1,4 @@
+export * from './artifacts.js'
 export * from './common.js'
 export * from './deployments.js'
 export * from './events.js'

@@ -13,6 +13,10 @@ export interface Config {
     | { readonly kind: 'sqlite'; readonly file: string }
     | { readonly kind: 'postgres'; readonly url: string }
   readonly logLevel: LogLevel
+  /** Local blob directory (default backend): <dataDir>/blobs. */
+  readonly blobRoot: string
+  /** Largest artifact accepted, in bytes; unlimited when unset. */
+  readonly maxArtifactBytes?: number
 }
 
 export class ConfigError extends Error {}
@@ -37,6 +41,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       database = { kind: 'sqlite', file: url === 'sqlite::memory:' ? ':memory:' : path.resolve(url.slice(7)) }
     else problems.push('DATABASE_URL must be a postgres:// URL or sqlite:<file>')
   }
+  let maxArtifactBytes: number | undefined
+  const max = env.MODELREG_MAX_ARTIFACT_BYTES
+  if (max !== undefined && max !== '') {
+    maxArtifactBytes = Number(max)
+    if (!Number.isSafeInteger(maxArtifactBytes) || maxArtifactBytes <= 0) {
+      problems.push(`MODELREG_MAX_ARTIFACT_BYTES must be a positive integer (bytes), got "${max}"`)
+    }
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
-  return Object.freeze({ port, host, dataDir, database, logLevel })
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    database,
+    logLevel,
+    blobRoot: path.join(dataDir, 'blobs'),
+    maxArtifactBytes,
+  })
 }

@@ -43,6 +43,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
 
+/** A foreign-key violation on either driver (pg 23503, SQLITE_CONSTRAINT_FOREIGNKEY). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+}
+
 export const toIso = (v: string | Date): string => (v instanceof Date ? v.toISOString() : v)
 export const toIsoOrNull = (v: string | Date | null): string | null => (v === null ? null : toIso(v))
 export const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))

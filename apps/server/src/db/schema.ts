@@ -100,7 +100,36 @@ export interface EventTable {
   data: Json
 }
 
+export interface BlobTable {
+  sha256: string
+  size: number
+  created_at: Timestamp
+}
+
+export interface ArtifactTable {
+  id: Generated<number>
+  version_id: number
+  model_id: number
+  path: string
+  size: number
+  sha256: string
+  media_type: string
+  created_by: string
+  created_at: Timestamp
+  download_count: Generated<number>
+}
+
+export interface DownloadStatTable {
+  model_id: number
+  version_id: number
+  day: string
+  count: number
+}
+
 export interface Database {
+  blobs: BlobTable
+  artifacts: ArtifactTable
+  download_stats: DownloadStatTable
   organisations: OrganisationTable
   models: ModelTable
   versions: VersionTable

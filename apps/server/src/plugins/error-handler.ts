@@ -30,9 +30,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const known = err.code ? parserErrors[err.code] : undefined
     if (known) return reply.code(httpStatusOf[known[0]]).send(errorBody(known[0], known[1]))
-    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return reply.code(400).send(errorBody('VALIDATION_FAILED', 'request body is not valid JSON'))
-    }
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED'

@@ -19,6 +19,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Models' },
         { name: 'Versions' },
         { name: 'Lifecycle' },
+        { name: 'Artifacts' },
         { name: 'Deployments' },
         { name: 'Operations' },
       ],

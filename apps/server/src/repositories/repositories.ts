@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely'
 import type { Db, Dialect } from '../db/database.js'
 import type { Database } from '../db/schema.js'
+import { ArtifactRepository } from './artifact.repository.js'
+import { BlobRepository } from './blob.repository.js'
 import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
 import { ModelRepository } from './model.repository.js'
@@ -16,6 +18,8 @@ export class Repositories {
   readonly stageTransitions: StageTransitionRepository
   readonly deployments: DeploymentRepository
   readonly events: EventRepository
+  readonly artifacts: ArtifactRepository
+  readonly blobs: BlobRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -24,6 +28,8 @@ export class Repositories {
     this.stageTransitions = new StageTransitionRepository(db)
     this.deployments = new DeploymentRepository(db)
     this.events = new EventRepository(db)
+    this.artifacts = new ArtifactRepository(db)
+    this.blobs = new BlobRepository(db)
   }
 }
 

@@ -8,6 +8,7 @@ import { AlreadyExistsError, ModelDeployedError, NotFoundError } from '../errors
 import type { ModelChanges } from '../repositories/model.repository.js'
 import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
+import { collectBlobs } from './blob-collector.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
@@ -146,7 +147,7 @@ export class ModelService {
   /** Deletes a model and its versions, unless any version is deployed. */
   async delete(actor: Actor, org: string, name: string): Promise<void> {
     const now = this.deps.clock()
-    await this.deps.store.transaction(async (repos) => {
+    const digests = await this.deps.store.transaction(async (repos) => {
       const model = await findModel(repos, org, name, { forUpdate: true })
       const deployments = await repos.deployments.listActive(model.id)
       const deployed = await repos.versions.findDeployed(model.id)
@@ -157,6 +158,7 @@ export class ModelService {
           { versions, deployments: deployments.map((d) => d.id) },
         )
       }
+      const digests = await repos.artifacts.digestsOfModel(model.id)
       await repos.models.delete(model.id)
       await repos.events.append({
         modelId: model.id,
@@ -168,7 +170,9 @@ export class ModelService {
         at: now,
         data: { versionCount: model.versionCount },
       })
+      return digests
     })
+    await collectBlobs(this.deps, digests)
   }
 
   private async reload(repos: Repositories, id: number): Promise<ModelRecord> {

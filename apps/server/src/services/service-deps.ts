@@ -1,9 +1,12 @@
+import type { BlobStore } from '../blobs/blob-store.js'
 import type { Store } from '../repositories/repositories.js'
 
-/** What every service gets: the store and a clock (ISO timestamps; tests pass a fixed one). */
+/** What every service gets: the store, a clock (ISO timestamps; tests pass their own), the blob store, limits. */
 export interface ServiceDeps {
   readonly store: Store
   readonly clock: () => string
+  readonly blobs: BlobStore
+  readonly limits: { readonly maxArtifactBytes?: number }
 }
 
 /** Who is acting. A single local user until accounts exist. */

@@ -1,4 +1,6 @@
+import type { BlobStore } from '../blobs/blob-store.js'
 import type { Store } from '../repositories/repositories.js'
+import { ArtifactService } from './artifact.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { ModelService } from './model.service.js'
@@ -6,18 +8,32 @@ import type { ServiceDeps } from './service-deps.js'
 import { VersionService } from './version.service.js'
 
 export interface Services {
+  readonly deps: ServiceDeps
   readonly models: ModelService
   readonly versions: VersionService
+  readonly artifacts: ArtifactService
   readonly deployments: DeploymentService
   readonly events: EventService
 }
 
-export function createServices(store: Store, clock: () => string = () => new Date().toISOString()): Services {
-  const deps: ServiceDeps = { store, clock }
+export function createServices(deps: {
+  store: Store
+  blobs: BlobStore
+  clock?: () => string
+  limits?: ServiceDeps['limits']
+}): Services {
+  const full: ServiceDeps = {
+    store: deps.store,
+    blobs: deps.blobs,
+    clock: deps.clock ?? (() => new Date().toISOString()),
+    limits: deps.limits ?? {},
+  }
   return {
-    models: new ModelService(deps),
-    versions: new VersionService(deps),
-    deployments: new DeploymentService(deps),
-    events: new EventService(deps),
+    deps: full,
+    models: new ModelService(full),
+    versions: new VersionService(full),
+    artifacts: new ArtifactService(full),
+    deployments: new DeploymentService(full),
+    events: new EventService(full),
   }
 }

@@ -23,6 +23,7 @@ import {
 import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
+import { collectBlobs } from './blob-collector.js'
 import { diff, findModel } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
@@ -158,7 +159,7 @@ export class VersionService {
 
   async delete(actor: Actor, org: string, name: string, ref: string): Promise<void> {
     const now = this.deps.clock()
-    await this.deps.store.transaction(async (repos) => {
+    const digests = await this.deps.store.transaction(async (repos) => {
       const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
       const active = await repos.deployments.listActive(model.id, version.id)
       if (active.length > 0 || version.status === 'deployed') {
@@ -167,10 +168,13 @@ export class VersionService {
           { versions: [version.version], deployments: active.map((d) => d.id) },
         )
       }
+      const digests = await repos.artifacts.digestsOfModel(model.id, version.id)
       await repos.versions.delete(version.id)
       await refreshModelSummary(repos, model, { versionDelta: -1, now })
       await appendEvent(repos, model, version, actor, now, 'version.deleted', {})
+      return digests
     })
+    await collectBlobs(this.deps, digests)
   }
 
   /** Moves a version to a stage and records it; optionally archives the previous Production holders at once. */

@@ -14,11 +14,14 @@ export default async function setup(): Promise<void> {
   }
   try {
     await client.query('create extension if not exists pg_trgm with schema public')
-    // Drop schemas left by interrupted runs.
+    // Drop schemas left by interrupted runs, once over an hour old: another run may be using newer ones.
     const { rows } = await client.query<{ nspname: string }>(
-      "select nspname from pg_namespace where nspname like 't\\_%'",
+      "select nspname from pg_namespace where nspname ~ '^t_[0-9]+_'",
     )
-    for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`)
+    const cutoff = Date.now() / 1000 - 3600
+    for (const { nspname } of rows) {
+      if (Number(nspname.split('_')[1]) < cutoff) await client.query(`drop schema if exists "${nspname}" cascade`)
+    }
   } finally {
     await client.end()
   }

@@ -25,10 +25,17 @@ export function testClock(start = '2026-01-01T00:00:00.000Z') {
   return clock
 }
 
-export async function openTestRegistry(dialect: Dialect, opts: { clock?: () => string } = {}) {
+export async function openTestRegistry(
+  dialect: Dialect,
+  opts: { clock?: () => string; maxArtifactBytes?: number } = {},
+) {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-test-'))
-    const registry = await openRegistry({ kind: 'sqlite', file: path.join(dir, 'registry.sqlite') }, opts)
+    const registry = await openRegistry({
+      database: { kind: 'sqlite', file: path.join(dir, 'registry.sqlite') },
+      blobRoot: path.join(dir, 'blobs'),
+      ...opts,
+    })
     return {
       ...registry,
       close: async () => {
@@ -37,7 +44,8 @@ export async function openTestRegistry(dialect: Dialect, opts: { clock?: () => s
       },
     }
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`
+  // The creation time in the name lets a later run drop schemas that an interrupted run left behind.
+  const schema = `t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: postgresUrl })
   await admin.connect()
   try {
@@ -45,11 +53,18 @@ export async function openTestRegistry(dialect: Dialect, opts: { clock?: () => s
   } finally {
     await admin.end()
   }
-  const registry = await openRegistry({ kind: 'postgres', url: postgresUrl }, { ...opts, pgSchema: `${schema},public` })
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-blobs-'))
+  const registry = await openRegistry({
+    database: { kind: 'postgres', url: postgresUrl },
+    blobRoot: blobDir,
+    pgSchema: `${schema},public`,
+    ...opts,
+  })
   return {
     ...registry,
     close: async () => {
       await registry.db.close()
+      fs.rmSync(blobDir, { recursive: true, force: true })
       const c = new pg.Client({ connectionString: postgresUrl })
       await c.connect()
       await c.query(`drop schema ${schema} cascade`)
@@ -60,7 +75,7 @@ export async function openTestRegistry(dialect: Dialect, opts: { clock?: () => s
 
 export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
 
-export async function openTestApp(dialect: Dialect, opts: { clock?: () => string } = {}) {
+export async function openTestApp(dialect: Dialect, opts: { clock?: () => string; maxArtifactBytes?: number } = {}) {
   const registry = await openTestRegistry(dialect, opts)
   const app = await buildApp({ db: registry.db, services: registry.services })
   return {

@@ -86,7 +86,11 @@ describe.each(dialects)('models routes on %s', (dialect) => {
 
   it('accepts an explicit org "default"; an unknown org is 404 and a malformed one 400', async () => {
     expect((await createModel(t, { org: 'default' })).org).toBe('default')
-    expectError(await send(t, 'POST', '/api/v1/models', exampleModel({ name: uniqueName(), org: 'nowhere' })), 404, 'NOT_FOUND')
+    expectError(
+      await send(t, 'POST', '/api/v1/models', exampleModel({ name: uniqueName(), org: 'nowhere' })),
+      404,
+      'NOT_FOUND',
+    )
     const bad = expectError(
       await send(t, 'POST', '/api/v1/models', exampleModel({ name: uniqueName(), org: 'Bad Org' })),
       400,
@@ -194,20 +198,23 @@ describe.each(dialects)('models routes on %s', (dialect) => {
       ['name', 'renamed-model'],
       ['framework', 'onnx'],
       ['version', '2.0.0'],
-    ])('refuses to change %s with 400 FIELD_NOT_EDITABLE naming the field, and changes nothing', async (field, value) => {
-      const { name } = await createModel(t)
-      const before = await getJson(t, modelPath(name))
-      const eventsBefore = await eventsOf(t, name)
-      const err = expectError(
-        await send(t, 'PATCH', modelPath(name), { [field]: value, publicAccess: false }),
-        400,
-        'FIELD_NOT_EDITABLE',
-      )
-      expect(err.details.field).toBe(field)
-      expect(err.message).toContain(field)
-      expect(await getJson(t, modelPath(name))).toEqual(before)
-      expect(await eventsOf(t, name)).toEqual(eventsBefore)
-    })
+    ])(
+      'refuses to change %s with 400 FIELD_NOT_EDITABLE naming the field, and changes nothing',
+      async (field, value) => {
+        const { name } = await createModel(t)
+        const before = await getJson(t, modelPath(name))
+        const eventsBefore = await eventsOf(t, name)
+        const err = expectError(
+          await send(t, 'PATCH', modelPath(name), { [field]: value, publicAccess: false }),
+          400,
+          'FIELD_NOT_EDITABLE',
+        )
+        expect(err.details.field).toBe(field)
+        expect(err.message).toContain(field)
+        expect(await getJson(t, modelPath(name))).toEqual(before)
+        expect(await eventsOf(t, name)).toEqual(eventsBefore)
+      },
+    )
 
     it.each([
       ['taskType', 'classification', 'regression'],

@@ -27,7 +27,11 @@ export async function send(
   url: string,
   payload?: unknown,
 ): Promise<Reply> {
-  return (await t.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })) as Reply
+  return (await t.app.inject({
+    method,
+    url,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  })) as Reply
 }
 
 /** Registers a model (the doc's example under a unique name unless overridden); fails the test unless 201. */
@@ -51,7 +55,7 @@ export async function createVersion(
 export async function startDeployment(
   t: TestApp,
   name: string,
-  version: string,
+  version = '1.0.0',
   environment = 'production',
 ): Promise<Deployment> {
   const res = await send(t, 'POST', '/api/v1/deployments', { model: `default/${name}`, version, environment })

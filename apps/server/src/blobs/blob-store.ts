@@ -1,0 +1,64 @@
+// The extension point for bytes: immutable, content-addressed blobs keyed by sha256 hex digest.
+import type { Readable } from 'node:stream'
+
+export interface BlobInfo {
+  sha256: string
+  size: number
+}
+
+/** Inclusive byte range, as HTTP Range speaks it. */
+export interface ByteRange {
+  start: number
+  end: number
+}
+
+/**
+ * Bytes written in two steps so the database decides when they become visible:
+ * `stage()` streams to a temporary object while hashing (and checks the expected digest and size limit);
+ * the caller then records the blob and calls `commit()` (atomic rename / multipart complete) inside its
+ * transaction, or `discard()`.
+ *
+ * @example
+ * const staged = await blobs.stage(req.raw, { signal, expectedSha256 })
+ * try { await db.transaction(async () => { await upsertBlobRow(staged.info); await staged.commit() }) }
+ * finally { await staged.discard() }
+ */
+export interface BlobStore {
+  stage(body: Readable, opts: StageOptions): Promise<StagedBlob>
+  get(sha256: string, opts?: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable>
+  stat(sha256: string): Promise<BlobInfo | undefined>
+  delete(sha256: string): Promise<void>
+}
+
+export interface StageOptions {
+  signal?: AbortSignal
+  /** Refuse (and keep nothing) if the digest of what arrived differs. */
+  expectedSha256?: string
+  /** Refuse as soon as more than this many bytes arrive. */
+  maxBytes?: number
+}
+
+export interface StagedBlob {
+  readonly info: BlobInfo
+  /** Makes the bytes visible under their digest; idempotent; replaces an existing copy atomically. */
+  commit(): Promise<void>
+  /** Removes the temporary object if it was not committed; safe to call always. */
+  discard(): Promise<void>
+}
+
+export class ChecksumMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`checksum mismatch: expected sha256 ${expected}, received ${actual}`)
+  }
+}
+
+export class SizeLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`body exceeds the size limit of ${limit} bytes`)
+  }
+}
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/

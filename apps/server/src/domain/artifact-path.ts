@@ -1,0 +1,56 @@
+// Artifact paths are relative, folder-style ("tokenizer/vocab.json"), and never escape their version.
+import path from 'node:path'
+import { ValidationError } from '../errors.js'
+
+const MAX_PATH_BYTES = 1024
+const MAX_SEGMENT_BYTES = 255
+
+/** Returns the NFC-normalised path, or refuses it with a message saying what is wrong. */
+export function checkArtifactPath(input: string): string {
+  const fail = (why: string): never => {
+    throw new ValidationError(`artifact path "${printable(input)}" is not valid: ${why}`, { field: 'path' })
+  }
+  const p = input.normalize('NFC')
+  if (p === '') fail('it is empty')
+  if (Buffer.byteLength(p) > MAX_PATH_BYTES) fail(`it is longer than ${MAX_PATH_BYTES} bytes`)
+  if (/\p{Cc}/u.test(p)) fail('it contains NUL or control characters')
+  if (p.includes('\\')) fail('use "/" between folders, not backslashes')
+  if (p.startsWith('/')) fail('it must be relative, not absolute')
+  for (const segment of p.split('/')) {
+    if (segment === '') fail('it has an empty folder name ("//" or a trailing "/")')
+    if (segment === '.' || segment === '..') fail('"." and ".." are not allowed')
+    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) fail(`a name is longer than ${MAX_SEGMENT_BYTES} bytes`)
+  }
+  return p
+}
+
+const printable = (s: string) =>
+  s.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 200)
+
+const mediaTypes: Record<string, string> = {
+  '.json': 'application/json',
+  '.md': 'text/markdown',
+  '.txt': 'text/plain',
+  '.yaml': 'application/yaml',
+  '.yml': 'application/yaml',
+  '.csv': 'text/csv',
+  '.py': 'text/x-python',
+  '.onnx': 'application/onnx',
+  '.safetensors': 'application/octet-stream',
+  '.gguf': 'application/octet-stream',
+  '.pt': 'application/octet-stream',
+  '.pth': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+  '.h5': 'application/x-hdf5',
+  '.pkl': 'application/octet-stream',
+  '.zip': 'application/zip',
+  '.tar': 'application/x-tar',
+  '.gz': 'application/gzip',
+}
+
+/** The media type to store: what the client declared, unless generic, else guessed from the extension. */
+export function mediaTypeOf(artifactPath: string, declared: string | undefined): string {
+  const type = declared?.split(';')[0]?.trim().toLowerCase()
+  if (type && type !== 'application/octet-stream' && /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type)) return type
+  return mediaTypes[path.extname(artifactPath).toLowerCase()] ?? 'application/octet-stream'
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+
+/** Rows of stored digests. Artifacts reference them by foreign key, which is what makes collection safe. */
+export class BlobRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Records a digest, taking the row lock (PostgreSQL) so a concurrent collection of it waits or loses. */
+  async upsert(sha256: string, size: number, now: string): Promise<void> {
+    await this.db
+      .insertInto('blobs')
+      .values({ sha256, size, created_at: now })
+      .onConflict((oc) => oc.column('sha256').doUpdateSet({ size }))
+      .execute()
+  }
+
+  /** Deletes the row if nothing references the digest; true when it did. */
+  async deleteIfUnreferenced(sha256: string): Promise<boolean> {
+    const rows = await this.db
+      .deleteFrom('blobs')
+      .where('sha256', '=', sha256)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('artifacts').select('artifacts.id').where('artifacts.sha256', '=', sha256))),
+      )
+      .returning('sha256')
+      .execute()
+    return rows.length > 0
+  }
+
+  /** Digests that no artifact references (left by an interrupted collection). */
+  async listUnreferenced(limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('blobs')
+      .select('blobs.sha256')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('artifacts').select('artifacts.id').whereRef('artifacts.sha256', '=', 'blobs.sha256'))),
+      )
+      .limit(limit)
+      .execute()
+    return rows.map((r) => r.sha256)
+  }
+}

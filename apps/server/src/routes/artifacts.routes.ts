@@ -1,0 +1,222 @@
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { Artifact, ArtifactList, VersionParams } from '@modelreg/contract'
+import { create as contentDisposition } from 'content-disposition'
+import type { FastifyReply } from 'fastify'
+import rangeParser from 'range-parser'
+import { Type } from 'typebox'
+import { DomainError, ValidationError } from '../errors.js'
+import type { ArtifactRecord } from '../repositories/artifact.repository.js'
+import type { ArtifactService } from '../services/artifact.service.js'
+import type { Services } from '../services/services.js'
+import { type App, errors, localActor } from './route-types.js'
+
+const tags = ['Artifacts']
+const base = '/api/v1/models/:org/:name/versions/:version/artifacts'
+
+const UploadHeaders = Type.Object({
+  'x-checksum-sha256': Type.Optional(
+    Type.String({ description: 'Hex sha256 of the body; a mismatch stores nothing.' }),
+  ),
+  digest: Type.Optional(Type.String({ description: 'RFC 3230 alternative: sha-256=<base64>.' })),
+})
+
+/** Artifact routes live in their own scope: every body is passed through as a raw stream, never parsed. */
+export async function artifactRoutes(app: App, services: Services): Promise<void> {
+  await app.register(async (scope: App) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+
+    scope.put(
+      `${base}/*`,
+      {
+        schema: {
+          tags,
+          summary: 'Upload an artifact',
+          description:
+            'Streams the raw body to storage, hashing it on the fly. Optional x-checksum-sha256 (hex) or ' +
+            'Digest: sha-256=<base64> is verified; a mismatch is refused with 400 CHECKSUM_MISMATCH and nothing ' +
+            'is stored. Refused with 409 VERSION_FROZEN once the version is completed, deployed or archived.',
+          params: VersionParams,
+          headers: UploadHeaders,
+          response: { 201: Artifact, ...errors, 413: errors[400] },
+        },
+      },
+      async (req, reply) => {
+        const { org, name, version } = req.params
+        const limit = services.deps.limits.maxArtifactBytes
+        const declared = Number(req.headers['content-length'])
+        if (limit !== undefined && declared > limit) {
+          throw new DomainError('PAYLOAD_TOO_LARGE', `artifact is ${declared} bytes; the limit is ${limit}`, { limit })
+        }
+        const body = req.body instanceof Readable ? req.body : Readable.from([])
+        const { artifact } = await services.artifacts.upload(
+          localActor,
+          { org, name, version, path: artifactPath(req.params) },
+          body,
+          { expectedSha256: expectedDigest(req.headers), contentType: req.headers['content-type'] },
+        )
+        return reply.code(201).send(toArtifactResponse(artifact))
+      },
+    )
+  })
+
+  app.get(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'List the artifacts of a version',
+        params: VersionParams,
+        response: { 200: ArtifactList, ...errors },
+      },
+    },
+    async (req) => {
+      const { artifacts } = await services.artifacts.list(req.params.org, req.params.name, req.params.version)
+      return { items: artifacts.map(toArtifactResponse), totalSize: artifacts.reduce((n, a) => n + a.size, 0) }
+    },
+  )
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: `${base}/*`,
+    exposeHeadRoute: false,
+    schema: {
+      tags,
+      summary: 'Download an artifact',
+      description:
+        'Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, ' +
+        'multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition.',
+      params: VersionParams,
+    },
+    handler: async (req, reply) => {
+      const { org, name, version } = req.params
+      const artifact = await services.artifacts.get(org, name, version, artifactPath(req.params))
+      return sendArtifact(services.artifacts, artifact, req.method === 'HEAD' ? 'HEAD' : 'GET', req.headers, reply)
+    },
+  })
+
+  app.delete(
+    `${base}/*`,
+    {
+      schema: {
+        tags,
+        summary: 'Delete an artifact',
+        description: 'Frees its bytes when no other artifact refers to them. Refused once the version is frozen.',
+        params: VersionParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { org, name, version } = req.params
+      await services.artifacts.delete(localActor, org, name, version, artifactPath(req.params))
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+/** The wildcard tail of the URL: the artifact path ("/" between folders may be sent as-is or as %2F). */
+const artifactPath = (params: object): string => String((params as { '*'?: unknown })['*'] ?? '')
+
+function toArtifactResponse(a: ArtifactRecord): Artifact {
+  return {
+    path: a.path,
+    size: a.size,
+    sha256: a.sha256,
+    mediaType: a.mediaType,
+    createdBy: a.createdBy,
+    createdAt: a.createdAt,
+    downloadCount: a.downloadCount,
+  }
+}
+
+/** x-checksum-sha256 (hex) or Digest: sha-256=<base64>, as lower-case hex; refuses a malformed value. */
+function expectedDigest(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const hex = headers['x-checksum-sha256']
+  if (typeof hex === 'string') {
+    if (!/^[0-9a-fA-F]{64}$/.test(hex))
+      throw new ValidationError('x-checksum-sha256 must be 64 hex characters', { field: 'x-checksum-sha256' })
+    return hex.toLowerCase()
+  }
+  const digest = headers.digest
+  if (typeof digest === 'string') {
+    const entry = digest
+      .split(',')
+      .map((s) => s.trim())
+      .find((s) => /^sha-256=/i.test(s))
+    const bytes = entry ? Buffer.from(entry.slice(8), 'base64') : undefined
+    if (!bytes || bytes.length !== 32)
+      throw new ValidationError('Digest must carry sha-256=<base64 of 32 bytes>', { field: 'digest' })
+    return bytes.toString('hex')
+  }
+  return undefined
+}
+
+async function sendArtifact(
+  artifacts: ArtifactService,
+  artifact: ArtifactRecord,
+  method: 'GET' | 'HEAD',
+  headers: Record<string, string | string[] | undefined>,
+  reply: FastifyReply,
+) {
+  const etag = `"${artifact.sha256}"`
+  reply
+    .header('etag', etag)
+    .header('accept-ranges', 'bytes')
+    .header('content-disposition', contentDisposition(path.posix.basename(artifact.path)))
+    .header('x-checksum-sha256', artifact.sha256)
+  if (matchesEtag(headers['if-none-match'], etag)) return reply.code(304).send()
+
+  const rangeHeader = typeof headers.range === 'string' ? headers.range : undefined
+  const ifRange = headers['if-range']
+  const useRange = rangeHeader !== undefined && (ifRange === undefined || ifRange === etag)
+  const ranges = useRange ? rangeParser(artifact.size, rangeHeader, { combine: true }) : -2
+  if (ranges === -1) {
+    reply.header('content-range', `bytes */${artifact.size}`)
+    throw new DomainError('RANGE_NOT_SATISFIABLE', `range "${rangeHeader}" is outside the ${artifact.size}-byte file`, {
+      size: artifact.size,
+    })
+  }
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length === 0) {
+    reply.header('content-type', artifact.mediaType).header('content-length', artifact.size)
+    if (method === 'HEAD') return reply.code(200).send()
+    return reply.code(200).send(await artifacts.open(artifact))
+  }
+  if (ranges.length === 1) {
+    const range = ranges[0] as rangeParser.Range
+    reply
+      .header('content-type', artifact.mediaType)
+      .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
+      .header('content-length', range.end - range.start + 1)
+    if (method === 'HEAD') return reply.code(206).send()
+    return reply.code(206).send(await artifacts.open(artifact, { range }))
+  }
+  // Several ranges: multipart/byteranges, each part streamed from the blob store in turn.
+  const boundary = `modelreg-${artifact.sha256.slice(0, 24)}`
+  const partHead = (r: rangeParser.Range) =>
+    `--${boundary}\r\ncontent-type: ${artifact.mediaType}\r\ncontent-range: bytes ${r.start}-${r.end}/${artifact.size}\r\n\r\n`
+  const tail = `--${boundary}--\r\n`
+  const length =
+    ranges.reduce((n, r) => n + Buffer.byteLength(partHead(r)) + (r.end - r.start + 1) + 2, 0) + Buffer.byteLength(tail)
+  reply.header('content-type', `multipart/byteranges; boundary=${boundary}`).header('content-length', length)
+  if (method === 'HEAD') return reply.code(206).send()
+  const body = Readable.from(
+    (async function* () {
+      for (const range of ranges) {
+        yield Buffer.from(partHead(range))
+        yield* await artifacts.open(artifact, { range })
+        yield Buffer.from('\r\n')
+      }
+      yield Buffer.from(tail)
+    })(),
+  )
+  return reply.code(206).send(body)
+}
+
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (typeof header !== 'string') return false
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '')
+    return tag === '*' || tag === etag
+  })
+}
