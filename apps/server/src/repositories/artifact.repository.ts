@@ -75,9 +75,13 @@ export class ArtifactRepository {
       .set((eb) => ({ download_count: eb('download_count', '+', 1) }))
       .where('id', '=', a.id)
       .execute()
+    await this.countVersionDownload(a.modelId, a.versionId, day)
+  }
+
+  async countVersionDownload(modelId: number, versionId: number, day: string): Promise<void> {
     await this.db
       .insertInto('download_stats')
-      .values({ model_id: a.modelId, version_id: a.versionId, day, count: 1 })
+      .values({ model_id: modelId, version_id: versionId, day, count: 1 })
       .onConflict((oc) =>
         oc.columns(['version_id', 'day']).doUpdateSet((eb) => ({ count: eb('download_stats.count', '+', 1) })),
       )

@@ -96,6 +96,31 @@ export async function artifactRoutes(app: App, services: Services): Promise<void
     },
   })
 
+  app.get(
+    '/api/v1/models/:org/:name/versions/:version/archive',
+    {
+      schema: {
+        tags,
+        summary: 'Download the whole version as one archive',
+        description: 'zip (stored, zip64 when needed; with Content-Length) or tar, streamed file by file.',
+        params: VersionParams,
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Enum(['zip', 'tar'], { default: 'zip' })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const format = req.query.format ?? 'zip'
+      const archive = await services.artifacts.archive(req.params.org, req.params.name, req.params.version, format)
+      reply
+        .header('content-type', format === 'zip' ? 'application/zip' : 'application/x-tar')
+        .header('content-disposition', contentDisposition(archive.filename))
+      if ('size' in archive && archive.size !== undefined) reply.header('content-length', archive.size)
+      return reply.send(archive.stream)
+    },
+  )
+
   app.delete(
     `${base}/*`,
     {

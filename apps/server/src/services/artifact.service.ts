@@ -8,6 +8,7 @@ import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import { collectBlobs } from './blob-collector.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version.service.js'
+import { type ArchiveFormat, tarStream, zipStream } from './version-archive.js'
 
 export interface UploadOptions {
   /** Lower-case hex sha256 the client says it sent; verified before anything becomes visible. */
@@ -98,6 +99,15 @@ export class ArtifactService {
       await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
     }
     return stream
+  }
+
+  /** The whole version as one archive, streamed file by file; counted as one download of the version. */
+  async archive(org: string, name: string, ref: string, format: ArchiveFormat) {
+    const { model, version, artifacts } = await this.list(org, name, ref)
+    const open = (a: ArtifactRecord) => this.deps.blobs.get(a.sha256)
+    const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
+    await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
+    return { ...archive, filename: `${model.name}-${version.version}.${format}` }
   }
 
   async delete(actor: Actor, org: string, name: string, ref: string, artifactPath: string): Promise<void> {
