@@ -16,7 +16,10 @@ export class HashingStream extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
     this.size += chunk.length
-    if (this.size > this.maxBytes) return cb(new SizeLimitError(this.maxBytes))
+    if (this.size > this.maxBytes) {
+      cb(new SizeLimitError(this.maxBytes))
+      return
+    }
     this.hash.update(chunk)
     cb(null, chunk)
   }

@@ -170,7 +170,7 @@ function expectedDigest(headers: Record<string, string | string[] | undefined>):
       .map((s) => s.trim())
       .find((s) => /^sha-256=/i.test(s))
     const bytes = entry ? Buffer.from(entry.slice(8), 'base64') : undefined
-    if (!bytes || bytes.length !== 32)
+    if (bytes?.length !== 32)
       throw new ValidationError('Digest must carry sha-256=<base64 of 32 bytes>', { field: 'digest' })
     return bytes.toString('hex')
   }
