@@ -1,10 +1,11 @@
 // buildApp(deps): plugins and routes, never listens (tests use app.inject(); main.ts listens).
 import { randomUUID } from 'node:crypto'
-import { registerAjvFormats, type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Db } from './db/database.js'
-import { registerErrorHandler } from './plugins/error-handler.js'
+import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { strictValidatorCompiler } from './plugins/validator.js'
 import { registerWeb } from './plugins/web.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
@@ -31,8 +32,11 @@ export async function buildApp(deps: AppDeps) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(strictValidatorCompiler)
+  // JSON is the only body the API parses (artifact routes take raw streams in their own scope).
+  app.removeContentTypeParser('text/plain')
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id)
   })

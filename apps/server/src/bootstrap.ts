@@ -2,6 +2,7 @@
 import path from 'node:path'
 import type { BlobStore } from './blobs/blob-store.js'
 import { FsBlobStore } from './blobs/fs-blob-store.js'
+import { PartStore } from './blobs/part-store.js'
 import type { Config } from './config/config.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -27,13 +28,16 @@ export async function openRegistry(
     const store = new Store(db)
     await store.read.organisations.ensure('default', new Date().toISOString())
     const blobs = new FsBlobStore(path.resolve(opts.blobRoot))
+    const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
     const services = createServices({
       store,
       blobs,
+      parts,
       clock: opts.clock,
       limits: { maxArtifactBytes: opts.maxArtifactBytes },
     })
     await collectUnreferenced(services.deps)
+    await services.uploads.sweepExpired(new Date().toISOString())
     return { db, store, blobs, services }
   } catch (err) {
     await db.close()

@@ -29,6 +29,13 @@ export const ErrorResponse = Type.Object(
 )
 export type ErrorResponse = Static<typeof ErrorResponse>
 
+/** A single line of text: no control characters (NUL, newlines, escapes). */
+export const Line = (opts: { minLength?: number; maxLength: number; description?: string }) =>
+  Type.String({ pattern: '^[^\\u0000-\\u001F\\u007F]*$', ...opts })
+/** Free text that may hold newlines and tabs, but no other control characters. */
+export const Text = (opts: { maxLength: number; description?: string }) =>
+  Type.String({ pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$', ...opts })
+
 export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (1–500).' })
 export const Cursor = Type.String({
   maxLength: 512,

@@ -1,12 +1,12 @@
 import { type Static, Type } from 'typebox'
-import { Cursor, Limit, Nullable, Timestamp } from './common.js'
+import { Cursor, Limit, Line, Nullable, Timestamp } from './common.js'
 
 export const DeploymentStatus = Type.Enum(['active', 'stopped'])
 
 export const CreateDeploymentBody = Type.Object(
   {
-    model: Type.String({ minLength: 3, maxLength: 200, description: 'org/name' }),
-    version: Type.String({ minLength: 1, maxLength: 128, description: 'A version or "latest".' }),
+    model: Line({ minLength: 3, maxLength: 200, description: 'org/name' }),
+    version: Line({ minLength: 1, maxLength: 128, description: 'A version or "latest".' }),
     environment: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
     endpoint: Type.Optional(Type.String({ maxLength: 2048, format: 'uri' })),
   },
@@ -33,8 +33,8 @@ export type Deployment = Static<typeof Deployment>
 
 export const ListDeploymentsQuery = Type.Object(
   {
-    model: Type.Optional(Type.String({ maxLength: 200, description: 'org/name' })),
-    version: Type.Optional(Type.String({ maxLength: 128 })),
+    model: Type.Optional(Line({ maxLength: 200, description: 'org/name' })),
+    version: Type.Optional(Line({ maxLength: 128 })),
     status: Type.Optional(DeploymentStatus),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
@@ -44,4 +44,9 @@ export const ListDeploymentsQuery = Type.Object(
 export type ListDeploymentsQuery = Static<typeof ListDeploymentsQuery>
 
 export const DeploymentPage = Type.Object({ items: Type.Array(Deployment), nextCursor: Nullable(Type.String()) })
-export const DeploymentParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+export const DeploymentParams = Type.Object({
+  id: Type.String({
+    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    description: 'Deployment id (UUID).',
+  }),
+})

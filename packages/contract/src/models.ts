@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Cursor, Limit, Nullable, Timestamp } from './common.js'
+import { Cursor, Limit, Line, Nullable, Text, Timestamp } from './common.js'
 import {
   frameworkOptions,
   keysOf,
@@ -11,7 +11,7 @@ import {
 } from './options.js'
 
 const other = (label: string) =>
-  Type.String({ minLength: 1, maxLength: 64, description: `Free-text ${label}, required when the choice is "others".` })
+  Line({ minLength: 1, maxLength: 64, description: `Free-text ${label}, required when the choice is "others".` })
 
 export const FrameworkSchema = Type.Enum(keysOf(frameworkOptions), { description: 'Framework.' })
 export const TaskTypeSchema = Type.Enum(keysOf(taskTypeOptions), { description: 'Task Type.' })
@@ -20,7 +20,7 @@ export const StatusSchema = Type.Enum(keysOf(statusOptions), { description: 'Sta
 export const StageSchema = Type.Enum(keysOf(stageOptions), { description: 'Stage.' })
 export const LicenseSchema = Type.Enum(keysOf(licenseOptions), { description: 'License.' })
 
-export const TagsSchema = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+export const TagsSchema = Type.Array(Line({ minLength: 1, maxLength: 64 }), {
   maxItems: 32,
   description: 'Tags; the UI takes them comma-separated. Trimmed and de-duplicated; no commas.',
 })
@@ -32,22 +32,22 @@ export const MetricsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/
 export const SourceSchema = Type.Object(
   {
     runUrl: Type.Optional(Type.String({ maxLength: 2048, format: 'uri', description: 'Experiment or run link.' })),
-    commit: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    datasets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 64 })),
+    commit: Type.Optional(Line({ minLength: 1, maxLength: 128 })),
+    datasets: Type.Optional(Type.Array(Line({ minLength: 1, maxLength: 512 }), { maxItems: 64 })),
   },
   { additionalProperties: false, description: 'Where the version came from.' },
 )
-export const BaseModelSchema = Type.String({
+export const BaseModelSchema = Line({
   maxLength: 400,
   description: 'Lineage: the model this version was derived from, as org/name@version.',
 })
 
 /** Fields of a Version that the Create Model form and New Version share. */
 export const versionFields = {
-  description: Type.Optional(Type.String({ maxLength: 10_000, description: 'Description.' })),
+  description: Type.Optional(Text({ maxLength: 10_000, description: 'Description.' })),
   status: Type.Optional(StatusSchema),
   tags: Type.Optional(TagsSchema),
-  author: Type.Optional(Type.String({ maxLength: 200, description: 'Author: model creator or team name.' })),
+  author: Type.Optional(Line({ maxLength: 200, description: 'Author: model creator or team name.' })),
   license: Type.Optional(LicenseSchema),
   licenseOther: Type.Optional(other('license')),
   metrics: Type.Optional(MetricsSchema),
@@ -57,8 +57,8 @@ export const versionFields = {
 
 export const CreateModelBody = Type.Object(
   {
-    org: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Organisation; default "default".' })),
-    name: Type.String({ minLength: 1, maxLength: 128, description: 'Model Name.' }),
+    org: Type.Optional(Line({ minLength: 1, maxLength: 64, description: 'Organisation; default "default".' })),
+    name: Line({ minLength: 1, maxLength: 128, description: 'Model Name.' }),
     version: Type.Optional(
       Type.String({
         minLength: 1,
@@ -148,20 +148,20 @@ export type ModelSort = Static<typeof ModelSort>
 
 export const ListModelsQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in name, description and tags.' })),
-    org: Type.Optional(Type.String({ maxLength: 64 })),
+    q: Type.Optional(Line({ maxLength: 200, description: 'Search in name, description and tags.' })),
+    org: Type.Optional(Line({ maxLength: 64 })),
     framework: Type.Optional(FrameworkSchema),
     taskType: Type.Optional(TaskTypeSchema),
     modelType: Type.Optional(ModelTypeSchema),
     status: Type.Optional(StatusSchema),
     stage: Type.Optional(StageSchema),
     tag: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      Type.Array(Line({ minLength: 1, maxLength: 64 }), {
         maxItems: 10,
         description: 'Repeat for several; all must match.',
       }),
     ),
-    author: Type.Optional(Type.String({ maxLength: 200 })),
+    author: Type.Optional(Line({ maxLength: 200 })),
     license: Type.Optional(LicenseSchema),
     publicAccess: Type.Optional(Type.Boolean()),
     sort: Type.Optional(ModelSort),

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Cursor, Limit, Nullable, Timestamp } from './common.js'
+import { Cursor, Limit, Line, Nullable, Text, Timestamp } from './common.js'
 import {
   LicenseSchema,
   MetricsSchema,
@@ -12,7 +12,7 @@ import {
 
 export const CreateVersionBody = Type.Object(
   {
-    version: Type.String({ minLength: 1, maxLength: 128, description: 'Semantic version (major.minor.patch)' }),
+    version: Line({ minLength: 1, maxLength: 128, description: 'Semantic version (major.minor.patch)' }),
     ...versionFields,
   },
   { additionalProperties: false },
@@ -85,7 +85,7 @@ export type VersionPage = Static<typeof VersionPage>
 export const ChangeStageBody = Type.Object(
   {
     stage: StageSchema,
-    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    comment: Type.Optional(Text({ maxLength: 2000 })),
     archivePrevious: Type.Optional(
       Type.Boolean({
         default: false,

@@ -3,12 +3,14 @@ import { type Migration, Migrator } from 'kysely'
 import type { Db } from './database.js'
 import * as initial from './migrations/0001-initial.js'
 import * as artifacts from './migrations/0002-artifacts.js'
+import * as uploadSessions from './migrations/0003-upload-sessions.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
   const migrations: Record<string, Migration> = {
     '0001-initial': { up: (k) => initial.up(k, dialect) },
     '0002-artifacts': { up: (k) => artifacts.up(k, dialect) },
+    '0003-upload-sessions': { up: (k) => uploadSessions.up(k, dialect) },
   }
   const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } })
   const { error, results } = await migrator.migrateToLatest()

@@ -126,7 +126,29 @@ export interface DownloadStatTable {
   count: number
 }
 
+export interface UploadSessionTable {
+  id: string
+  model_id: number
+  version_id: number
+  path: string
+  expected_size: number | null
+  expected_sha256: string | null
+  media_type: string | null
+  created_by: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface UploadPartTable {
+  upload_id: string
+  number: number
+  size: number
+  sha256: string
+}
+
 export interface Database {
+  upload_sessions: UploadSessionTable
+  upload_parts: UploadPartTable
   blobs: BlobTable
   artifacts: ArtifactTable
   download_stats: DownloadStatTable

@@ -2,8 +2,22 @@
 // { error: { code, message, details } }; a 5xx never carries the cause (it goes to the log).
 
 import type { ErrorCode, ErrorResponse } from '@modelreg/contract'
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify'
-import { DomainError, httpStatusOf } from '../errors.js'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
+import { DomainError, httpStatusOf, ValidationError } from '../errors.js'
+
+const CONTROL = /\p{Cc}/u
+
+/** Fastify's own URL errors (bad percent-encoding, over-long parameters) in our error shape. */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400
+  const message =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path segment is too long'
+      : err.code === 'FST_ERR_BAD_URL'
+        ? 'the URL is not valid (bad percent-encoding)'
+        : 'the request is not valid'
+  reply.code(status).send(errorBody(status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', message))
+}
 
 export function errorBody(code: ErrorCode, message: string, details: unknown = {}): ErrorResponse {
   return { error: { code, message, details } }
@@ -28,6 +42,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const message = first ? `${first.field ? `${first.field}: ` : ''}${first.message}` : 'request is not valid'
       return reply.code(400).send(errorBody('VALIDATION_FAILED', message, { errors }))
     }
+    // PostgreSQL refuses NUL in text; anything that slipped past validation is still the client's input.
+    if (err.code === '22021' || err.code === '22P05') {
+      return reply.code(400).send(errorBody('VALIDATION_FAILED', 'text must not contain NUL characters'))
+    }
     const known = err.code ? parserErrors[err.code] : undefined
     if (known) return reply.code(httpStatusOf[known[0]]).send(errorBody(known[0], known[1]))
     const status = err.statusCode ?? 500
@@ -39,6 +57,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply
       .code(500)
       .send(errorBody('INTERNAL', `internal error; the server log has the details under request id ${req.id}`))
+  })
+
+  app.addHook('preValidation', async (req) => {
+    for (const [part, values] of [
+      ['path', req.params],
+      ['query', req.query],
+    ] as const) {
+      for (const [key, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+        for (const v of Array.isArray(value) ? value : [value]) {
+          if (typeof v === 'string' && CONTROL.test(v)) {
+            throw new ValidationError(`${part} parameter "${key}" must not contain control characters`, { field: key })
+          }
+        }
+      }
+    }
   })
 
   app.setNotFoundHandler((req, reply) => {
@@ -80,6 +113,12 @@ function describeValidation(errors: FastifySchemaValidationError[], context: str
       continue
     } else if (e.keyword === 'type') {
       message = `must be ${String(params.type)}`
+      if (field === '' && context === 'body') {
+        field = 'body'
+        message = 'request body must be a JSON object'
+      }
+    } else if (e.keyword === 'pattern' && String(params.pattern).includes('u0000')) {
+      message = 'must not contain control characters (NUL, line breaks, escapes)'
     }
     if (field === '' && context !== 'body') field = context
     if (!out.has(field)) out.set(field, { field, message })

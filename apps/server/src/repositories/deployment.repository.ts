@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import { toIso, toIsoOrNull } from '../db/database.js'
 import type { Database, DeploymentTable } from '../db/schema.js'
-import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import type { DeploymentRecord, Page } from './records.js'
 
 export interface DeploymentFilter {
@@ -63,7 +63,11 @@ export class DeploymentRepository {
     if (f.versionId !== undefined) q = q.where('version_id', '=', f.versionId)
     if (f.status !== undefined) q = q.where('status', '=', f.status)
     if (f.cursor !== undefined) {
-      const [at, id] = decodeCursor(f.cursor, ['string', 'string'])
+      const [at, id] = decodeCursor(
+        f.cursor,
+        ['string', 'string'],
+        ([t, i]) => t !== undefined && isIsoTimestamp(t) && /^[0-9a-f-]{36}$/.test(String(i)),
+      )
       q = q.where((eb) =>
         eb.or([
           eb('started_at', '<', String(at)),

@@ -2,7 +2,7 @@ import type { ModelSort } from '@modelreg/contract'
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely'
 import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ModelTable } from '../db/schema.js'
-import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import type { ModelRecord, Page } from './records.js'
 
 export interface NewModel {
@@ -179,7 +179,12 @@ export class ModelRepository {
     }
     if (f.q !== undefined && f.q.trim() !== '') q = q.where((eb) => this.matches(eb, f.q?.trim() ?? ''))
     if (f.cursor !== undefined) {
-      const [value, id] = decodeCursor(f.cursor, ['string', 'number'])
+      // The cursor names its sort: a cursor of another sort (or a forged timestamp) is refused, not misread.
+      const [, value, id] = decodeCursor(
+        f.cursor,
+        ['string', 'string', 'number'],
+        ([sort, v]) => sort === f.sort && (sortKey === 'name' || (v !== undefined && isIsoTimestamp(v))),
+      )
       const op = desc ? sql.raw('<') : sql.raw('>')
       q = q.where(sql<boolean>`(${sql.ref(col)}, m.id) ${op} (${value}, ${id})`)
     }
@@ -192,6 +197,7 @@ export class ModelRepository {
     const last = rows.length > f.limit ? rows[f.limit - 1] : undefined
     const nextCursor = last
       ? encodeCursor([
+          f.sort,
           sortKey === 'name' ? last.name_key : toIso(sortKey === 'created' ? last.created_at : last.updated_at),
           Number(last.id),
         ])

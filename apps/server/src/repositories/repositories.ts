@@ -9,6 +9,7 @@ import { EventRepository } from './event.repository.js'
 import { ModelRepository } from './model.repository.js'
 import { OrganisationRepository } from './organisation.repository.js'
 import { StageTransitionRepository } from './stage-transition.repository.js'
+import { UploadSessionRepository } from './upload-session.repository.js'
 import { VersionRepository } from './version.repository.js'
 
 export class Repositories {
@@ -20,6 +21,7 @@ export class Repositories {
   readonly events: EventRepository
   readonly artifacts: ArtifactRepository
   readonly blobs: BlobRepository
+  readonly uploads: UploadSessionRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -30,6 +32,7 @@ export class Repositories {
     this.events = new EventRepository(db)
     this.artifacts = new ArtifactRepository(db)
     this.blobs = new BlobRepository(db)
+    this.uploads = new UploadSessionRepository(db)
   }
 }
 

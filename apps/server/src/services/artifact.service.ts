@@ -138,7 +138,7 @@ export class ArtifactService {
   }
 }
 
-function assertWritable(version: VersionRecord): void {
+export function assertWritable(version: VersionRecord): void {
   if ((frozenStatuses as string[]).includes(version.status)) {
     throw new VersionFrozenError(
       `version ${version.version} is ${version.status}: its artifacts are frozen so it downloads the same forever; create a new version`,

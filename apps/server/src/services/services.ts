@@ -1,10 +1,12 @@
 import type { BlobStore } from '../blobs/blob-store.js'
+import type { PartStore } from '../blobs/part-store.js'
 import type { Store } from '../repositories/repositories.js'
 import { ArtifactService } from './artifact.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { ModelService } from './model.service.js'
 import type { ServiceDeps } from './service-deps.js'
+import { UploadService } from './upload.service.js'
 import { VersionService } from './version.service.js'
 
 export interface Services {
@@ -12,6 +14,7 @@ export interface Services {
   readonly models: ModelService
   readonly versions: VersionService
   readonly artifacts: ArtifactService
+  readonly uploads: UploadService
   readonly deployments: DeploymentService
   readonly events: EventService
 }
@@ -19,6 +22,7 @@ export interface Services {
 export function createServices(deps: {
   store: Store
   blobs: BlobStore
+  parts: PartStore
   clock?: () => string
   limits?: ServiceDeps['limits']
 }): Services {
@@ -28,11 +32,13 @@ export function createServices(deps: {
     clock: deps.clock ?? (() => new Date().toISOString()),
     limits: deps.limits ?? {},
   }
+  const artifacts = new ArtifactService(full)
   return {
     deps: full,
     models: new ModelService(full),
     versions: new VersionService(full),
-    artifacts: new ArtifactService(full),
+    artifacts,
+    uploads: new UploadService(full, deps.parts, artifacts),
     deployments: new DeploymentService(full),
     events: new EventService(full),
   }

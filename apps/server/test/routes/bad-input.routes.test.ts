@@ -206,7 +206,7 @@ const cases: Record<string, Case> = {
     method: 'GET',
     url: `${VICTIM}/versions/1.0.0%00`,
     status: 400,
-    message: /semantic version/,
+    message: /control characters/,
   },
   'deployment id with NUL': {
     method: 'GET',

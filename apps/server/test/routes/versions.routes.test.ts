@@ -1,4 +1,4 @@
-import type { Version } from '@modelreg/contract'
+import type { CreateVersionBody, Version } from '@modelreg/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exampleModel, uniqueName } from '../helpers/factories.js'
 import { dialects, openTestApp } from '../helpers/registry.js'
@@ -34,7 +34,7 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
 
   it('creates a version with every field and returns the same on GET', async () => {
     const { name } = await createModel(t)
-    const fields = {
+    const fields: Omit<CreateVersionBody, 'version'> = {
       description: 'fine-tuned',
       status: 'training',
       tags: ['nlp', 'v2'],
@@ -43,7 +43,7 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
       metrics: { top1_accuracy: 0.765, loss: 1.5 },
       source: { runUrl: 'https://runs.example.com/42', commit: 'abc123', datasets: ['imagenet-1k'] },
       baseModel: `default/${name}@1.0.0`,
-    } as const
+    }
     const created = await createVersion(t, name, '1.1.0', fields)
     expect(created).toMatchObject({ model: `default/${name}`, version: '1.1.0', stage: 'development', ...fields })
     expect(await getJson(t, versionPath(name, '1.1.0'))).toEqual(created)
@@ -197,6 +197,19 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
       const edit = { description: 'edited', tags: ['edited-tag'], status: 'completed', author: 'A', license: 'gpl' }
       expect((await send(t, 'PATCH', versionPath(name, 'latest'), edit)).statusCode).toBe(200)
       expect((await getJson(t, modelPath(name))).latestVersion).toMatchObject(edit)
+    })
+
+    it('keeps search in step: q finds the edited description and tags of the latest version, not the old ones', async () => {
+      const { name } = await createModel(t, { description: 'platypus classifier', tags: ['echidna'] })
+      const found = async (q: string) =>
+        (await getJson(t, `/api/v1/models?limit=500&q=${q}`)).items.map((m: { name: string }) => m.name)
+      expect(await found('platypus')).toEqual([name])
+      const edit = { description: 'quokka detector', tags: ['wombat'] }
+      expect((await send(t, 'PATCH', versionPath(name, '1.0.0'), edit)).statusCode).toBe(200)
+      expect(await found('quokka')).toEqual([name])
+      expect(await found('WOMBAT')).toEqual([name])
+      expect(await found('platypus')).toEqual([])
+      expect(await found('echidna')).toEqual([])
     })
 
     it('changes license to others with its text, and refuses others without text', async () => {

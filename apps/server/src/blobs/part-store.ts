@@ -1,0 +1,58 @@
+// Parts of resumable uploads, on local disk: uploads/<session>/<part number>, each written whole or not at all.
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { type BlobInfo, ChecksumMismatchError } from './blob-store.js'
+import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
+
+export class PartStore {
+  constructor(private readonly root: string) {
+    fs.mkdirSync(root, { recursive: true })
+  }
+
+  private dir(uploadId: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new Error(`not an upload id: ${uploadId}`)
+    return path.join(this.root, uploadId)
+  }
+
+  async write(
+    uploadId: string,
+    number: number,
+    body: Readable,
+    opts: { maxBytes?: number; expectedSha256?: string; signal?: AbortSignal },
+  ): Promise<BlobInfo> {
+    const dir = this.dir(uploadId)
+    await fsp.mkdir(dir, { recursive: true })
+    const tmp = path.join(dir, `.${randomUUID()}`)
+    const hasher = new HashingStream(opts.maxBytes)
+    try {
+      await pipeline(body, hasher, fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER }), { signal: opts.signal })
+      const sha256 = hasher.digest()
+      if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256)
+        throw new ChecksumMismatchError(opts.expectedSha256, sha256)
+      await fsp.rename(tmp, path.join(dir, String(number)))
+      return { sha256, size: hasher.size }
+    } catch (err) {
+      await fsp.rm(tmp, { force: true })
+      throw err
+    }
+  }
+
+  /** The parts, in the given order, as one stream. */
+  read(uploadId: string, numbers: readonly number[]): Readable {
+    const dir = this.dir(uploadId)
+    return Readable.from(
+      (async function* () {
+        for (const n of numbers) yield* fs.createReadStream(path.join(dir, String(n)), { highWaterMark: STREAM_BUFFER })
+      })(),
+      { objectMode: false, highWaterMark: STREAM_BUFFER },
+    )
+  }
+
+  async remove(uploadId: string): Promise<void> {
+    await fsp.rm(this.dir(uploadId), { recursive: true, force: true })
+  }
+}
