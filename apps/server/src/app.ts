@@ -11,6 +11,7 @@ import { artifactRoutes } from './routes/artifacts.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
+import { uploadRoutes } from './routes/uploads.routes.js'
 import { versionRoutes } from './routes/versions.routes.js'
 import type { Services } from './services/services.js'
 
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps) {
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
   await artifactRoutes(app, deps.services)
+  await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app

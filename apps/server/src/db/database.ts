@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface Db {
   readonly kysely: Kysely<Database>
   readonly dialect: Dialect
+  /** PostgreSQL: the schema the registry's tables live in (first of the search path). */
+  readonly schema?: string
   close(): Promise<void>
 }
 
@@ -34,7 +36,8 @@ export function openDatabase(config: Config['database'], opts: { pgSchema?: stri
     ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
   })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() }
+  const schema = opts.pgSchema?.split(',')[0]?.trim() || 'public'
+  return { kysely, dialect: 'postgres', schema, close: () => kysely.destroy() }
 }
 
 /** A unique-constraint violation on either driver (pg 23505, SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */

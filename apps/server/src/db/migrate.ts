@@ -12,7 +12,12 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0002-artifacts': { up: (k) => artifacts.up(k, dialect) },
     '0003-upload-sessions': { up: (k) => uploadSessions.up(k, dialect) },
   }
-  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } })
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: async () => migrations },
+    // Kysely looks for its own tables in every schema unless told which: name ours.
+    ...(db.schema !== undefined && { migrationTableSchema: db.schema }),
+  })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error !== undefined || failed !== undefined) {

@@ -20,6 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Versions' },
         { name: 'Lifecycle' },
         { name: 'Artifacts' },
+        { name: 'Uploads' },
         { name: 'Deployments' },
         { name: 'Operations' },
       ],

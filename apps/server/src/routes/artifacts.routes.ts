@@ -9,6 +9,7 @@ import { DomainError, ValidationError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactService } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
+import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { type App, errors, localActor } from './route-types.js'
 
 const tags = ['Artifacts']
@@ -142,40 +143,6 @@ export async function artifactRoutes(app: App, services: Services): Promise<void
 
 /** The wildcard tail of the URL: the artifact path ("/" between folders may be sent as-is or as %2F). */
 const artifactPath = (params: object): string => String((params as { '*'?: unknown })['*'] ?? '')
-
-function toArtifactResponse(a: ArtifactRecord): Artifact {
-  return {
-    path: a.path,
-    size: a.size,
-    sha256: a.sha256,
-    mediaType: a.mediaType,
-    createdBy: a.createdBy,
-    createdAt: a.createdAt,
-    downloadCount: a.downloadCount,
-  }
-}
-
-/** x-checksum-sha256 (hex) or Digest: sha-256=<base64>, as lower-case hex; refuses a malformed value. */
-function expectedDigest(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const hex = headers['x-checksum-sha256']
-  if (typeof hex === 'string') {
-    if (!/^[0-9a-fA-F]{64}$/.test(hex))
-      throw new ValidationError('x-checksum-sha256 must be 64 hex characters', { field: 'x-checksum-sha256' })
-    return hex.toLowerCase()
-  }
-  const digest = headers.digest
-  if (typeof digest === 'string') {
-    const entry = digest
-      .split(',')
-      .map((s) => s.trim())
-      .find((s) => /^sha-256=/i.test(s))
-    const bytes = entry ? Buffer.from(entry.slice(8), 'base64') : undefined
-    if (bytes?.length !== 32)
-      throw new ValidationError('Digest must carry sha-256=<base64 of 32 bytes>', { field: 'digest' })
-    return bytes.toString('hex')
-  }
-  return undefined
-}
 
 async function sendArtifact(
   artifacts: ArtifactService,

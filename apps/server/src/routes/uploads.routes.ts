@@ -1,0 +1,127 @@
+import { Readable } from 'node:stream'
+import {
+  Artifact,
+  CompleteUploadBody,
+  CreateUploadBody,
+  UploadParams,
+  UploadPart,
+  UploadPartParams,
+  UploadSession,
+  VersionParams,
+} from '@modelreg/contract'
+import { Type } from 'typebox'
+import type { Services } from '../services/services.js'
+import type { UploadView } from '../services/upload.service.js'
+import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
+import { modelRef } from './presenters.js'
+import { type App, errors, localActor } from './route-types.js'
+
+const tags = ['Uploads']
+
+/** Resumable uploads for large files: create a session, PUT parts in any order (retry any), complete. */
+export async function uploadRoutes(app: App, services: Services): Promise<void> {
+  app.post(
+    '/api/v1/models/:org/:name/versions/:version/uploads',
+    {
+      schema: {
+        tags,
+        summary: 'Start a resumable upload',
+        description: 'Returns a session id. Parts live for 7 days; GET the session to see which parts arrived.',
+        params: VersionParams,
+        body: CreateUploadBody,
+        response: { 201: UploadSession, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { org, name, version } = req.params
+      const view = await services.uploads.create(localActor, org, name, version, req.body)
+      return reply.code(201).send(toUploadResponse(view))
+    },
+  )
+
+  app.get(
+    '/api/v1/uploads/:id',
+    {
+      schema: {
+        tags,
+        summary: 'An upload session and the parts received',
+        params: UploadParams,
+        response: { 200: UploadSession, ...errors },
+      },
+    },
+    async (req) => toUploadResponse(await services.uploads.get(req.params.id)),
+  )
+
+  await app.register(async (scope: App) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+    scope.put(
+      '/api/v1/uploads/:id/parts/:number',
+      {
+        schema: {
+          tags,
+          summary: 'Send one part',
+          description:
+            'Raw body; parts 1–10000 in any order; sending a number again replaces it. Optional x-checksum-sha256.',
+          params: UploadPartParams,
+          response: { 200: UploadPart, ...errors, 413: errors[400] },
+        },
+      },
+      async (req) => {
+        const body = req.body instanceof Readable ? req.body : Readable.from([])
+        return services.uploads.putPart(req.params.id, req.params.number, body, {
+          expectedSha256: expectedDigest(req.headers),
+        })
+      },
+    )
+  })
+
+  app.post(
+    '/api/v1/uploads/:id/complete',
+    {
+      // The body is optional: no body means "every received part, in order".
+      preValidation: async (req) => {
+        req.body ??= {}
+      },
+      schema: {
+        tags,
+        summary: 'Complete an upload into an artifact',
+        description:
+          'Joins parts 1..N in order while hashing; checks the declared size and sha256 (a mismatch stores nothing and ' +
+          'keeps the session so a bad part can be sent again).',
+        params: UploadParams,
+        body: CompleteUploadBody,
+        response: { 201: Artifact, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { artifact } = await services.uploads.complete(localActor, req.params.id, req.body.parts)
+      return reply.code(201).send(toArtifactResponse(artifact))
+    },
+  )
+
+  app.delete(
+    '/api/v1/uploads/:id',
+    { schema: { tags, summary: 'Abort an upload', params: UploadParams, response: { 204: Type.Null(), ...errors } } },
+    async (req, reply) => {
+      await services.uploads.get(req.params.id)
+      await services.uploads.abort(req.params.id)
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+function toUploadResponse({ session, model, version }: UploadView): UploadSession {
+  return {
+    id: session.id,
+    model: modelRef(model),
+    version: version.version,
+    path: session.path,
+    size: session.expectedSize,
+    sha256: session.expectedSha256,
+    parts: session.parts,
+    receivedBytes: session.parts.reduce((n, p) => n + p.size, 0),
+    createdAt: session.createdAt,
+    expiresAt: session.expiresAt,
+  }
+}

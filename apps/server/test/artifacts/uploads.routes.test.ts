@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uniqueName } from '../helpers/factories.js'
+import { dialects, openTestApp } from '../helpers/registry.js'
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+describe.each(dialects)('resumable uploads on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  beforeAll(async () => {
+    t = await openTestApp(dialect)
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  async function session(body: Record<string, unknown>) {
+    const name = uniqueName('resumable')
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+    const url = `/api/v1/models/default/${name}/versions/1.0.0`
+    const res = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: body })
+    expect(res.statusCode, res.payload).toBe(201)
+    return { id: res.json().id as string, url }
+  }
+  const putPart = (id: string, n: number, bytes: Buffer, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/uploads/${id}/parts/${n}`,
+      payload: bytes,
+      headers: { 'content-type': 'application/octet-stream', ...headers },
+    })
+
+  it('takes parts in any order, retried, and completes into a verified artifact', async () => {
+    const file = randomBytes(700_000)
+    const parts = [file.subarray(0, 300_000), file.subarray(300_000, 600_000), file.subarray(600_000)]
+    const { id, url } = await session({ path: 'weights/model.safetensors', size: file.length, sha256: sha(file) })
+    expect((await putPart(id, 3, parts[2] as Buffer)).statusCode).toBe(200)
+    expect((await putPart(id, 1, randomBytes(10))).statusCode).toBe(200)
+    expect((await putPart(id, 1, parts[0] as Buffer)).json()).toMatchObject({ number: 1, size: 300_000 })
+    const resume = await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })
+    expect(resume.json()).toMatchObject({ parts: [{ number: 1 }, { number: 3 }], receivedBytes: 400_000 })
+    const early = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/uploads/${id}/complete`,
+      payload: { parts: [1, 2, 3] },
+    })
+    expect(early.statusCode).toBe(400)
+    expect(early.json().error.message).toMatch(/not received: 2/)
+    expect(
+      (await putPart(id, 2, parts[1] as Buffer, { 'x-checksum-sha256': sha(parts[1] as Buffer) })).statusCode,
+    ).toBe(200)
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete`, payload: {} })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect(done.json()).toMatchObject({ path: 'weights/model.safetensors', size: file.length, sha256: sha(file) })
+    const down = await t.app.inject({ method: 'GET', url: `${url}/artifacts/weights/model.safetensors` })
+    expect(down.rawPayload.equals(file)).toBe(true)
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })).statusCode).toBe(404)
+  })
+
+  it('refuses a completed upload whose bytes do not match, and keeps the session to fix a part', async () => {
+    const file = randomBytes(1000)
+    const { id, url } = await session({ path: 'a.bin', sha256: sha(file) })
+    await putPart(id, 1, randomBytes(1000))
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code, res.payload).toBe('CHECKSUM_MISMATCH')
+    expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts` })).json().items).toEqual([])
+    await putPart(id, 1, file)
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })).statusCode).toBe(201)
+  })
+
+  it('refuses a part whose checksum header does not match', async () => {
+    const { id } = await session({ path: 'a.bin' })
+    const res = await putPart(id, 1, Buffer.from('abc'), { 'x-checksum-sha256': sha(Buffer.from('abd')) })
+    expect(res.statusCode).toBe(400)
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })).json().parts).toEqual([])
+  })
+
+  it('checks the declared size, gaps and part numbers', async () => {
+    const { id } = await session({ path: 'a.bin', size: 10 })
+    await putPart(id, 1, Buffer.from('12345'))
+    await putPart(id, 3, Buffer.from('12345'))
+    const gap = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(gap.statusCode).toBe(400)
+    expect((await putPart(id, 0, Buffer.from('x'))).statusCode).toBe(400)
+    expect((await putPart(id, 10_001, Buffer.from('x'))).statusCode).toBe(400)
+    const size = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete`, payload: { parts: [1] } })
+    expect(size.json().error.message).toMatch(/declared 10/)
+  })
+
+  it('aborts a session and forgets it; unknown ids answer 404', async () => {
+    const { id } = await session({ path: 'a.bin' })
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode).toBe(204)
+    expect((await putPart(id, 1, Buffer.from('x'))).statusCode).toBe(404)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/uploads/00000000-0000-0000-0000-000000000000' })).statusCode,
+    ).toBe(404)
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/uploads/not-an-id' })).statusCode).toBe(400)
+  })
+
+  it('refuses to start an upload into a frozen version or with a bad path', async () => {
+    const { url } = await session({ path: 'a.bin' })
+    expect((await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: { path: '../x' } })).statusCode).toBe(
+      400,
+    )
+    await t.app.inject({ method: 'PATCH', url, payload: { status: 'completed' } })
+    const frozen = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: { path: 'b.bin' } })
+    expect(frozen.statusCode).toBe(409)
+  })
+})
