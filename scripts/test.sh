@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs what the tests need, starts PostgreSQL, builds, tests.
+# The whole test suite on a fresh machine: installs what the tests need, starts PostgreSQL and a one-node
+# Ceph RADOS Gateway (the real S3 server the S3 blob store is tested against), builds, checks, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# PostgreSQL 15 (Debian): the suite runs every database test on SQLite and on PostgreSQL.
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# System packages: PostgreSQL 15 and Ceph (mon, osd, radosgw) from Debian.
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v radosgw >/dev/null 2>&1 || need+=(radosgw ceph-mon ceph-osd ceph-common)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# PostgreSQL: every database test runs on SQLite and on PostgreSQL.
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start
   for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
@@ -14,6 +22,17 @@ fi
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 psql "${TEST_DATABASE_URL%/*}/postgres" -qtAc "select 1 from pg_database where datname = 'test'" | grep -q 1 ||
   psql "${TEST_DATABASE_URL%/*}/postgres" -qc 'create database test'
+
+# S3: a throwaway Ceph RGW on 127.0.0.1:7480 unless TEST_S3_ENDPOINT points elsewhere.
+if [ -z "${TEST_S3_ENDPOINT:-}" ]; then
+  rgw_dir="$(mktemp -d)/rgw"
+  trap 'bash scripts/ceph-rgw.sh stop "$rgw_dir"; rm -rf "$(dirname "$rgw_dir")"' EXIT
+  if curl -s -o /dev/null http://127.0.0.1:7480/; then
+    echo "something already listens on 127.0.0.1:7480; set TEST_S3_ENDPOINT to use it" >&2
+    exit 1
+  fi
+  bash scripts/ceph-rgw.sh start "$rgw_dir" 7480
+fi
 
 # Dependencies exactly as locked (a clean install in CI; an incremental one on a developer machine).
 if [ "${CI:-}" = true ] || [ ! -d node_modules ]; then npm ci; else npm install; fi

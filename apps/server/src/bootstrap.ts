@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { BlobStore } from './blobs/blob-store.js'
 import { FsBlobStore } from './blobs/fs-blob-store.js'
 import { PartStore } from './blobs/part-store.js'
+import { S3BlobStore, type S3BlobStoreOptions } from './blobs/s3-blob-store.js'
 import type { Config } from './config/config.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -12,8 +13,10 @@ import { createServices, type Services } from './services/services.js'
 
 export interface RegistryOptions {
   database: Config['database']
-  /** Directory of the local blob store (default backend). */
+  /** Directory of the local blob store (default backend) and of upload parts. */
   blobRoot: string
+  /** Blobs in S3-compatible storage instead of blobRoot. */
+  s3?: S3BlobStoreOptions
   maxArtifactBytes?: number
   pgSchema?: string
   clock?: () => string
@@ -27,7 +30,7 @@ export async function openRegistry(
     await migrateToLatest(db)
     const store = new Store(db)
     await store.read.organisations.ensure('default', new Date().toISOString())
-    const blobs = new FsBlobStore(path.resolve(opts.blobRoot))
+    const blobs: BlobStore = opts.s3 ? new S3BlobStore(opts.s3) : new FsBlobStore(path.resolve(opts.blobRoot))
     const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
     const services = createServices({
       store,

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     database: config.database,
     blobRoot: config.blobRoot,
     maxArtifactBytes: config.maxArtifactBytes,
+    s3: config.s3,
   })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
   const app = await buildApp({ db, services, logger: { level: config.logLevel }, webRoot })

@@ -42,7 +42,7 @@ export class FsBlobStore implements BlobStore {
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
         throw new ChecksumMismatchError(opts.expectedSha256, sha256)
       }
-      return this.staged(tmp, { sha256, size: hasher.size })
+      return this.staged(tmp, { sha256, size: hasher.bytesSeen })
     } catch (err) {
       await fsp.rm(tmp, { force: true })
       throw err

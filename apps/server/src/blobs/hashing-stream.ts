@@ -8,15 +8,16 @@ export const STREAM_BUFFER = 1 << 20
 /** A pass-through that hashes with sha256 and counts bytes, failing once maxBytes is exceeded. */
 export class HashingStream extends Transform {
   private readonly hash = createHash('sha256')
-  size = 0
+  /** Not `size`: the AWS SDK's lib-storage reads a body's `size` as its total length. */
+  bytesSeen = 0
 
   constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {
     super({ readableHighWaterMark: STREAM_BUFFER, writableHighWaterMark: STREAM_BUFFER })
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
-    this.size += chunk.length
-    if (this.size > this.maxBytes) {
+    this.bytesSeen += chunk.length
+    if (this.bytesSeen > this.maxBytes) {
       cb(new SizeLimitError(this.maxBytes))
       return
     }

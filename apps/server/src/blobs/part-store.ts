@@ -34,7 +34,7 @@ export class PartStore {
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256)
         throw new ChecksumMismatchError(opts.expectedSha256, sha256)
       await fsp.rename(tmp, path.join(dir, String(number)))
-      return { sha256, size: hasher.size }
+      return { sha256, size: hasher.bytesSeen }
     } catch (err) {
       await fsp.rm(tmp, { force: true })
       throw err

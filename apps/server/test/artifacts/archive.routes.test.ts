@@ -4,7 +4,7 @@ import tar from 'tar-stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import yauzl from 'yauzl'
 import { uniqueName } from '../helpers/factories.js'
-import { dialects, openTestApp } from '../helpers/registry.js'
+import { openTestApp } from '../helpers/registry.js'
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []
@@ -51,7 +51,11 @@ async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
   return files
 }
 
-describe.each(dialects)('version archives on %s', (dialect) => {
+describe.each([
+  ['sqlite', 'fs'],
+  ['postgres', 'fs'],
+  ['sqlite', 's3'],
+] as const)('version archives on %s with %s blobs', (dialect, blobs) => {
   let t: Awaited<ReturnType<typeof openTestApp>>
   const files = new Map<string, Buffer>([
     ['model.safetensors', randomBytes(400_000)],
@@ -62,7 +66,7 @@ describe.each(dialects)('version archives on %s', (dialect) => {
   ])
   let url: string
   beforeAll(async () => {
-    t = await openTestApp(dialect)
+    t = await openTestApp(dialect, { blobs })
     const name = uniqueName('archive')
     await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
     url = `/api/v1/models/default/${name}/versions/1.0.0`

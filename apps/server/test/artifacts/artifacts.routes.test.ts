@@ -1,24 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
+import type { Dialect } from '../../src/db/database.js'
 import { uniqueName } from '../helpers/factories.js'
-import { dialects, openTestApp } from '../helpers/registry.js'
+import { type BlobBackend, openTestApp } from '../helpers/registry.js'
+
+/** Both databases on the local store, and the S3 store (a real Ceph RGW) once. */
+const setups: [Dialect, BlobBackend][] = [
+  ['sqlite', 'fs'],
+  ['postgres', 'fs'],
+  ['sqlite', 's3'],
+]
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-describe.each(dialects)('artifact routes on %s', (dialect) => {
+describe.each(setups)('artifact routes on %s with %s blobs', (dialect, blobs) => {
   let t: Awaited<ReturnType<typeof openTestApp>>
   beforeAll(async () => {
-    t = await openTestApp(dialect, { maxArtifactBytes: 1 << 20 })
+    t = await openTestApp(dialect, { maxArtifactBytes: 1 << 20, blobs })
   })
   afterAll(async () => {
     await t.close()
   })
 
-  const blobFile = (digest: string) => (t.blobs as FsBlobStore).pathOf(digest)
-  const tmpFiles = () => fs.readdirSync((t.blobs as FsBlobStore).tmpDir)
+  const stored = async (digest: string) => (await t.blobs.stat(digest)) !== undefined
 
   async function newModel(version = '1.0.0') {
     const name = uniqueName('files')
@@ -75,8 +80,8 @@ describe.each(dialects)('artifact routes on %s', (dialect) => {
     const res = await put(`${v}/1.0.0/artifacts/a.bin`, bytes, { 'x-checksum-sha256': sha(Buffer.from('other')) })
     expect(res.statusCode).toBe(400)
     expect(res.json().error).toMatchObject({ code: 'CHECKSUM_MISMATCH', details: { actual: sha(bytes) } })
-    expect(fs.existsSync(blobFile(sha(bytes)))).toBe(false)
-    expect(tmpFiles()).toEqual([])
+    expect(await stored(sha(bytes))).toBe(false)
+    expect(await t.leftovers()).toEqual([])
     expect((await t.app.inject({ method: 'GET', url: `${v}/1.0.0/artifacts` })).json().items).toEqual([])
   })
 
@@ -85,7 +90,7 @@ describe.each(dialects)('artifact routes on %s', (dialect) => {
     const res = await put(`${v}/1.0.0/artifacts/big.bin`, randomBytes((1 << 20) + 1))
     expect(res.statusCode).toBe(413)
     expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE')
-    expect(tmpFiles()).toEqual([])
+    expect(await t.leftovers()).toEqual([])
   })
 
   it.each([
@@ -159,11 +164,11 @@ describe.each(dialects)('artifact routes on %s', (dialect) => {
     await put(`${v}/1.0.0/artifacts/tokenizer.json`, shared)
     await t.app.inject({ method: 'POST', url: v, payload: { version: '1.1.0' } })
     await put(`${v}/1.1.0/artifacts/tokenizer.json`, shared)
-    expect(fs.existsSync(blobFile(sha(shared)))).toBe(true)
+    expect(await stored(sha(shared))).toBe(true)
     expect((await t.app.inject({ method: 'DELETE', url: `${v}/1.0.0/artifacts/tokenizer.json` })).statusCode).toBe(204)
-    expect(fs.existsSync(blobFile(sha(shared)))).toBe(true)
+    expect(await stored(sha(shared))).toBe(true)
     expect((await t.app.inject({ method: 'DELETE', url: `${v}/1.1.0` })).statusCode).toBe(204)
-    expect(fs.existsSync(blobFile(sha(shared)))).toBe(false)
+    expect(await stored(sha(shared))).toBe(false)
   })
 
   it('replacing a file frees the old bytes', async () => {
@@ -172,7 +177,7 @@ describe.each(dialects)('artifact routes on %s', (dialect) => {
     const b = randomBytes(100)
     await put(`${v}/1.0.0/artifacts/x.bin`, a)
     await put(`${v}/1.0.0/artifacts/x.bin`, b)
-    expect(fs.existsSync(blobFile(sha(a)))).toBe(false)
+    expect(await stored(sha(a))).toBe(false)
     expect((await t.app.inject({ method: 'GET', url: `${v}/1.0.0/artifacts/x.bin` })).rawPayload.equals(b)).toBe(true)
   })
 
@@ -198,8 +203,8 @@ describe.each(dialects)('artifact routes on %s', (dialect) => {
       Array.from({ length: 6 }, (_, i) => put(`${v}/1.0.0/artifacts/copy-${i}.bin`, bytes)),
     )
     expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201])
-    expect(fs.existsSync(blobFile(sha(bytes)))).toBe(true)
-    expect(tmpFiles()).toEqual([])
+    expect(await stored(sha(bytes))).toBe(true)
+    expect(await t.leftovers()).toEqual([])
   })
 
   it('freezes the files once the version is completed', async () => {

@@ -5,8 +5,10 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../../src/app.js'
-import { openRegistry } from '../../src/bootstrap.js'
+import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
+import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
 import type { Dialect } from '../../src/db/database.js'
+import { openTestBucket, s3Settings } from './s3.js'
 
 export const dialects: readonly Dialect[] = ['sqlite', 'postgres']
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -25,57 +27,67 @@ export function testClock(start = '2026-01-01T00:00:00.000Z') {
   return clock
 }
 
-export async function openTestRegistry(
-  dialect: Dialect,
-  opts: { clock?: () => string; maxArtifactBytes?: number } = {},
-) {
-  if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-test-'))
-    const registry = await openRegistry({
-      database: { kind: 'sqlite', file: path.join(dir, 'registry.sqlite') },
-      blobRoot: path.join(dir, 'blobs'),
-      ...opts,
-    })
-    return {
-      ...registry,
-      close: async () => {
-        await registry.db.close()
-        fs.rmSync(dir, { recursive: true, force: true })
-      },
-    }
+export type BlobBackend = 'fs' | 's3'
+
+export interface TestRegistryOptions {
+  clock?: () => string
+  maxArtifactBytes?: number
+  /** Where blobs go: a temp directory (default) or a fresh bucket on the test S3 server. */
+  blobs?: BlobBackend
+}
+
+export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptions = {}) {
+  const { blobs: backend = 'fs', ...rest } = opts
+  const cleanups: (() => Promise<void>)[] = []
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-test-'))
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }))
+  let database: RegistryOptions['database'] = { kind: 'sqlite', file: path.join(dir, 'registry.sqlite') }
+  let pgSchema: string | undefined
+  if (dialect === 'postgres') {
+    // The creation time in the name lets a later run drop schemas that an interrupted run left behind.
+    const schema = `t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`
+    await postgresQuery(`create schema ${schema}`)
+    cleanups.push(() => postgresQuery(`drop schema ${schema} cascade`))
+    database = { kind: 'postgres', url: postgresUrl }
+    pgSchema = `${schema},public`
   }
-  // The creation time in the name lets a later run drop schemas that an interrupted run left behind.
-  const schema = `t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: postgresUrl })
-  await admin.connect()
-  try {
-    await admin.query(`create schema ${schema}`)
-  } finally {
-    await admin.end()
+  let s3: Awaited<ReturnType<typeof openTestBucket>> | undefined
+  if (backend === 's3') {
+    s3 = await openTestBucket()
+    cleanups.push(s3.close)
   }
-  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-blobs-'))
   const registry = await openRegistry({
-    database: { kind: 'postgres', url: postgresUrl },
-    blobRoot: blobDir,
-    pgSchema: `${schema},public`,
-    ...opts,
+    database,
+    pgSchema,
+    blobRoot: path.join(dir, 'blobs'),
+    ...(s3 && { s3: { ...s3Settings, bucket: s3.bucket } }),
+    ...rest,
   })
   return {
     ...registry,
+    /** Temporary objects of the blob store: none may be left once a request has answered. */
+    leftovers: async (): Promise<string[]> =>
+      s3 ? s3.keys('tmp/') : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
     close: async () => {
       await registry.db.close()
-      fs.rmSync(blobDir, { recursive: true, force: true })
-      const c = new pg.Client({ connectionString: postgresUrl })
-      await c.connect()
-      await c.query(`drop schema ${schema} cascade`)
-      await c.end()
+      for (const cleanup of cleanups.reverse()) await cleanup()
     },
+  }
+}
+
+async function postgresQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
   }
 }
 
 export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
 
-export async function openTestApp(dialect: Dialect, opts: { clock?: () => string; maxArtifactBytes?: number } = {}) {
+export async function openTestApp(dialect: Dialect, opts: TestRegistryOptions = {}) {
   const registry = await openTestRegistry(dialect, opts)
   const app = await buildApp({ db: registry.db, services: registry.services })
   return {
