@@ -85,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel,
     blobRoot: path.join(dataDir, 'blobs'),
     maxArtifactBytes,
+    s3,
   })
 }

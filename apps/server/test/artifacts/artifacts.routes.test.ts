@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import type { Dialect } from '../../src/db/database.js'
 import { uniqueName } from '../helpers/factories.js'
 import { type BlobBackend, openTestApp } from '../helpers/registry.js'
