@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { DownloadOffload } from './config/config.js'
 import type { Db } from './db/database.js'
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
@@ -18,6 +19,7 @@ import type { Services } from './services/services.js'
 export interface AppDeps {
   db: Db
   services: Services
+  downloads?: DownloadOffload
   logger?: FastifyServerOptions['logger']
   webRoot?: string
 }
@@ -46,7 +48,7 @@ export async function buildApp(deps: AppDeps) {
   healthRoutes(app, deps.db)
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
-  await artifactRoutes(app, deps.services)
+  await artifactRoutes(app, deps.services, deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' })
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   await registerWeb(app, deps.webRoot)

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     s3: config.s3,
   })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
-  const app = await buildApp({ db, services, logger: { level: config.logLevel }, webRoot })
+  const app = await buildApp({ db, services, downloads: config.downloads, logger: { level: config.logLevel }, webRoot })
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')

@@ -28,6 +28,15 @@ export interface BlobStore {
   get(sha256: string, opts?: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable>
   stat(sha256: string): Promise<BlobInfo | undefined>
   delete(sha256: string): Promise<void>
+  /** Backends that can hand a download to someone else (a presigned URL) implement this. */
+  presignGet?(sha256: string, opts: PresignOptions): Promise<string>
+}
+
+export interface PresignOptions {
+  expiresInSeconds: number
+  /** Sent back by the storage as Content-Disposition / Content-Type of the response. */
+  filename: string
+  contentType: string
 }
 
 export interface StageOptions {

@@ -15,11 +15,14 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { create as contentDisposition } from 'content-disposition'
 import {
   type BlobInfo,
   type BlobStore,
   type ByteRange,
   ChecksumMismatchError,
+  type PresignOptions,
   SHA256_HEX,
   type StagedBlob,
   type StageOptions,
@@ -168,6 +171,17 @@ export class S3BlobStore implements BlobStore {
       { abortSignal: opts.signal },
     )
     return res.Body as Readable
+  }
+
+  /** A short-lived GET URL for the blob, answering with the artifact's name and media type. */
+  async presignGet(sha256: string, opts: PresignOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.keyOf(sha256),
+      ResponseContentDisposition: contentDisposition(opts.filename),
+      ResponseContentType: opts.contentType,
+    })
+    return getSignedUrl(this.client, command, { expiresIn: opts.expiresInSeconds })
   }
 
   async stat(sha256: string): Promise<BlobInfo | undefined> {

@@ -21,7 +21,8 @@ describe('configuration', () => {
   })
 
   it('names every bad value at once', () => {
-    const bad = () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', MODELREG_BLOB_STORE: 's3' })
+    const bad = () =>
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', MODELREG_BLOB_STORE: 's3' })
     expect(bad).toThrow(ConfigError)
     expect(bad).toThrow(/PORT.*\n.*LOG_LEVEL.*\n.*DATABASE_URL.*\n.*MODELREG_S3_BUCKET/s)
   })

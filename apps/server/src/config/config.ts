@@ -16,10 +16,20 @@ export interface Config {
   readonly logLevel: LogLevel
   /** Local blob directory (default backend, and staging of upload parts): <dataDir>/blobs. */
   readonly blobRoot: string
+  /** Who sends the bytes of a download: the registry itself, S3 (presigned redirect) or a fronting nginx. */
+  readonly downloads: Readonly<DownloadOffload>
   /** S3-compatible object storage for blobs instead of the local directory. */
   readonly s3?: Readonly<S3BlobStoreOptions>
   /** Largest artifact accepted, in bytes; unlimited when unset. */
   readonly maxArtifactBytes?: number
+}
+
+export interface DownloadOffload {
+  mode: 'none' | 'presigned' | 'x-accel'
+  /** Lifetime of a presigned URL (S3). */
+  presignTtlSeconds: number
+  /** nginx internal location that maps to <blobRoot>/blobs/sha256/ (local store). */
+  accelPrefix: string
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +86,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   } else if (backend !== 'fs') {
     problems.push(`MODELREG_BLOB_STORE must be fs or s3, got "${backend}"`)
   }
+  const mode = (env.MODELREG_DOWNLOAD_OFFLOAD ?? 'none') as DownloadOffload['mode']
+  if (!['none', 'presigned', 'x-accel'].includes(mode)) {
+    problems.push(`MODELREG_DOWNLOAD_OFFLOAD must be none, presigned or x-accel, got "${mode}"`)
+  } else if (mode === 'presigned' && s3 === undefined) {
+    problems.push('MODELREG_DOWNLOAD_OFFLOAD=presigned needs MODELREG_BLOB_STORE=s3')
+  } else if (mode === 'x-accel' && s3 !== undefined) {
+    problems.push('MODELREG_DOWNLOAD_OFFLOAD=x-accel needs the local blob store')
+  }
+  const ttl = Number(env.MODELREG_PRESIGN_TTL_SECONDS ?? '300')
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 604_800) {
+    problems.push(`MODELREG_PRESIGN_TTL_SECONDS must be 1–604800, got "${env.MODELREG_PRESIGN_TTL_SECONDS}"`)
+  }
+  const accelPrefix = env.MODELREG_X_ACCEL_PREFIX ?? '/_modelreg_blobs/'
+  if (!/^\/[A-Za-z0-9_\-/]*\/$/.test(accelPrefix)) {
+    problems.push(`MODELREG_X_ACCEL_PREFIX must be a path that starts and ends with "/", got "${accelPrefix}"`)
+  }
+  const downloads: DownloadOffload = { mode, presignTtlSeconds: ttl, accelPrefix }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -86,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     blobRoot: path.join(dataDir, 'blobs'),
     maxArtifactBytes,
     s3,
+    downloads,
   })
 }

@@ -5,6 +5,7 @@ import { create as contentDisposition } from 'content-disposition'
 import type { FastifyReply } from 'fastify'
 import rangeParser from 'range-parser'
 import { Type } from 'typebox'
+import type { DownloadOffload } from '../config/config.js'
 import { DomainError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactService } from '../services/artifact.service.js'
@@ -23,7 +24,7 @@ const UploadHeaders = Type.Object({
 })
 
 /** Artifact routes live in their own scope: every body is passed through as a raw stream, never parsed. */
-export async function artifactRoutes(app: App, services: Services): Promise<void> {
+export async function artifactRoutes(app: App, services: Services, downloads: DownloadOffload): Promise<void> {
   await app.register(async (scope: App) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
@@ -93,7 +94,14 @@ export async function artifactRoutes(app: App, services: Services): Promise<void
     handler: async (req, reply) => {
       const { org, name, version } = req.params
       const artifact = await services.artifacts.get(org, name, version, artifactPath(req.params))
-      return sendArtifact(services.artifacts, artifact, req.method === 'HEAD' ? 'HEAD' : 'GET', req.headers, reply)
+      return sendArtifact(
+        services.artifacts,
+        artifact,
+        req.method === 'HEAD' ? 'HEAD' : 'GET',
+        req.headers,
+        reply,
+        downloads,
+      )
     },
   })
 
@@ -150,6 +158,7 @@ async function sendArtifact(
   method: 'GET' | 'HEAD',
   headers: Record<string, string | string[] | undefined>,
   reply: FastifyReply,
+  downloads: DownloadOffload,
 ) {
   const etag = `"${artifact.sha256}"`
   reply
@@ -158,6 +167,16 @@ async function sendArtifact(
     .header('content-disposition', contentDisposition(path.posix.basename(artifact.path)))
     .header('x-checksum-sha256', artifact.sha256)
   if (matchesEtag(headers['if-none-match'], etag)) return reply.code(304).send()
+  if (method === 'GET' && downloads.mode !== 'none') {
+    const filename = path.posix.basename(artifact.path)
+    const handover = await artifacts.handOver(artifact, downloads, {
+      filename,
+      range: typeof headers.range === 'string',
+    })
+    if (handover.kind === 'redirect') return reply.redirect(handover.url, 302)
+    // nginx serves the file (and any Range) from its internal location, with these headers.
+    return reply.header('content-type', artifact.mediaType).header('x-accel-redirect', handover.path).code(200).send()
+  }
 
   const rangeHeader = typeof headers.range === 'string' ? headers.range : undefined
   const ifRange = headers['if-range']

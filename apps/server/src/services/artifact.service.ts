@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { frozenStatuses } from '@modelreg/contract'
 import { type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
+import type { DownloadOffload } from '../config/config.js'
 import { checkArtifactPath, mediaTypeOf } from '../domain/artifact-path.js'
 import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
@@ -108,6 +109,25 @@ export class ArtifactService {
     const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
     await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
     return { ...archive, filename: `${model.name}-${version.version}.${format}` }
+  }
+
+  /** Hands a download to S3 (a presigned URL) or to a fronting nginx (an internal path), counting it. */
+  async handOver(
+    artifact: ArtifactRecord,
+    offload: DownloadOffload,
+    opts: { filename: string; range: boolean },
+  ): Promise<{ kind: 'redirect'; url: string } | { kind: 'x-accel'; path: string }> {
+    if (!opts.range) await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
+    if (offload.mode === 'presigned' && this.deps.blobs.presignGet) {
+      const url = await this.deps.blobs.presignGet(artifact.sha256, {
+        expiresInSeconds: offload.presignTtlSeconds,
+        filename: opts.filename,
+        contentType: artifact.mediaType,
+      })
+      return { kind: 'redirect', url }
+    }
+    const d = artifact.sha256
+    return { kind: 'x-accel', path: `${offload.accelPrefix}${d.slice(0, 2)}/${d.slice(2, 4)}/${d}` }
   }
 
   async delete(actor: Actor, org: string, name: string, ref: string, artifactPath: string): Promise<void> {

@@ -7,6 +7,7 @@ import pg from 'pg'
 import { buildApp } from '../../src/app.js'
 import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
+import type { DownloadOffload } from '../../src/config/config.js'
 import type { Dialect } from '../../src/db/database.js'
 import { openTestBucket, s3Settings } from './s3.js'
 
@@ -87,9 +88,10 @@ async function postgresQuery(text: string): Promise<void> {
 
 export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
 
-export async function openTestApp(dialect: Dialect, opts: TestRegistryOptions = {}) {
-  const registry = await openTestRegistry(dialect, opts)
-  const app = await buildApp({ db: registry.db, services: registry.services })
+export async function openTestApp(dialect: Dialect, opts: TestRegistryOptions & { downloads?: DownloadOffload } = {}) {
+  const { downloads, ...rest } = opts
+  const registry = await openTestRegistry(dialect, rest)
+  const app = await buildApp({ db: registry.db, services: registry.services, downloads })
   return {
     ...registry,
     app,
