@@ -48,6 +48,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const known = err.code ? parserErrors[err.code] : undefined
     if (known) return reply.code(httpStatusOf[known[0]]).send(errorBody(known[0], known[1]))
+    // The client went away mid-request (an aborted upload): nothing to answer, nothing went wrong here.
+    if (req.raw.destroyed || err.code === 'ECONNRESET' || err.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      req.log.info({ code: err.code }, 'client closed the request')
+      return reply.code(400).send(errorBody('VALIDATION_FAILED', 'the request body ended early'))
+    }
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED'
