@@ -1,5 +1,6 @@
 // Placeholder build until the web UI issue brings Vite: copies the static page into dist/.
 import fs from 'node:fs'
+
 fs.rmSync('dist', { recursive: true, force: true })
 fs.mkdirSync('dist/src', { recursive: true })
 fs.copyFileSync('index.html', 'dist/index.html')
