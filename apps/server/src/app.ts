@@ -1,16 +1,20 @@
 // buildApp(deps): plugins and routes, never listens (tests use app.inject(); main.ts listens).
 import { randomUUID } from 'node:crypto'
+import helmet from '@fastify/helmet'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { DownloadOffload } from './config/config.js'
 import type { Db } from './db/database.js'
+import { registerAuth } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { strictValidatorCompiler } from './plugins/validator.js'
 import { registerWeb } from './plugins/web.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
+import { authRoutes } from './routes/auth.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
+import { identityRoutes } from './routes/identity.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
 import { uploadRoutes } from './routes/uploads.routes.js'
 import { versionRoutes } from './routes/versions.routes.js'
@@ -20,6 +24,7 @@ export interface AppDeps {
   db: Db
   services: Services
   downloads?: DownloadOffload
+  secureCookies?: boolean
   logger?: FastifyServerOptions['logger']
   webRoot?: string
 }
@@ -44,7 +49,21 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', req.id)
   })
   registerErrorHandler(app)
+  // Security headers; the API reference page needs its own scripts and styles.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+      },
+    },
+  })
+  const authOptions = { secureCookies: deps.secureCookies ?? false }
+  await registerAuth(app, deps.services.auth, authOptions)
   await registerOpenApi(app)
+  authRoutes(app, deps.services, authOptions)
+  identityRoutes(app, deps.services)
   healthRoutes(app, deps.db)
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)

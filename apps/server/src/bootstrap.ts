@@ -20,11 +20,13 @@ export interface RegistryOptions {
   maxArtifactBytes?: number
   pgSchema?: string
   clock?: () => string
+  /** First start: the admin's password; generated (and returned once) when unset. */
+  adminPassword?: string
 }
 
 export async function openRegistry(
   opts: RegistryOptions,
-): Promise<{ db: Db; store: Store; blobs: BlobStore; services: Services }> {
+): Promise<{ db: Db; store: Store; blobs: BlobStore; services: Services; firstAdminPassword?: string }> {
   const db = openDatabase(opts.database, { pgSchema: opts.pgSchema })
   try {
     await migrateToLatest(db)
@@ -41,7 +43,8 @@ export async function openRegistry(
     })
     await collectUnreferenced(services.deps)
     await services.uploads.sweepExpired(new Date().toISOString())
-    return { db, store, blobs, services }
+    const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
+    return { db, store, blobs, services, firstAdminPassword: admin.password }
   } catch (err) {
     await db.close()
     throw err

@@ -48,8 +48,22 @@ export class ConflictError extends DomainError {
   }
 }
 
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'sign in first: send Authorization: Bearer <token> or the session cookie') {
+    super('UNAUTHENTICATED', message)
+  }
+}
+export class ForbiddenError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('FORBIDDEN', message, details)
+  }
+}
+
 export const httpStatusOf: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
   FIELD_NOT_EDITABLE: 400,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,

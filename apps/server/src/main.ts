@@ -17,14 +17,22 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const { db, services } = await openRegistry({
+  const { db, services, firstAdminPassword } = await openRegistry({
     database: config.database,
     blobRoot: config.blobRoot,
     maxArtifactBytes: config.maxArtifactBytes,
     s3: config.s3,
+    adminPassword: config.adminPassword,
   })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
-  const app = await buildApp({ db, services, downloads: config.downloads, logger: { level: config.logLevel }, webRoot })
+  const app = await buildApp({
+    db,
+    services,
+    downloads: config.downloads,
+    secureCookies: config.secureCookies,
+    logger: { level: config.logLevel },
+    webRoot,
+  })
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
@@ -34,6 +42,12 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'
   app.log.info({ database: where, dataDir: config.dataDir }, 'modelreg is ready')
+  if (firstAdminPassword !== undefined) {
+    // Printed once, on the first start with an empty database; not logged as a structured field.
+    process.stdout.write(
+      `\nFirst start: created user "admin" (site admin, organisation "default") with the one-time password\n\n    ${firstAdminPassword}\n\nSign in with POST /api/v1/auth/login and create an API token with POST /api/v1/tokens.\n\n`,
+    )
+  }
 }
 
 main().catch((err: unknown) => {

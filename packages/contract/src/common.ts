@@ -2,6 +2,9 @@ import { type Static, type TSchema, Type } from 'typebox'
 
 export const ErrorCode = Type.Enum([
   'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'TOO_MANY_REQUESTS',
   'FIELD_NOT_EDITABLE',
   'NOT_FOUND',
   'ALREADY_EXISTS',

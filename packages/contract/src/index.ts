@@ -1,4 +1,5 @@
 export * from './artifacts.js'
+export * from './auth.js'
 export * from './common.js'
 export * from './deployments.js'
 export * from './events.js'

@@ -18,6 +18,10 @@ export interface Config {
   readonly blobRoot: string
   /** Who sends the bytes of a download: the registry itself, S3 (presigned redirect) or a fronting nginx. */
   readonly downloads: Readonly<DownloadOffload>
+  /** Password of the "admin" user created on first start; a one-time password is printed when unset. */
+  readonly adminPassword?: string
+  /** Secure flag of the session cookie: on unless the registry listens on loopback only. */
+  readonly secureCookies: boolean
   /** S3-compatible object storage for blobs instead of the local directory. */
   readonly s3?: Readonly<S3BlobStoreOptions>
   /** Largest artifact accepted, in bytes; unlimited when unset. */
@@ -103,6 +107,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push(`MODELREG_X_ACCEL_PREFIX must be a path that starts and ends with "/", got "${accelPrefix}"`)
   }
   const downloads: DownloadOffload = { mode, presignTtlSeconds: ttl, accelPrefix }
+  const adminPassword = env.MODELREG_ADMIN_PASSWORD || undefined
+  if (adminPassword !== undefined && [...adminPassword].length < 8)
+    problems.push('MODELREG_ADMIN_PASSWORD must have at least 8 characters')
+  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost'
+  const cookieSetting = env.MODELREG_COOKIE_SECURE ?? 'auto'
+  if (!['auto', 'true', 'false'].includes(cookieSetting)) {
+    problems.push(`MODELREG_COOKIE_SECURE must be auto, true or false, got "${cookieSetting}"`)
+  }
+  const secureCookies = cookieSetting === 'auto' ? !loopback : cookieSetting === 'true'
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -114,5 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxArtifactBytes,
     s3,
     downloads,
+    adminPassword,
+    secureCookies,
   })
 }

@@ -4,6 +4,7 @@ import type { Db } from './database.js'
 import * as initial from './migrations/0001-initial.js'
 import * as artifacts from './migrations/0002-artifacts.js'
 import * as uploadSessions from './migrations/0003-upload-sessions.js'
+import * as accessControl from './migrations/0004-access-control.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -11,6 +12,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0001-initial': { up: (k) => initial.up(k, dialect) },
     '0002-artifacts': { up: (k) => artifacts.up(k, dialect) },
     '0003-upload-sessions': { up: (k) => uploadSessions.up(k, dialect) },
+    '0004-access-control': { up: (k) => accessControl.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.kysely,

@@ -146,7 +146,65 @@ export interface UploadPartTable {
   sha256: string
 }
 
+export interface UserTable {
+  id: string
+  username: string
+  password_hash: string
+  site_admin: Flag
+  created_at: Timestamp
+}
+
+export interface MembershipTable {
+  org_id: string
+  user_id: string
+  role: string
+  created_at: Timestamp
+}
+
+export interface ModelGrantTable {
+  model_id: number
+  user_id: string
+  permission: string
+  granted_by: string
+  created_at: Timestamp
+}
+
+export interface ApiTokenTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  scope: string
+  created_at: Timestamp
+  expires_at: Timestamp | null
+  last_used_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface SessionTable {
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  type: string
+  actor: string
+  ip: string | null
+  at: Timestamp
+  data: Json
+}
+
 export interface Database {
+  users: UserTable
+  memberships: MembershipTable
+  model_grants: ModelGrantTable
+  api_tokens: ApiTokenTable
+  sessions: SessionTable
+  audit_log: AuditLogTable
   upload_sessions: UploadSessionTable
   upload_parts: UploadPartTable
   blobs: BlobTable

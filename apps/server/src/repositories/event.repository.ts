@@ -36,6 +36,31 @@ export class EventRepository {
       .execute()
   }
 
+  /** The audit view: newest first, filtered by model, actor and time. */
+  async listFiltered(f: {
+    modelId?: number
+    actor?: string
+    from?: string
+    to?: string
+    limit: number
+  }): Promise<EventRecord[]> {
+    let q = this.db.selectFrom('events').selectAll()
+    if (f.modelId !== undefined) q = q.where('model_id', '=', f.modelId)
+    if (f.actor !== undefined) q = q.where('actor', '=', f.actor)
+    if (f.from !== undefined) q = q.where('at', '>=', f.from)
+    if (f.to !== undefined) q = q.where('at', '<', f.to)
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute()
+    return rows.map((r) => ({
+      id: Number(r.id),
+      type: r.type as EventType,
+      model: `${r.org}/${r.model_name}`,
+      version: r.version,
+      actor: r.actor,
+      at: toIso(r.at),
+      data: fromJson<Record<string, unknown>>(r.data),
+    }))
+  }
+
   /** Newest first; keyset on id. */
   async listForModel(
     modelId: number,

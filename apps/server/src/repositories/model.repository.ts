@@ -1,9 +1,18 @@
 import type { ModelSort } from '@modelreg/contract'
-import { type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely'
 import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import type { ModelRecord, Page } from './records.js'
+import { type Viewer, visibleTo } from './visibility.js'
 
 export interface NewModel {
   orgId: string
@@ -25,6 +34,8 @@ export type ModelChanges = Partial<
 >
 
 export interface ModelFilter {
+  /** Only the models this user may see (services/access.ts states the rule). */
+  viewer?: Viewer
   q?: string
   org?: string
   framework?: string
@@ -139,16 +150,17 @@ export class ModelRepository {
   /**
    * One page in sort order; keyset on (sort value, id). Facet filters match when any version has the value.
    *
-   * A facet value (or, on SQLite, a search term) found in at most FEW_MODELS models is first resolved to those
-   * models' ids, and the page is built from them; a more common one is tested row by row while the sort index is
-   * scanned, which fills a page after about limit × models / matches rows. Either plan alone is slow at scale: the
-   * scan reads every model for a rare value, the lookup sorts every match of a common one.
+   * Facets (status, stage, author, license, tags) are tested model by model while the sort index is scanned, which
+   * fills a page within a few rows for a common value but would read every model for a rare one. So the scan is
+   * bounded to a window of rows; when the window holds less than a page, the value is rare and the page is built
+   * from the models that have it instead (the facet's index, then a sort of those few models).
    */
   async list(f: ModelFilter): Promise<Page<ModelRecord>> {
     const desc = f.sort.startsWith('-')
     const sortKey = (desc ? f.sort.slice(1) : f.sort) as keyof typeof sortColumns
     const col = sortColumns[sortKey]
     const dir = desc ? 'desc' : 'asc'
+
     // The cursor names its sort: a cursor of another sort (or a forged timestamp) is refused, not misread.
     const after =
       f.cursor === undefined
@@ -158,52 +170,83 @@ export class ModelRepository {
             ['string', 'string', 'number'],
             ([sort, v]) => sort === f.sort && (sortKey === 'name' || (v !== undefined && isIsoTimestamp(v))),
           )
-
-    let q = this.base()
-    if (f.org !== undefined) q = q.where('o.name', '=', f.org)
-    if (f.framework !== undefined) q = q.where('m.framework', '=', f.framework)
-    if (f.taskType !== undefined) q = q.where('m.task_type', '=', f.taskType)
-    if (f.modelType !== undefined) q = q.where('m.model_type', '=', f.modelType)
-    if (f.publicAccess !== undefined) q = q.where('m.public_access', '=', f.publicAccess ? 1 : 0)
+    // Conditions on the model row itself; the window below applies them without the organisations join.
+    const scope: ((eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>) => Expression<SqlBool>)[] = []
+    const { framework, taskType, modelType, publicAccess } = f
+    if (f.org !== undefined) {
+      // By id, a constant: so the planners pick the (org_id, sort) index instead of sorting the organisation.
+      const org = await this.db.selectFrom('organisations').select('id').where('name', '=', f.org).executeTakeFirst()
+      if (org === undefined) return { items: [], nextCursor: null }
+      scope.push((eb) => eb('m.org_id', '=', org.id))
+    }
+    if (f.viewer !== undefined && !f.viewer.siteAdmin) scope.push(visibleTo(f.viewer))
+    if (framework !== undefined) scope.push((eb) => eb('m.framework', '=', framework))
+    if (taskType !== undefined) scope.push((eb) => eb('m.task_type', '=', taskType))
+    if (modelType !== undefined) scope.push((eb) => eb('m.model_type', '=', modelType))
+    if (publicAccess !== undefined) scope.push((eb) => eb('m.public_access', '=', publicAccess ? 1 : 0))
+    if (after !== undefined) {
+      const [, value, id] = after
+      const op = desc ? sql.raw('<') : sql.raw('>')
+      scope.push(() => sql<SqlBool>`(${sql.ref(col)}, m.id) ${op} (${value}, ${id})`)
+    }
+    let q = scope.reduce((acc, cond) => acc.where(cond), this.base())
+    let narrow = false
+    const text = f.q?.trim() ?? ''
+    if (text !== '') {
+      const match = await this.matches(text)
+      if (Array.isArray(match)) {
+        if (match.length === 0) return { items: [], nextCursor: null }
+        q = q.where(this.idIn(match))
+        narrow = true
+      } else {
+        q = q.where(match)
+      }
+    }
     const facets: Facet[] = [
       ...(['status', 'stage', 'author', 'license'] as const).flatMap((column) => {
         const value = f[column]
         return value === undefined ? [] : [{ table: 'versions' as const, column, value }]
       }),
-      ...(f.tags ?? []).map((tag) => ({ table: 'version_tags' as const, column: 'tag' as const, value: tag.toLowerCase() })),
+      ...(f.tags ?? []).map((tag) => ({
+        table: 'version_tags' as const,
+        column: 'tag' as const,
+        value: tag.toLowerCase(),
+      })),
     ]
-    // The ids of the few models every rare facet (or search term) allows; undefined while none was rare.
-    let few: number[] | undefined
-    for (const facet of facets) {
-      // Once the page is down to a few models, testing the remaining facets on each of them is cheap.
-      const ids = few === undefined ? await this.fewModelsWith(facet) : undefined
-      if (ids !== undefined) few = ids
-      else q = q.where((eb) => hasFacet(eb, facet))
-    }
-    const text = f.q?.trim() ?? ''
-    if (text !== '') {
-      const match = await this.matches(text)
-      if (Array.isArray(match)) {
-        const allowed = few === undefined ? undefined : new Set(few)
-        few = allowed === undefined ? match : match.filter((id) => allowed.has(id))
+    const withFacets = (query: typeof q, except?: Facet) =>
+      facets.reduce((acc, facet) => (facet === except ? acc : acc.where((eb) => hasFacet(eb, facet))), query)
+    const page = (query: typeof q) =>
+      query
+        .orderBy(col, dir)
+        .orderBy('m.id', dir)
+        .limit(f.limit + 1)
+        .execute()
+
+    let rows: Row[] | undefined
+    if (facets.length === 0 || narrow) {
+      rows = await page(withFacets(q))
+    } else {
+      // The last row of the window: WINDOW_PAGES pages of the list without its facets (an index range).
+      const edge = await scope
+        .reduce((acc, cond) => acc.where(cond), this.db.selectFrom('models as m'))
+        .select([sql<string | Date>`${sql.ref(col)}`.as('value'), 'm.id'])
+        .orderBy(col, dir)
+        .orderBy('m.id', dir)
+        .offset(WINDOW_PAGES * (f.limit + 1) - 1)
+        .limit(1)
+        .executeTakeFirst()
+      if (edge === undefined) {
+        rows = await page(withFacets(q))
       } else {
-        q = q.where(match)
+        const op = desc ? sql.raw('>=') : sql.raw('<=')
+        rows = await page(withFacets(q).where(sql<boolean>`(${sql.ref(col)}, m.id) ${op} (${edge.value}, ${edge.id})`))
+        if (rows.length <= f.limit) {
+          // Less than a page in the window: a rare value. Start from the models that have the rarest facet.
+          const rarest = await this.rarest(facets)
+          rows = await page(withFacets(q.where(this.fromFacet(rarest)), rarest))
+        }
       }
     }
-    if (few !== undefined) {
-      if (few.length === 0) return { items: [], nextCursor: null }
-      q = q.where(this.idIn(few))
-    }
-    if (after !== undefined) {
-      const [, value, id] = after
-      const op = desc ? sql.raw('<') : sql.raw('>')
-      q = q.where(sql<boolean>`(${sql.ref(col)}, m.id) ${op} (${value}, ${id})`)
-    }
-    const rows = await q
-      .orderBy(col, dir)
-      .orderBy('m.id', dir)
-      .limit(f.limit + 1)
-      .execute()
     const items = rows.slice(0, f.limit).map(toRecord)
     const last = rows.length > f.limit ? rows[f.limit - 1] : undefined
     const nextCursor = last
@@ -216,25 +259,42 @@ export class ModelRepository {
     return { items, nextCursor }
   }
 
-  /** The ids of the models with the facet value when there are at most FEW_MODELS of them (index on value, model). */
-  private async fewModelsWith(facet: Facet): Promise<number[] | undefined> {
-    const rows =
+  /** Of several facets, the one fewest versions have (counted up to a cap: only the small ones need telling apart). */
+  private async rarest(facets: Facet[]): Promise<Facet> {
+    let best = facets[0] as Facet
+    if (facets.length === 1) return best
+    let fewest = Number.POSITIVE_INFINITY
+    for (const facet of facets) {
+      const capped =
+        facet.table === 'versions'
+          ? this.db
+              .selectFrom('versions as v')
+              .select(sql.lit(1).as('one'))
+              .where(`v.${facet.column}`, '=', facet.value)
+              .limit(RAREST_CAP)
+          : this.db
+              .selectFrom('version_tags as t')
+              .select(sql.lit(1).as('one'))
+              .where('t.tag', '=', facet.value)
+              .limit(RAREST_CAP)
+      const { n } = await this.db
+        .selectFrom(capped.as('x'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      if (Number(n) < fewest) [best, fewest] = [facet, Number(n)]
+    }
+    return best
+  }
+
+  /** `m.id` is one of the models with the facet, driven from the facet's (value, model) index. */
+  private fromFacet(facet: Facet) {
+    const ids =
       facet.table === 'versions'
-        ? await this.db
-            .selectFrom('versions as v')
-            .select('v.model_id')
-            .distinct()
-            .where(`v.${facet.column}`, '=', facet.value)
-            .limit(FEW_MODELS + 1)
-            .execute()
-        : await this.db
-            .selectFrom('version_tags as t')
-            .select('t.model_id')
-            .distinct()
-            .where('t.tag', '=', facet.value)
-            .limit(FEW_MODELS + 1)
-            .execute()
-    return rows.length > FEW_MODELS ? undefined : rows.map((r) => Number(r.model_id))
+        ? this.db.selectFrom('versions as v').select('v.model_id').where(`v.${facet.column}`, '=', facet.value)
+        : this.db.selectFrom('version_tags as t').select('t.model_id').where('t.tag', '=', facet.value)
+    // PostgreSQL: an array, so that the planner cannot fall back to scanning every model (its estimate of a rare
+    // value can be far off); SQLite looks the ids up from an IN list by itself.
+    return this.dialect === 'postgres' ? sql<boolean>`m.id = any(array(${ids}))` : sql<boolean>`m.id in (${ids})`
   }
 
   /** `m.id` is one of `ids`, as one bound parameter. */
@@ -257,25 +317,28 @@ export class ModelRepository {
     if ([...text].length < 3) return sql<boolean>`m.search_text like ${like} escape '\\'`
     const phrase = `"${text.replaceAll('"', '""')}"`
     const found = await sql<{ id: number }>`select rowid as id from models_fts where models_fts match ${phrase} limit ${
-      FEW_MODELS + 1
+      FEW_MATCHES + 1
     }`.execute(this.db)
-    if (found.rows.length <= FEW_MODELS) return found.rows.map((r) => Number(r.id))
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range LIKE folds case in
-    if (/^[\x00-\x7f]*$/.test(text)) return sql<boolean>`m.search_text like ${like} escape '\\'`
+    if (found.rows.length <= FEW_MATCHES) return found.rows.map((r) => Number(r.id))
+    if (/^[ -~]*$/.test(text)) return sql<boolean>`m.search_text like ${like} escape '\\'`
     return sql<boolean>`m.id in (select rowid from models_fts where models_fts match ${phrase})`
   }
 }
 
-/** A facet of the models list that matches when any version has the value. */
+/** A facet of the models list: it matches when any version has the value. */
 type Facet =
   | { table: 'versions'; column: 'status' | 'stage' | 'author' | 'license'; value: string }
   | { table: 'version_tags'; column: 'tag'; value: string }
 
 /**
- * Below this many matching models, a facet or search term is resolved to ids first (see ModelRepository.list).
- * Around the crossing point both plans read a few thousand index entries: a few milliseconds.
+ * Facets are tested on at most this many pages of rows of the sort index before the list starts from the models
+ * that have the rarest facet instead: that way a page costs at most a few thousand index probes either way.
  */
-const FEW_MODELS = 2000
+const WINDOW_PAGES = 50
+/** Versions counted per facet to pick the rarest one. */
+const RAREST_CAP = 20_000
+/** SQLite: a search term that at most this many models match is resolved to their ids with FTS5 first. */
+const FEW_MATCHES = 2000
 
 function hasFacet(eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>, facet: Facet) {
   return facet.table === 'versions'

@@ -10,6 +10,10 @@ export class OrganisationRepository {
     return this.db.selectFrom('organisations').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
   }
 
+  async list(): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom('organisations').select(['id', 'name']).orderBy('name').execute()
+  }
+
   /** Creates the organisation if it does not exist (idempotent, race-safe). */
   async ensure(name: string, now: string): Promise<{ id: string; name: string }> {
     const found = await this.findByName(name)

@@ -3,13 +3,17 @@ import type { Kysely } from 'kysely'
 import type { Db, Dialect } from '../db/database.js'
 import type { Database } from '../db/schema.js'
 import { ArtifactRepository } from './artifact.repository.js'
+import { AuditRepository } from './audit.repository.js'
 import { BlobRepository } from './blob.repository.js'
+import { CredentialRepository } from './credential.repository.js'
 import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
+import { GrantRepository } from './grant.repository.js'
 import { ModelRepository } from './model.repository.js'
 import { OrganisationRepository } from './organisation.repository.js'
 import { StageTransitionRepository } from './stage-transition.repository.js'
 import { UploadSessionRepository } from './upload-session.repository.js'
+import { UserRepository } from './user.repository.js'
 import { VersionRepository } from './version.repository.js'
 
 export class Repositories {
@@ -22,6 +26,10 @@ export class Repositories {
   readonly artifacts: ArtifactRepository
   readonly blobs: BlobRepository
   readonly uploads: UploadSessionRepository
+  readonly users: UserRepository
+  readonly credentials: CredentialRepository
+  readonly grants: GrantRepository
+  readonly audit: AuditRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -33,6 +41,10 @@ export class Repositories {
     this.artifacts = new ArtifactRepository(db)
     this.blobs = new BlobRepository(db)
     this.uploads = new UploadSessionRepository(db)
+    this.users = new UserRepository(db)
+    this.credentials = new CredentialRepository(db)
+    this.grants = new GrantRepository(db)
+    this.audit = new AuditRepository(db)
   }
 }
 

@@ -11,7 +11,7 @@ import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactService } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
-import { type App, errors, localActor } from './route-types.js'
+import { type App, errors } from './route-types.js'
 
 const tags = ['Artifacts']
 const base = '/api/v1/models/:org/:name/versions/:version/artifacts'
@@ -53,7 +53,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
         }
         const body = req.body instanceof Readable ? req.body : Readable.from([])
         const { artifact } = await services.artifacts.upload(
-          localActor,
+          req.actor,
           { org, name, version, path: artifactPath(req.params) },
           body,
           { expectedSha256: expectedDigest(req.headers), contentType: req.headers['content-type'] },
@@ -74,7 +74,12 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
       },
     },
     async (req) => {
-      const { artifacts } = await services.artifacts.list(req.params.org, req.params.name, req.params.version)
+      const { artifacts } = await services.artifacts.list(
+        req.actor,
+        req.params.org,
+        req.params.name,
+        req.params.version,
+      )
       return { items: artifacts.map(toArtifactResponse), totalSize: artifacts.reduce((n, a) => n + a.size, 0) }
     },
   )
@@ -93,7 +98,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
     },
     handler: async (req, reply) => {
       const { org, name, version } = req.params
-      const artifact = await services.artifacts.get(org, name, version, artifactPath(req.params))
+      const artifact = await services.artifacts.get(req.actor, org, name, version, artifactPath(req.params))
       return sendArtifact(
         services.artifacts,
         artifact,
@@ -121,7 +126,13 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
     },
     async (req, reply) => {
       const format = req.query.format ?? 'zip'
-      const archive = await services.artifacts.archive(req.params.org, req.params.name, req.params.version, format)
+      const archive = await services.artifacts.archive(
+        req.actor,
+        req.params.org,
+        req.params.name,
+        req.params.version,
+        format,
+      )
       reply
         .header('content-type', format === 'zip' ? 'application/zip' : 'application/x-tar')
         .header('content-disposition', contentDisposition(archive.filename))
@@ -143,7 +154,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
     },
     async (req, reply) => {
       const { org, name, version } = req.params
-      await services.artifacts.delete(localActor, org, name, version, artifactPath(req.params))
+      await services.artifacts.delete(req.actor, org, name, version, artifactPath(req.params))
       return reply.code(204).send(null)
     },
   )

@@ -7,7 +7,7 @@ import {
 } from '@modelreg/contract'
 import type { Services } from '../services/services.js'
 import { toDeploymentResponse } from './presenters.js'
-import { type App, errors, localActor } from './route-types.js'
+import { type App, errors } from './route-types.js'
 
 const tags = ['Deployments']
 
@@ -24,7 +24,7 @@ export function deploymentRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const page = await services.deployments.list(req.query)
+      const page = await services.deployments.list(req.actor, req.query)
       return {
         items: page.items.map((d) => toDeploymentResponse(d.deployment, d.model, d.version)),
         nextCursor: page.nextCursor,
@@ -44,7 +44,7 @@ export function deploymentRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      const d = await services.deployments.start(localActor, req.body)
+      const d = await services.deployments.start(req.actor, req.body)
       return reply.code(201).send(toDeploymentResponse(d.deployment, d.model, d.version))
     },
   )
@@ -55,7 +55,7 @@ export function deploymentRoutes(app: App, services: Services): void {
       schema: { tags, summary: 'Get a deployment', params: DeploymentParams, response: { 200: Deployment, ...errors } },
     },
     async (req) => {
-      const d = await services.deployments.get(req.params.id)
+      const d = await services.deployments.get(req.actor, req.params.id)
       return toDeploymentResponse(d.deployment, d.model, d.version)
     },
   )
@@ -72,7 +72,7 @@ export function deploymentRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const d = await services.deployments.stop(localActor, req.params.id)
+      const d = await services.deployments.stop(req.actor, req.params.id)
       return toDeploymentResponse(d.deployment, d.model, d.version)
     },
   )

@@ -11,7 +11,7 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import { toModelResponse } from './presenters.js'
-import { type App, errors, localActor, refuseFields } from './route-types.js'
+import { type App, errors, refuseFields } from './route-types.js'
 
 const tags = ['Models']
 const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
@@ -29,7 +29,7 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const page = await services.models.list(req.query)
+      const page = await services.models.list(req.actor, req.query)
       return { items: page.items.map((r) => toModelResponse(r.model, r.latest)), nextCursor: page.nextCursor }
     },
   )
@@ -46,7 +46,7 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      const { model, latest } = await services.models.create(localActor, req.body)
+      const { model, latest } = await services.models.create(req.actor, req.body)
       return reply.code(201).send(toModelResponse(model, latest))
     },
   )
@@ -55,7 +55,7 @@ export function modelRoutes(app: App, services: Services): void {
     '/api/v1/models/:org/:name',
     { schema: { tags, summary: 'Get a model', params: ModelParams, response: { 200: Model, ...errors } } },
     async (req) => {
-      const { model, latest } = await services.models.get(req.params.org, req.params.name)
+      const { model, latest } = await services.models.get(req.actor, req.params.org, req.params.name)
       return toModelResponse(model, latest)
     },
   )
@@ -90,7 +90,7 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const { model, latest } = await services.models.update(localActor, req.params.org, req.params.name, req.body)
+      const { model, latest } = await services.models.update(req.actor, req.params.org, req.params.name, req.body)
       return toModelResponse(model, latest)
     },
   )
@@ -107,7 +107,7 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      await services.models.delete(localActor, req.params.org, req.params.name)
+      await services.models.delete(req.actor, req.params.org, req.params.name)
       return reply.code(204).send(null)
     },
   )
@@ -124,6 +124,6 @@ export function modelRoutes(app: App, services: Services): void {
         response: { 200: EventPage, ...errors },
       },
     },
-    async (req) => services.events.listForModel(req.params.org, req.params.name, req.query),
+    async (req) => services.events.listForModel(req.actor, req.params.org, req.params.name, req.query),
   )
 }

@@ -8,7 +8,6 @@ import type {
   RawServerDefault,
 } from 'fastify'
 import { FieldNotEditableError, ValidationError } from '../errors.js'
-import type { Actor } from '../services/service-deps.js'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -25,9 +24,6 @@ export const errors = {
   409: ErrorResponse,
   500: ErrorResponse,
 }
-
-/** The acting user. One local user until accounts exist (access-control issue). */
-export const localActor: Actor = { username: 'local' }
 
 /**
  * A preValidation hook for PATCH routes: fields that exist but never change get 400 FIELD_NOT_EDITABLE,

@@ -14,7 +14,7 @@ import type { Services } from '../services/services.js'
 import type { UploadView } from '../services/upload.service.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { modelRef } from './presenters.js'
-import { type App, errors, localActor } from './route-types.js'
+import { type App, errors } from './route-types.js'
 
 const tags = ['Uploads']
 
@@ -34,7 +34,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
     },
     async (req, reply) => {
       const { org, name, version } = req.params
-      const view = await services.uploads.create(localActor, org, name, version, req.body)
+      const view = await services.uploads.create(req.actor, org, name, version, req.body)
       return reply.code(201).send(toUploadResponse(view))
     },
   )
@@ -49,7 +49,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
         response: { 200: UploadSession, ...errors },
       },
     },
-    async (req) => toUploadResponse(await services.uploads.get(req.params.id)),
+    async (req) => toUploadResponse(await services.uploads.get(req.actor, req.params.id)),
   )
 
   await app.register(async (scope: App) => {
@@ -69,7 +69,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
       },
       async (req) => {
         const body = req.body instanceof Readable ? req.body : Readable.from([])
-        return services.uploads.putPart(req.params.id, req.params.number, body, {
+        return services.uploads.putPart(req.actor, req.params.id, req.params.number, body, {
           expectedSha256: expectedDigest(req.headers),
         })
       },
@@ -95,7 +95,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
       },
     },
     async (req, reply) => {
-      const { artifact } = await services.uploads.complete(localActor, req.params.id, req.body.parts)
+      const { artifact } = await services.uploads.complete(req.actor, req.params.id, req.body.parts)
       return reply.code(201).send(toArtifactResponse(artifact))
     },
   )
@@ -104,7 +104,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
     '/api/v1/uploads/:id',
     { schema: { tags, summary: 'Abort an upload', params: UploadParams, response: { 204: Type.Null(), ...errors } } },
     async (req, reply) => {
-      await services.uploads.get(req.params.id)
+      await services.uploads.get(req.actor, req.params.id)
       await services.uploads.abort(req.params.id)
       return reply.code(204).send(null)
     },

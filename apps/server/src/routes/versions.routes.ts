@@ -13,7 +13,7 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import { toVersionResponse } from './presenters.js'
-import { type App, errors, localActor, refuseFields } from './route-types.js'
+import { type App, errors, refuseFields } from './route-types.js'
 
 const tags = ['Versions']
 const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
@@ -34,7 +34,7 @@ export function versionRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const page = await services.versions.list(req.params.org, req.params.name, req.query)
+      const page = await services.versions.list(req.actor, req.params.org, req.params.name, req.query)
       return {
         items: page.items.map((v) => toVersionResponse(page.model, v)),
         nextCursor: page.nextCursor,
@@ -57,7 +57,7 @@ export function versionRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      const { model, version } = await services.versions.create(localActor, req.params.org, req.params.name, req.body)
+      const { model, version } = await services.versions.create(req.actor, req.params.org, req.params.name, req.body)
       return reply.code(201).send(toVersionResponse(model, version))
     },
   )
@@ -74,7 +74,12 @@ export function versionRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const { model, version } = await services.versions.get(req.params.org, req.params.name, req.params.version)
+      const { model, version } = await services.versions.get(
+        req.actor,
+        req.params.org,
+        req.params.name,
+        req.params.version,
+      )
       return toVersionResponse(model, version)
     },
   )
@@ -103,7 +108,7 @@ export function versionRoutes(app: App, services: Services): void {
     },
     async (req) => {
       const { model, version } = await services.versions.update(
-        localActor,
+        req.actor,
         req.params.org,
         req.params.name,
         req.params.version,
@@ -125,7 +130,7 @@ export function versionRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      await services.versions.delete(localActor, req.params.org, req.params.name, req.params.version)
+      await services.versions.delete(req.actor, req.params.org, req.params.name, req.params.version)
       return reply.code(204).send(null)
     },
   )
@@ -146,7 +151,7 @@ export function versionRoutes(app: App, services: Services): void {
     },
     async (req) => {
       const r = await services.versions.changeStage(
-        localActor,
+        req.actor,
         req.params.org,
         req.params.name,
         req.params.version,
@@ -172,7 +177,7 @@ export function versionRoutes(app: App, services: Services): void {
       },
     },
     async (req) => ({
-      items: await services.versions.stageHistory(req.params.org, req.params.name, req.params.version),
+      items: await services.versions.stageHistory(req.actor, req.params.org, req.params.name, req.params.version),
     }),
   )
 }

@@ -30,7 +30,7 @@ export class ArtifactService {
   ): Promise<{ model: ModelRecord; version: VersionRecord; artifact: ArtifactRecord }> {
     const path = checkArtifactPath(ref.path)
     // Refuse before reading a byte: unknown version, frozen content.
-    assertWritable((await resolveVersion(this.deps.store.read, ref.org, ref.name, ref.version)).version)
+    assertWritable((await resolveVersion(this.deps.store.read, actor, 'write', ref.org, ref.name, ref.version)).version)
     const staged = await this.deps.blobs
       .stage(body, {
         expectedSha256: opts.expectedSha256,
@@ -43,7 +43,9 @@ export class ArtifactService {
     const now = this.deps.clock()
     try {
       const result = await this.deps.store.transaction(async (repos) => {
-        const { model, version } = await resolveVersion(repos, ref.org, ref.name, ref.version, { forUpdate: true })
+        const { model, version } = await resolveVersion(repos, actor, 'write', ref.org, ref.name, ref.version, {
+          forUpdate: true,
+        })
         assertWritable(version)
         await repos.blobs.upsert(staged.info.sha256, staged.info.size, now)
         await staged.commit()
@@ -78,14 +80,14 @@ export class ArtifactService {
     }
   }
 
-  async list(org: string, name: string, ref: string) {
-    const { model, version } = await resolveVersion(this.deps.store.read, org, name, ref)
+  async list(actor: Actor, org: string, name: string, ref: string) {
+    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
     return { model, version, artifacts: await this.deps.store.read.artifacts.listForVersion(version.id) }
   }
 
-  async get(org: string, name: string, ref: string, artifactPath: string): Promise<ArtifactRecord> {
+  async get(actor: Actor, org: string, name: string, ref: string, artifactPath: string): Promise<ArtifactRecord> {
     const path = checkArtifactPath(artifactPath)
-    const { model, version } = await resolveVersion(this.deps.store.read, org, name, ref)
+    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
     const artifact = await this.deps.store.read.artifacts.find(version.id, path)
     if (!artifact) {
       throw new NotFoundError(`artifact "${path}" not found in ${model.org}/${model.name}@${version.version}`, { path })
@@ -103,8 +105,8 @@ export class ArtifactService {
   }
 
   /** The whole version as one archive, streamed file by file; counted as one download of the version. */
-  async archive(org: string, name: string, ref: string, format: ArchiveFormat) {
-    const { model, version, artifacts } = await this.list(org, name, ref)
+  async archive(actor: Actor, org: string, name: string, ref: string, format: ArchiveFormat) {
+    const { model, version, artifacts } = await this.list(actor, org, name, ref)
     const open = (a: ArtifactRecord) => this.deps.blobs.get(a.sha256)
     const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
     await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
@@ -134,7 +136,7 @@ export class ArtifactService {
     const path = checkArtifactPath(artifactPath)
     const now = this.deps.clock()
     const sha256 = await this.deps.store.transaction(async (repos) => {
-      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
       assertWritable(version)
       const artifact = await repos.artifacts.find(version.id, path)
       if (!artifact)

@@ -5,7 +5,7 @@ import { parseModelRef } from '../domain/names.js'
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
-import { findModel } from './model.service.js'
+import { canRead, readableModel, standingOf, writableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version.service.js'
 
@@ -24,7 +24,9 @@ export class DeploymentService {
     const now = this.deps.clock()
     try {
       return await this.deps.store.transaction(async (repos) => {
-        const { model, version } = await resolveVersion(repos, org, name, body.version, { forUpdate: true })
+        const { model, version } = await resolveVersion(repos, actor, 'write', org, name, body.version, {
+          forUpdate: true,
+        })
         const deployment = await repos.deployments.insert({
           id: randomUUID(),
           modelId: model.id,
@@ -63,10 +65,14 @@ export class DeploymentService {
     return this.deps.store.transaction(async (repos) => {
       const found = await repos.deployments.findById(id)
       if (!found) throw new NotFoundError(`deployment ${id} not found`, { id })
-      const model = await repos.models.findById(found.modelId)
+      const owner = await repos.models.findById(found.modelId)
       const version = await repos.versions.findById(found.versionId)
-      if (!model || !version) throw new NotFoundError(`deployment ${id} not found`, { id })
-      await findModel(repos, model.org, model.name, { forUpdate: true })
+      if (!owner || !version) throw new NotFoundError(`deployment ${id} not found`, { id })
+      const model = await writableModel(repos, actor, owner.org, owner.name, { forUpdate: true }).catch(
+        (err: unknown) => {
+          throw err instanceof NotFoundError ? new NotFoundError(`deployment ${id} not found`, { id }) : err
+        },
+      )
       if (!(await repos.deployments.stop(id, actor.username, now))) {
         throw new ConflictError(`deployment ${id} is already stopped`, { id })
       }
@@ -91,27 +97,31 @@ export class DeploymentService {
     })
   }
 
-  async get(id: string): Promise<DeploymentView> {
+  async get(actor: Actor, id: string): Promise<DeploymentView> {
     const repos = this.deps.store.read
     const deployment = await repos.deployments.findById(id)
     const model = deployment && (await repos.models.findById(deployment.modelId))
     const version = deployment && (await repos.versions.findById(deployment.versionId))
-    if (!deployment || !model || !version) throw new NotFoundError(`deployment ${id} not found`, { id })
+    const visible = model && canRead(actor, model, await standingOf(repos, actor, model))
+    if (!deployment || !model || !version || !visible) throw new NotFoundError(`deployment ${id} not found`, { id })
     return { deployment, model, version }
   }
 
-  async list(q: ListDeploymentsQuery): Promise<Page<DeploymentView>> {
+  async list(actor: Actor, q: ListDeploymentsQuery): Promise<Page<DeploymentView>> {
     const repos = this.deps.store.read
     let model: ModelRecord | undefined
     let versionId: number | undefined
     if (q.model !== undefined) {
       const ref = parseModelRef(q.model)
-      model = await findModel(repos, ref.org, ref.name)
-      if (q.version !== undefined) versionId = (await resolveVersion(repos, ref.org, ref.name, q.version)).version.id
+      model = await readableModel(repos, actor, ref.org, ref.name)
+      if (q.version !== undefined) {
+        versionId = (await resolveVersion(repos, actor, 'read', ref.org, ref.name, q.version)).version.id
+      }
     } else if (q.version !== undefined) {
       throw new ValidationError('"version" needs "model"', { field: 'version' })
     }
     const page = await repos.deployments.list({
+      viewer: actor,
       modelId: model?.id,
       versionId,
       status: q.status,

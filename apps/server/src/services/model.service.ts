@@ -4,10 +4,11 @@ import { otherValue } from '../domain/choices.js'
 import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
 import { versionInput } from '../domain/version-input.js'
 import { parseVersion } from '../domain/version-number.js'
-import { AlreadyExistsError, ModelDeployedError, NotFoundError } from '../errors.js'
+import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError } from '../errors.js'
 import type { ModelChanges } from '../repositories/model.repository.js'
 import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
+import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
@@ -22,7 +23,11 @@ export class ModelService {
 
   /** The Create Model form: the model and its first version, in one transaction. */
   async create(actor: Actor, body: CreateModelBody): Promise<ModelWithLatest> {
-    const org = checkOrgName(body.org ?? defaults.org)
+    const memberships = await this.deps.store.read.users.memberships(actor.userId)
+    const org = checkOrgName(body.org ?? memberships[0]?.org ?? defaults.org)
+    const role = memberships.find((m) => m.org === org)?.role
+    if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
+    if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
     const name = checkModelName(body.name)
     const number = parseVersion(body.version ?? defaults.version)
     const taskType = body.taskType ?? defaults.taskType
@@ -84,8 +89,8 @@ export class ModelService {
     }
   }
 
-  async get(org: string, name: string): Promise<ModelWithLatest> {
-    const model = await findModel(this.deps.store.read, org, name)
+  async get(actor: Actor, org: string, name: string): Promise<ModelWithLatest> {
+    const model = await readableModel(this.deps.store.read, actor, org, name)
     const latest =
       model.latestVersionId === null
         ? null
@@ -93,9 +98,10 @@ export class ModelService {
     return { model, latest }
   }
 
-  async list(query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
+  async list(actor: Actor, query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
     const page = await this.deps.store.read.models.list({
       ...query,
+      viewer: actor,
       tags: query.tag,
       sort: query.sort ?? '-updated',
       limit: query.limit ?? 50,
@@ -111,7 +117,7 @@ export class ModelService {
   async update(actor: Actor, org: string, name: string, body: UpdateModelBody): Promise<ModelWithLatest> {
     const now = this.deps.clock()
     await this.deps.store.transaction(async (repos) => {
-      const model = await findModel(repos, org, name, { forUpdate: true })
+      const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       const taskType = body.taskType ?? model.taskType
       const modelType = body.modelType ?? model.modelType
       const next: ModelChanges = {
@@ -141,14 +147,14 @@ export class ModelService {
         data: { changes },
       })
     })
-    return this.get(org, name)
+    return this.get(actor, org, name)
   }
 
   /** Deletes a model and its versions, unless any version is deployed. */
   async delete(actor: Actor, org: string, name: string): Promise<void> {
     const now = this.deps.clock()
     const digests = await this.deps.store.transaction(async (repos) => {
-      const model = await findModel(repos, org, name, { forUpdate: true })
+      const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       const deployments = await repos.deployments.listActive(model.id)
       const deployed = await repos.versions.findDeployed(model.id)
       if (deployments.length > 0 || deployed.length > 0) {

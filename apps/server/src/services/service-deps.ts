@@ -9,7 +9,10 @@ export interface ServiceDeps {
   readonly limits: { readonly maxArtifactBytes?: number }
 }
 
-/** Who is acting. A single local user until accounts exist. */
+/** Who is acting, and what their credential allows (a read-scoped token cannot write, whoever holds it). */
 export interface Actor {
+  readonly userId: string
   readonly username: string
+  readonly siteAdmin: boolean
+  readonly scope: 'read' | 'write' | 'admin'
 }

@@ -2,8 +2,12 @@ import type { BlobStore } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import type { Store } from '../repositories/repositories.js'
 import { ArtifactService } from './artifact.service.js'
+import { AuditService } from './audit.service.js'
+import { AuthService } from './auth.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
+import { IdentityService } from './identity.service.js'
+import { LoginThrottle } from './login-throttle.js'
 import { ModelService } from './model.service.js'
 import type { ServiceDeps } from './service-deps.js'
 import { UploadService } from './upload.service.js'
@@ -17,6 +21,9 @@ export interface Services {
   readonly uploads: UploadService
   readonly deployments: DeploymentService
   readonly events: EventService
+  readonly auth: AuthService
+  readonly identity: IdentityService
+  readonly audit: AuditService
 }
 
 export function createServices(deps: {
@@ -41,5 +48,8 @@ export function createServices(deps: {
     uploads: new UploadService(full, deps.parts, artifacts),
     deployments: new DeploymentService(full),
     events: new EventService(full),
+    auth: new AuthService(full, new LoginThrottle()),
+    identity: new IdentityService(full),
+    audit: new AuditService(full),
   }
 }

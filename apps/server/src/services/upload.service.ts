@@ -30,7 +30,7 @@ export class UploadService {
 
   async create(actor: Actor, org: string, name: string, ref: string, body: CreateUploadBody): Promise<UploadView> {
     const path = checkArtifactPath(body.path)
-    const { model, version } = await resolveVersion(this.deps.store.read, org, name, ref)
+    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'write', org, name, ref)
     assertWritable(version)
     const limit = this.deps.limits.maxArtifactBytes
     if (limit !== undefined && body.size !== undefined && body.size > limit) {
@@ -53,24 +53,27 @@ export class UploadService {
     return { session: { ...session, parts: [] }, model, version }
   }
 
-  async get(id: string): Promise<UploadView> {
+  /** A session is its creator's (or a site admin's): anyone else is told it does not exist. */
+  async get(actor: Actor, id: string): Promise<UploadView> {
     const repos = this.deps.store.read
     const session = await repos.uploads.find(id)
     const model = session && (await repos.models.findById(session.modelId))
     const version = session && (await repos.versions.findById(session.versionId))
-    if (!session || !model || !version || session.expiresAt < this.deps.clock()) {
+    const mine = session !== undefined && (session.createdBy === actor.username || actor.siteAdmin)
+    if (!session || !model || !version || !mine || session.expiresAt < this.deps.clock()) {
       throw new NotFoundError(`upload ${id} not found (it may have expired or completed)`, { id })
     }
     return { session, model, version }
   }
 
   async putPart(
+    actor: Actor,
     id: string,
     number: number,
     body: Readable,
     opts: { expectedSha256?: string },
   ): Promise<UploadPartRecord> {
-    await this.get(id)
+    await this.get(actor, id)
     const info = await this.parts
       .write(id, number, body, { maxBytes: this.deps.limits.maxArtifactBytes, expectedSha256: opts.expectedSha256 })
       .catch((err: unknown) => {
@@ -86,7 +89,7 @@ export class UploadService {
   }
 
   async complete(actor: Actor, id: string, order?: number[]): Promise<{ artifact: ArtifactRecord }> {
-    const { session, model, version } = await this.get(id)
+    const { session, model, version } = await this.get(actor, id)
     const received = new Map(session.parts.map((p) => [p.number, p]))
     const numbers = order ?? session.parts.map((p) => p.number)
     if (numbers.length === 0) throw new ValidationError('no parts received yet', { field: 'parts' })

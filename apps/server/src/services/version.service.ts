@@ -23,6 +23,7 @@ import {
 import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
+import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { diff, findModel } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
@@ -42,7 +43,7 @@ export class VersionService {
     const now = this.deps.clock()
     try {
       return await this.deps.store.transaction(async (repos) => {
-        const model = await findModel(repos, org, name, { forUpdate: true })
+        const model = await writableModel(repos, actor, org, name, { forUpdate: true })
         const existing = await repos.versions.findBySortKey(model.id, number.sortKey)
         if (existing) throw await this.alreadyExists(repos, model, existing.version)
         const version = await repos.versions.insert({
@@ -76,17 +77,18 @@ export class VersionService {
     }
   }
 
-  async get(org: string, name: string, ref: string): Promise<ModelVersion> {
-    return resolveVersion(this.deps.store.read, org, name, ref)
+  async get(actor: Actor, org: string, name: string, ref: string): Promise<ModelVersion> {
+    return resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
   }
 
   async list(
+    actor: Actor,
     org: string,
     name: string,
     q: ListVersionsQuery,
   ): Promise<Page<VersionRecord> & { model: ModelRecord; next: ReturnType<typeof nextVersions> }> {
     const repos = this.deps.store.read
-    const model = await findModel(repos, org, name)
+    const model = await readableModel(repos, actor, org, name)
     const filter = {
       stage: q.stage,
       status: q.status,
@@ -113,7 +115,7 @@ export class VersionService {
   async update(actor: Actor, org: string, name: string, ref: string, body: UpdateVersionBody): Promise<ModelVersion> {
     const now = this.deps.clock()
     const id = await this.deps.store.transaction(async (repos) => {
-      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
       const license = body.license ?? version.license
       const next: VersionChanges = {
         description: body.description === undefined ? undefined : multiLine('description', body.description),
@@ -160,7 +162,7 @@ export class VersionService {
   async delete(actor: Actor, org: string, name: string, ref: string): Promise<void> {
     const now = this.deps.clock()
     const digests = await this.deps.store.transaction(async (repos) => {
-      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
       const active = await repos.deployments.listActive(model.id, version.id)
       if (active.length > 0 || version.status === 'deployed') {
         throw new ModelDeployedError(
@@ -193,7 +195,7 @@ export class VersionService {
     const comment = multiLine('comment', body.comment ?? '')
     const now = this.deps.clock()
     const result = await this.deps.store.transaction(async (repos) => {
-      const { model, version } = await resolveVersion(repos, org, name, ref, { forUpdate: true })
+      const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
       if (version.stage === body.stage) {
         throw new ConflictError(`version ${version.version} is already in ${stageOptions[body.stage as Stage]}`, {
           stage: body.stage,
@@ -221,8 +223,8 @@ export class VersionService {
     return { version: await this.byId(org, name, result.id), transition: result.transition, archived: result.archived }
   }
 
-  async stageHistory(org: string, name: string, ref: string): Promise<StageTransitionRecord[]> {
-    const { version } = await resolveVersion(this.deps.store.read, org, name, ref)
+  async stageHistory(actor: Actor, org: string, name: string, ref: string): Promise<StageTransitionRecord[]> {
+    const { version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
     return this.deps.store.read.stageTransitions.listForVersion(version.id, version.version)
   }
 
@@ -247,12 +249,14 @@ export class VersionService {
 /** Finds a version by number or "latest" (the highest release). */
 export async function resolveVersion(
   repos: Repositories,
+  actor: Actor,
+  need: 'read' | 'write',
   org: string,
   name: string,
   ref: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ModelVersion> {
-  const model = await findModel(repos, org, name, opts)
+  const model = await (need === 'write' ? writableModel : readableModel)(repos, actor, org, name, opts)
   if (ref === 'latest') {
     const version = await repos.versions.findLatest(model.id, { releasesOnly: true })
     if (!version) throw new NotFoundError(`model "${org}/${name}" has no release version yet`, { version: ref })

@@ -1,17 +1,20 @@
 // Opens a real registry on SQLite (a temp file) or PostgreSQL (a fresh schema in the test database).
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { InjectOptions } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../../src/app.js'
 import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
 import type { DownloadOffload } from '../../src/config/config.js'
 import type { Dialect } from '../../src/db/database.js'
+import { actorOf, digest } from '../../src/services/auth.service.js'
 import { openTestBucket, s3Settings } from './s3.js'
 
 export const dialects: readonly Dialect[] = ['sqlite', 'postgres']
+export const ADMIN_PASSWORD = 'admin-password-for-tests'
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A clock tests can move: starts at a fixed instant, advances 1 s per reading unless set. */
@@ -60,12 +63,17 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
   const registry = await openRegistry({
     database,
     pgSchema,
+    adminPassword: ADMIN_PASSWORD,
     blobRoot: path.join(dir, 'blobs'),
     ...(s3 && { s3: { ...s3Settings, bucket: s3.bucket } }),
     ...rest,
   })
+  const adminUser = await registry.store.read.users.findByUsername('admin')
+  if (!adminUser) throw new Error('the first start did not create the admin user')
   return {
     ...registry,
+    /** The site admin of the first start, acting with full rights (services are called as this user). */
+    admin: actorOf(adminUser, 'admin'),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
     leftovers: async (): Promise<string[]> =>
       s3 ? s3.keys('tmp/') : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
@@ -88,10 +96,34 @@ async function postgresQuery(text: string): Promise<void> {
 
 export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
 
+/**
+ * A registry behind the real HTTP layer. app.inject() sends the admin's token unless the request sets its
+ * own authorization (or `authorization: ''` to be anonymous): route tests read as the site admin by default.
+ */
 export async function openTestApp(dialect: Dialect, opts: TestRegistryOptions & { downloads?: DownloadOffload } = {}) {
   const { downloads, ...rest } = opts
   const registry = await openTestRegistry(dialect, rest)
   const app = await buildApp({ db: registry.db, services: registry.services, downloads })
+  // Inserted directly so that tests with their own clock see every reading of it.
+  const token = `mrt_tests_${randomBytes(24).toString('base64url')}`
+  await registry.store.read.credentials.insertToken({
+    id: randomUUID(),
+    userId: registry.admin.userId,
+    name: 'tests',
+    scope: 'admin',
+    tokenHash: digest(token),
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: null,
+    lastUsedAt: new Date().toISOString(),
+    revokedAt: null,
+  })
+  const inject = app.inject.bind(app)
+  app.inject = ((opts: InjectOptions) => {
+    const headers = { ...(opts.headers as Record<string, string> | undefined) }
+    if (headers.authorization === undefined) headers.authorization = `Bearer ${token}`
+    if (headers.authorization === '') delete headers.authorization
+    return inject({ ...opts, headers })
+  }) as typeof app.inject
   return {
     ...registry,
     app,

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localActor as actor } from '../../src/routes/route-types.js'
+import type { Actor } from '../../src/services/service-deps.js'
 import { uniqueName } from '../helpers/factories.js'
 import { dialects, openTestRegistry, type TestRegistry } from '../helpers/registry.js'
 
 describe.each(dialects)('DeploymentService on %s', (dialect) => {
   let t: TestRegistry
+  let actor: Actor
   beforeAll(async () => {
     t = await openTestRegistry(dialect)
+    actor = t.admin
   })
   afterAll(async () => {
     await t.close()
@@ -38,15 +40,15 @@ describe.each(dialects)('DeploymentService on %s', (dialect) => {
     })
 
     await t.services.deployments.stop(actor, a.deployment.id)
-    expect((await t.services.versions.get('default', name, '1.0.0')).version.status).toBe('deployed')
+    expect((await t.services.versions.get(actor, 'default', name, '1.0.0')).version.status).toBe('deployed')
     const stopped = await t.services.deployments.stop(actor, b.deployment.id)
-    expect(stopped.deployment).toMatchObject({ status: 'stopped', stoppedBy: 'local' })
+    expect(stopped.deployment).toMatchObject({ status: 'stopped', stoppedBy: 'admin' })
     expect(stopped.version.status).toBe('completed')
     await expect(t.services.deployments.stop(actor, b.deployment.id)).rejects.toMatchObject({ code: 'CONFLICT' })
 
-    const active = await t.services.deployments.list({ model, status: 'active' })
+    const active = await t.services.deployments.list(actor, { model, status: 'active' })
     expect(active.items).toHaveLength(0)
-    const all = await t.services.deployments.list({ model, version: '1.0.0' })
+    const all = await t.services.deployments.list(actor, { model, version: '1.0.0' })
     expect(all.items.map((d) => d.deployment.environment).sort()).toEqual(['prod', 'staging'])
     await t.services.models.delete(actor, 'default', name)
   })

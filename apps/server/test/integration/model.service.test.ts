@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FieldNotEditableError } from '../../src/errors.js'
-import { localActor as actor } from '../../src/routes/route-types.js'
+import type { Actor } from '../../src/services/service-deps.js'
 import { exampleModel, uniqueName } from '../helpers/factories.js'
 import { dialects, openTestRegistry, type TestRegistry } from '../helpers/registry.js'
 
 describe.each(dialects)('ModelService on %s', (dialect) => {
   let t: TestRegistry
+  let actor: Actor
   beforeAll(async () => {
     t = await openTestRegistry(dialect)
+    actor = t.admin
   })
   afterAll(async () => {
     await t.close()
@@ -18,9 +20,9 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
     const { model, latest } = await t.services.models.create(actor, exampleModel({ name }))
     expect(model).toMatchObject({ org: 'default', name, versionCount: 1, framework: 'pytorch', publicAccess: true })
     expect(latest).toMatchObject({ version: '1.0.0', stage: 'development', tags: ['computer-vision', 'production'] })
-    const history = await t.services.versions.stageHistory('default', name, '1.0.0')
-    expect(history).toMatchObject([{ from: null, to: 'development', actor: 'local' }])
-    const events = await t.services.events.listForModel('default', name, {})
+    const history = await t.services.versions.stageHistory(actor, 'default', name, '1.0.0')
+    expect(history).toMatchObject([{ from: null, to: 'development', actor: 'admin' }])
+    const events = await t.services.events.listForModel(actor, 'default', name, {})
     expect(events.items.map((e) => e.type)).toEqual(['version.created', 'model.created'])
   })
 
@@ -29,13 +31,13 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
     await expect(t.services.models.create(actor, exampleModel({ name, version: 'one' }))).rejects.toThrow(
       /semantic version/,
     )
-    await expect(t.services.models.get('default', name)).rejects.toThrow(/not found/)
+    await expect(t.services.models.get(actor, 'default', name)).rejects.toThrow(/not found/)
   })
 
   it('finds models by name case-insensitively and refuses a second one with the same key', async () => {
     const name = uniqueName('CaseTest')
     await t.services.models.create(actor, { name, framework: 'onnx' })
-    expect((await t.services.models.get('default', name.toLowerCase())).model.name).toBe(name)
+    expect((await t.services.models.get(actor, 'default', name.toLowerCase())).model.name).toBe(name)
     await expect(
       t.services.models.create(actor, { name: name.toUpperCase(), framework: 'onnx' }),
     ).rejects.toMatchObject({
@@ -52,7 +54,7 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
     for (const r of results.filter((r) => r.status === 'rejected')) {
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ALREADY_EXISTS' })
     }
-    expect((await t.services.models.get('default', name)).model.versionCount).toBe(1)
+    expect((await t.services.models.get(actor, 'default', name)).model.versionCount).toBe(1)
   })
 
   it('updates only model-level fields and records before/after', async () => {
@@ -69,7 +71,7 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
       publicAccess: true,
       framework: 'tensorflow',
     })
-    const [event] = (await t.services.events.listForModel('default', name, { type: 'model.updated' })).items
+    const [event] = (await t.services.events.listForModel(actor, 'default', name, { type: 'model.updated' })).items
     expect(event?.data).toEqual({
       changes: {
         modelType: { before: 'custom', after: 'others' },
@@ -85,7 +87,7 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
     await t.services.models.create(actor, { name, framework: 'onnx' })
     await t.services.versions.create(actor, 'default', name, { version: '1.1.0' })
     await t.services.models.delete(actor, 'default', name)
-    await expect(t.services.models.get('default', name)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(t.services.models.get(actor, 'default', name)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     const rows = await t.db.kysely.selectFrom('events').select('type').where('model_name', '=', name).execute()
     expect(rows.map((r) => r.type)).toContain('model.deleted')
   })
@@ -97,7 +99,7 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
       const seen: string[] = []
       let cursor: string | undefined
       do {
-        const page = await t.services.models.list({ q: prefix, sort, limit: 3, cursor })
+        const page = await t.services.models.list(actor, { q: prefix, sort, limit: 3, cursor })
         seen.push(...page.items.map((i) => i.model.name))
         cursor = page.nextCursor ?? undefined
       } while (cursor)

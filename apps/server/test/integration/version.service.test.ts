@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { localActor as actor } from '../../src/routes/route-types.js'
+import type { Actor } from '../../src/services/service-deps.js'
 import { uniqueName } from '../helpers/factories.js'
 import { dialects, openTestRegistry, type TestRegistry, testClock } from '../helpers/registry.js'
 
 describe.each(dialects)('VersionService on %s', (dialect) => {
   const clock = testClock()
   let t: TestRegistry
+  let actor: Actor
   beforeAll(async () => {
     t = await openTestRegistry(dialect, { clock })
+    actor = t.admin
   })
   afterAll(async () => {
     await t.close()
@@ -22,14 +24,14 @@ describe.each(dialects)('VersionService on %s', (dialect) => {
 
   it('lists versions in semver order and resolves latest to the highest release', async () => {
     const name = await modelWith(['1.9.0', '1.10.0', '2.0.0-rc.1', '1.10.0-beta', '0.1.0'])
-    const desc = await t.services.versions.list('default', name, {})
+    const desc = await t.services.versions.list(actor, 'default', name, {})
     expect(desc.items.map((v) => v.version)).toEqual(['2.0.0-rc.1', '1.10.0', '1.10.0-beta', '1.9.0', '0.1.0'])
-    const asc = await t.services.versions.list('default', name, { order: 'asc', limit: 2 })
+    const asc = await t.services.versions.list(actor, 'default', name, { order: 'asc', limit: 2 })
     expect(asc.items.map((v) => v.version)).toEqual(['0.1.0', '1.9.0'])
-    const rest = await t.services.versions.list('default', name, { order: 'asc', cursor: asc.nextCursor ?? '' })
+    const rest = await t.services.versions.list(actor, 'default', name, { order: 'asc', cursor: asc.nextCursor ?? '' })
     expect(rest.items.map((v) => v.version)).toEqual(['1.10.0-beta', '1.10.0', '2.0.0-rc.1'])
-    expect((await t.services.versions.get('default', name, 'latest')).version.version).toBe('1.10.0')
-    expect((await t.services.models.get('default', name)).latest?.version).toBe('1.10.0')
+    expect((await t.services.versions.get(actor, 'default', name, 'latest')).version.version).toBe('1.10.0')
+    expect((await t.services.models.get(actor, 'default', name)).latest?.version).toBe('1.10.0')
   })
 
   it('refuses a used version and names the next free minor', async () => {
@@ -46,7 +48,7 @@ describe.each(dialects)('VersionService on %s', (dialect) => {
       Array.from({ length: 8 }, () => t.services.versions.create(actor, 'default', name, { version: '1.2.0' })),
     )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
-    expect((await t.services.models.get('default', name)).model.versionCount).toBe(2)
+    expect((await t.services.models.get(actor, 'default', name)).model.versionCount).toBe(2)
   })
 
   it('answers which version held Production at a time T', async () => {
@@ -62,12 +64,14 @@ describe.each(dialects)('VersionService on %s', (dialect) => {
     expect(promoted.archived).toEqual(['1.0.0'])
     expect(promoted.transition).toMatchObject({ from: 'development', to: 'production', comment: 'better top-1' })
     const at = async (iso: string) =>
-      (await t.services.versions.list('default', name, { stage: 'production', at: iso })).items.map((v) => v.version)
+      (await t.services.versions.list(actor, 'default', name, { stage: 'production', at: iso })).items.map(
+        (v) => v.version,
+      )
     expect(await at('2026-02-01T00:00:00Z')).toEqual([])
     expect(await at('2026-03-15T00:00:00Z')).toEqual(['1.0.0'])
     expect(await at('2026-04-02T00:00:00+02:00')).toEqual(['1.1.0'])
-    expect((await t.services.versions.get('default', name, '1.0.0')).version.stage).toBe('archived')
-    const history = await t.services.versions.stageHistory('default', name, '1.0.0')
+    expect((await t.services.versions.get(actor, 'default', name, '1.0.0')).version.stage).toBe('archived')
+    const history = await t.services.versions.stageHistory(actor, 'default', name, '1.0.0')
     expect(history.map((h) => `${h.from}->${h.to}`)).toEqual([
       'null->development',
       'development->production',
@@ -93,13 +97,13 @@ describe.each(dialects)('VersionService on %s', (dialect) => {
       description: 'distilled variant',
       tags: ['Edge'],
     })
-    let page = await t.services.models.list({ q: 'distilled variant', tag: ['edge'] })
+    let page = await t.services.models.list(actor, { q: 'distilled variant', tag: ['edge'] })
     expect(page.items.map((i) => i.model.name)).toContain(name)
     await t.services.versions.delete(actor, 'default', name, '1.1.0')
-    const { model, latest } = await t.services.models.get('default', name)
+    const { model, latest } = await t.services.models.get(actor, 'default', name)
     expect(model.versionCount).toBe(1)
     expect(latest?.version).toBe('1.0.0')
-    page = await t.services.models.list({ q: 'distilled variant' })
+    page = await t.services.models.list(actor, { q: 'distilled variant' })
     expect(page.items.map((i) => i.model.name)).not.toContain(name)
   })
 })

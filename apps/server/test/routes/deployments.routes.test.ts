@@ -44,7 +44,7 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
       environment: 'production',
       endpoint: 'https://serving.example.com/resnet',
       status: 'active',
-      startedBy: 'local',
+      startedBy: 'admin',
       startedAt: expect.any(String),
       stoppedBy: null,
       stoppedAt: null,
@@ -79,7 +79,7 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
     const prod = await startDeployment(t, name, '1.0.0', 'production')
     const staging = await startDeployment(t, name, '1.0.0', 'staging')
     const stopped = await stopDeployment(t, prod.id)
-    expect(stopped).toMatchObject({ id: prod.id, status: 'stopped', stoppedBy: 'local', stoppedAt: expect.any(String) })
+    expect(stopped).toMatchObject({ id: prod.id, status: 'stopped', stoppedBy: 'admin', stoppedAt: expect.any(String) })
     expect((await getJson(t, versionPath(name, '1.0.0'))).status).toBe('deployed')
     await stopDeployment(t, staging.id)
     expect((await getJson(t, versionPath(name, '1.0.0'))).status).toBe('completed')

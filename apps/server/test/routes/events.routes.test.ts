@@ -56,9 +56,9 @@ describe.each(dialects)('events routes on %s', (dialect) => {
     ])
   })
 
-  it('stamps each event with the actor "local", the model and an ISO timestamp, never going forward in time', () => {
+  it('stamps each event with the actor "admin", the model and an ISO timestamp, never going forward in time', () => {
     for (const e of events) {
-      expect(e).toMatchObject({ actor: 'local', model: `default/${name}`, id: expect.any(Number) })
+      expect(e).toMatchObject({ actor: 'admin', model: `default/${name}`, id: expect.any(Number) })
       expect(new Date(e.at).toISOString()).toBe(e.at)
     }
     const times = events.map((e) => e.at)

@@ -39,7 +39,7 @@ describe.each(dialects)('lifecycle routes on %s', (dialect) => {
       version: '1.0.0',
       from: 'development',
       to: 'staging',
-      actor: 'local',
+      actor: 'admin',
       comment: 'ready for QA',
       at: '2026-01-11T10:30:00.000Z',
     }
@@ -50,7 +50,7 @@ describe.each(dialects)('lifecycle routes on %s', (dialect) => {
         version: '1.0.0',
         from: null,
         to: 'development',
-        actor: 'local',
+        actor: 'admin',
         comment: '',
         at: '2026-01-10T09:00:00.000Z',
       },
@@ -61,7 +61,7 @@ describe.each(dialects)('lifecycle routes on %s', (dialect) => {
     expect(latest).toMatchObject({
       type: 'stage.changed',
       version: '1.0.0',
-      actor: 'local',
+      actor: 'admin',
       at: '2026-01-11T10:30:00.000Z',
       data: { from: 'development', to: 'staging', comment: 'ready for QA' },
     })
@@ -81,7 +81,7 @@ describe.each(dialects)('lifecycle routes on %s', (dialect) => {
     expect((await getJson(t, versionPath(name, '1.0.0'))).stage).toBe('archived')
     expect(numbers((await getJson(t, `${versionsPath(name)}?stage=production`)).items)).toEqual(['1.1.0'])
     const last = (await historyOf(t, name, '1.0.0')).at(-1)
-    expect(last).toMatchObject({ from: 'production', to: 'archived', actor: 'local' })
+    expect(last).toMatchObject({ from: 'production', to: 'archived', actor: 'admin' })
     expect(last?.comment).toContain('1.1.0')
   })
 

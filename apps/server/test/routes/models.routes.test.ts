@@ -37,7 +37,7 @@ describe.each(dialects)('models routes on %s', (dialect) => {
       taskType: 'classification',
       modelType: 'custom',
       publicAccess: true,
-      createdBy: 'local',
+      createdBy: 'admin',
       versionCount: 1,
       latestVersion: {
         version: '1.0.0',
@@ -227,7 +227,7 @@ describe.each(dialects)('models routes on %s', (dialect) => {
       expect(res.json()[field]).toBe(after)
       expect((await getJson(t, modelPath(name)))[field]).toBe(after)
       const [latest] = await eventsOf(t, name)
-      expect(latest).toMatchObject({ type: 'model.updated', actor: 'local', version: null })
+      expect(latest).toMatchObject({ type: 'model.updated', actor: 'admin', version: null })
       expect(latest?.data.changes).toEqual({ [field]: { before, after } })
     })
 

@@ -188,7 +188,7 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
       expect(res.json()[field]).toEqual(after)
       expect((await getJson(t, versionPath(name, '1.0.0')))[field]).toEqual(after)
       const [latest] = await eventsOf(t, name)
-      expect(latest).toMatchObject({ type: 'version.updated', version: '1.0.0', actor: 'local' })
+      expect(latest).toMatchObject({ type: 'version.updated', version: '1.0.0', actor: 'admin' })
       expect(latest?.data.changes).toEqual({ [field]: { before, after } })
     })
 
@@ -284,7 +284,7 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
       expectError(await send(t, 'DELETE', versionPath(name, '1.1.0')), 404, 'NOT_FOUND')
       expect(await getJson(t, modelPath(name))).toMatchObject({ versionCount: 1, latestVersion: { version: '1.0.0' } })
       const [latest] = await eventsOf(t, name)
-      expect(latest).toMatchObject({ type: 'version.deleted', version: '1.1.0', actor: 'local' })
+      expect(latest).toMatchObject({ type: 'version.deleted', version: '1.1.0', actor: 'admin' })
     })
   })
 })

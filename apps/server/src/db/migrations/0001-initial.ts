@@ -42,7 +42,21 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('models_updated').on('models').columns(['updated_at', 'id']).execute()
   await db.schema.createIndex('models_created').on('models').columns(['created_at', 'id']).execute()
   await db.schema.createIndex('models_name').on('models').columns(['name_key', 'id']).execute()
-  await db.schema.createIndex('models_framework').on('models').columns(['framework', 'updated_at']).execute()
+  // Organisation and framework with each sort: a filtered page is a range of one index, not a sort of every model
+  // of the organisation or framework. (org_id, name_key) is the unique key above.
+  for (const [sort, column] of [
+    ['updated', 'updated_at'],
+    ['created', 'created_at'],
+  ] as const) {
+    await db.schema.createIndex(`models_org_${sort}`).on('models').columns(['org_id', column, 'id']).execute()
+  }
+  for (const [sort, column] of [
+    ['updated', 'updated_at'],
+    ['created', 'created_at'],
+    ['name', 'name_key'],
+  ] as const) {
+    await db.schema.createIndex(`models_framework_${sort}`).on('models').columns(['framework', column, 'id']).execute()
+  }
 
   await serial('versions')
     .addColumn('model_id', 'bigint', (c) => c.notNull().references('models.id').onDelete('cascade'))
@@ -67,8 +81,9 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addUniqueConstraint('versions_model_sort_key', ['model_id', 'sort_key'])
     .execute()
+  // Value first: the models list finds the models of a rare value from it, and probes (value, model) for a common one.
   for (const col of ['stage', 'status', 'author', 'license'] as const) {
-    await db.schema.createIndex(`versions_model_${col}`).on('versions').columns(['model_id', col]).execute()
+    await db.schema.createIndex(`versions_${col}_model`).on('versions').columns([col, 'model_id']).execute()
   }
 
   await db.schema
@@ -78,7 +93,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('tag', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('version_tags_pk', ['version_id', 'tag'])
     .execute()
-  await db.schema.createIndex('version_tags_model_tag').on('version_tags').columns(['model_id', 'tag']).execute()
+  await db.schema.createIndex('version_tags_tag_model').on('version_tags').columns(['tag', 'model_id']).execute()
 
   await serial('stage_transitions')
     .addColumn('version_id', 'bigint', (c) => c.notNull().references('versions.id').onDelete('cascade'))

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely'
+import { toIso, toIsoOrNull } from '../db/database.js'
+import type { Database } from '../db/schema.js'
+
+export type TokenScope = 'read' | 'write' | 'admin'
+
+export interface TokenRecord {
+  id: string
+  userId: string
+  name: string
+  scope: TokenScope
+  createdAt: string
+  expiresAt: string | null
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+
+/** API tokens and browser sessions: only digests of the secrets are stored. */
+export class CredentialRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertToken(t: TokenRecord & { tokenHash: string }): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: t.id,
+        user_id: t.userId,
+        name: t.name,
+        token_hash: t.tokenHash,
+        scope: t.scope,
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute()
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst()
+    return row && toToken(row)
+  }
+
+  async listTokens(userId: string): Promise<TokenRecord[]> {
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .execute()
+    return rows.map(toToken)
+  }
+
+  async revokeToken(id: string, userId: string, now: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
+  }
+
+  async touchToken(id: string, now: string): Promise<void> {
+    await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute()
+  }
+
+  async insertSession(s: { idHash: string; userId: string; csrfToken: string; createdAt: string; expiresAt: string }) {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id_hash: s.idHash,
+        user_id: s.userId,
+        csrf_token: s.csrfToken,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+      })
+      .execute()
+  }
+
+  async findSession(idHash: string): Promise<{ userId: string; csrfToken: string; expiresAt: string } | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst()
+    return row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: toIso(row.expires_at) }
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
+  }
+
+  async deleteExpiredSessions(now: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute()
+  }
+}
+
+function toToken(r: {
+  id: string
+  user_id: string
+  name: string
+  scope: string
+  created_at: string | Date
+  expires_at: string | Date | null
+  last_used_at: string | Date | null
+  revoked_at: string | Date | null
+}): TokenRecord {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    scope: r.scope as TokenScope,
+    createdAt: toIso(r.created_at),
+    expiresAt: toIsoOrNull(r.expires_at),
+    lastUsedAt: toIsoOrNull(r.last_used_at),
+    revokedAt: toIsoOrNull(r.revoked_at),
+  }
+}

@@ -1,0 +1,74 @@
+// Who may see and change a model. A model with Public Access is readable by every member of its organisation;
+// without it, by its owner, members it is shared with, and the organisation's admins. Writes need a write
+// scope and member + (owner or a write grant), or organisation admin. Nobody outside the organisation sees
+// anything: an unreadable model is reported as not found, never as forbidden.
+import { ForbiddenError, NotFoundError } from '../errors.js'
+import type { ModelRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
+import type { Role } from '../repositories/user.repository.js'
+import { findModel } from './model.service.js'
+import type { Actor } from './service-deps.js'
+
+export interface Standing {
+  role?: Role
+  grant?: 'read' | 'write'
+}
+
+export async function standingOf(repos: Repositories, actor: Actor, model: ModelRecord): Promise<Standing> {
+  const memberships = await repos.users.memberships(actor.userId)
+  const role = memberships.find((m) => m.orgId === model.orgId)?.role
+  const grant = role ? await repos.grants.find(model.id, actor.userId) : undefined
+  return { role, grant }
+}
+
+export function canRead(actor: Actor, model: ModelRecord, s: Standing): boolean {
+  if (actor.siteAdmin) return true
+  if (s.role === undefined) return false
+  return s.role === 'admin' || model.publicAccess || model.createdBy === actor.username || s.grant !== undefined
+}
+
+export function canWrite(actor: Actor, model: ModelRecord, s: Standing): boolean {
+  if (actor.scope === 'read') return false
+  if (actor.siteAdmin || s.role === 'admin') return true
+  return s.role === 'member' && (model.createdBy === actor.username || s.grant === 'write')
+}
+
+const notFound = (org: string, name: string) =>
+  new NotFoundError(`model "${org}/${name}" not found`, { model: `${org}/${name}` })
+
+/** The model if the actor may read it; otherwise "not found", whether it exists or not. */
+export async function readableModel(
+  repos: Repositories,
+  actor: Actor,
+  org: string,
+  name: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ModelRecord> {
+  const model = await findModel(repos, org, name, opts).catch(() => undefined)
+  if (!model || !canRead(actor, model, await standingOf(repos, actor, model))) throw notFound(org, name)
+  return model
+}
+
+/** The model if the actor may change it; 404 if they cannot even see it, 403 if they can only read it. */
+export async function writableModel(
+  repos: Repositories,
+  actor: Actor,
+  org: string,
+  name: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ModelRecord> {
+  const model = await findModel(repos, org, name, opts).catch(() => undefined)
+  if (!model) throw notFound(org, name)
+  const standing = await standingOf(repos, actor, model)
+  if (!canRead(actor, model, standing)) throw notFound(org, name)
+  if (!canWrite(actor, model, standing)) {
+    const why =
+      actor.scope === 'read'
+        ? 'this token is read-only'
+        : standing.role === 'viewer'
+          ? 'viewers cannot change models'
+          : 'only its owner, members it is shared with for writing, and organisation admins can change it'
+    throw new ForbiddenError(`you cannot change "${org}/${name}": ${why}`, { model: `${org}/${name}` })
+  }
+  return model
+}

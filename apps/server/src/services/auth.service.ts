@@ -1,0 +1,183 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../domain/password.js'
+import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js'
+import type { TokenRecord, TokenScope } from '../repositories/credential.repository.js'
+import type { UserRecord } from '../repositories/user.repository.js'
+import type { LoginThrottle } from './login-throttle.js'
+import type { Actor, ServiceDeps } from './service-deps.js'
+
+const SESSION_HOURS = 12
+/** Credentials expire by the wall clock, whatever clock the domain events use. */
+const wallClock = () => new Date().toISOString()
+const scopes: TokenScope[] = ['read', 'write', 'admin']
+/** Tokens and session ids are stored as their sha256: high-entropy secrets need no slow hash. */
+export const digest = (secret: string) => createHash('sha256').update(secret).digest('hex')
+const secret = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`
+
+export interface SessionCredentials {
+  user: UserRecord
+  sessionId: string
+  csrfToken: string
+  expiresAt: string
+}
+
+/** Sign-in, browser sessions and personal API tokens. Secrets are returned once and stored as digests. */
+export class AuthService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /** First start: the site admin "admin" in organisation "default", with the given or a generated password. */
+  async bootstrapAdmin(password?: string): Promise<{ created: boolean; password?: string }> {
+    const repos = this.deps.store.read
+    if ((await repos.users.count()) > 0) return { created: false }
+    const chosen = password ?? randomBytes(12).toString('base64url')
+    const now = wallClock()
+    const id = randomUUID()
+    await this.deps.store.transaction(async (tx) => {
+      await tx.users.insert({
+        id,
+        username: 'admin',
+        siteAdmin: true,
+        createdAt: now,
+        passwordHash: await hashPassword(chosen),
+      })
+      const org = await tx.organisations.ensure('default', now)
+      await tx.users.setMembership(org.id, id, 'admin', now)
+    })
+    return { created: true, password: password === undefined ? chosen : undefined }
+  }
+
+  async login(username: string, password: string, ip: string): Promise<SessionCredentials> {
+    const keys = [`user:${username.toLowerCase()}`, `ip:${ip}`]
+    const wait = this.throttle.retryAfter(keys)
+    if (wait > 0) {
+      throw new DomainError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${wait} s`, {
+        retryAfter: wait,
+      })
+    }
+    const repos = this.deps.store.read
+    const credentials = await repos.users.findCredentials(username)
+    // Spend the same time whether or not the user exists.
+    const ok = await verifyPassword(password, credentials?.passwordHash ?? DUMMY_HASH)
+    const now = wallClock()
+    if (!credentials || !ok) {
+      this.throttle.fail(keys)
+      await repos.audit.append({ type: 'login.failed', actor: username.slice(0, 64), ip, at: now, data: {} })
+      throw new UnauthenticatedError('wrong username or password')
+    }
+    this.throttle.succeed(keys)
+    const user = await repos.users.findById(credentials.id)
+    if (!user) throw new UnauthenticatedError('wrong username or password')
+    const sessionId = secret('mrs_')
+    const csrfToken = randomBytes(24).toString('base64url')
+    const expiresAt = new Date(Date.parse(now) + SESSION_HOURS * 3_600_000).toISOString()
+    await repos.credentials.insertSession({
+      idHash: digest(sessionId),
+      userId: user.id,
+      csrfToken,
+      createdAt: now,
+      expiresAt,
+    })
+    await repos.audit.append({ type: 'login.succeeded', actor: user.username, ip, at: now, data: {} })
+    return { user, sessionId, csrfToken, expiresAt }
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.deps.store.read.credentials.deleteSession(digest(sessionId))
+  }
+
+  /** The actor of a browser session (full rights of its user) and the CSRF token its writes must carry. */
+  async authenticateSession(
+    sessionId: string,
+  ): Promise<{ actor: Actor; csrfToken: string; expiresAt: string } | undefined> {
+    const repos = this.deps.store.read
+    const session = await repos.credentials.findSession(digest(sessionId))
+    if (!session || session.expiresAt <= wallClock()) return undefined
+    const user = await repos.users.findById(session.userId)
+    if (!user) return undefined
+    return { actor: actorOf(user, 'admin'), csrfToken: session.csrfToken, expiresAt: session.expiresAt }
+  }
+
+  /** The actor of a bearer token; revocation and expiry take effect at once. */
+  async authenticateToken(token: string, ip: string): Promise<Actor | undefined> {
+    const repos = this.deps.store.read
+    const record = await repos.credentials.findTokenByHash(digest(token))
+    const now = wallClock()
+    if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return undefined
+    const user = await repos.users.findById(record.userId)
+    if (!user) return undefined
+    // Record use at most once a minute per token: last-used time and an audit entry.
+    if (record.lastUsedAt === null || Date.parse(now) - Date.parse(record.lastUsedAt) > 60_000) {
+      await repos.credentials.touchToken(record.id, now)
+      await repos.audit.append({
+        type: 'token.used',
+        actor: user.username,
+        ip,
+        at: now,
+        data: { token: record.id, name: record.name },
+      })
+    }
+    return actorOf(user, record.scope)
+  }
+
+  async createToken(
+    actor: Actor,
+    body: { name: string; scope?: TokenScope; expiresAt?: string },
+  ): Promise<{ record: TokenRecord; token: string }> {
+    const scope = body.scope ?? 'write'
+    if (scopes.indexOf(scope) > scopes.indexOf(actor.scope)) {
+      throw new ForbiddenError(`a ${actor.scope}-scoped credential cannot create a ${scope}-scoped token`)
+    }
+    const now = wallClock()
+    if (body.expiresAt !== undefined && Date.parse(body.expiresAt) <= Date.parse(now)) {
+      throw new ValidationError('expiresAt must be in the future', { field: 'expiresAt' })
+    }
+    const token = secret('mrt_')
+    const record: TokenRecord = {
+      id: randomUUID(),
+      userId: actor.userId,
+      name: body.name,
+      scope,
+      createdAt: now,
+      expiresAt: body.expiresAt === undefined ? null : new Date(body.expiresAt).toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    }
+    await this.deps.store.read.credentials.insertToken({ ...record, tokenHash: digest(token) })
+    await this.deps.store.read.audit.append({
+      type: 'token.created',
+      actor: actor.username,
+      ip: null,
+      at: now,
+      data: { token: record.id, name: record.name, scope },
+    })
+    return { record, token }
+  }
+
+  listTokens(actor: Actor): Promise<TokenRecord[]> {
+    return this.deps.store.read.credentials.listTokens(actor.userId)
+  }
+
+  async revokeToken(actor: Actor, id: string): Promise<void> {
+    const now = wallClock()
+    if (!(await this.deps.store.read.credentials.revokeToken(id, actor.userId, now))) {
+      throw new NotFoundError(`token ${id} not found`, { id })
+    }
+    await this.deps.store.read.audit.append({
+      type: 'token.revoked',
+      actor: actor.username,
+      ip: null,
+      at: now,
+      data: { token: id },
+    })
+  }
+}
+
+export const actorOf = (user: UserRecord, scope: TokenScope): Actor => ({
+  userId: user.id,
+  username: user.username,
+  siteAdmin: user.siteAdmin,
+  scope,
+})
