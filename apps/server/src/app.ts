@@ -60,7 +60,7 @@ export async function buildApp(deps: AppDeps) {
     },
   })
   const authOptions = { secureCookies: deps.secureCookies ?? false }
-  await registerAuth(app, deps.services.auth, authOptions)
+  await registerAuth(app, deps.services.auth)
   await registerOpenApi(app)
   authRoutes(app, deps.services, authOptions)
   identityRoutes(app, deps.services)

@@ -25,7 +25,7 @@ export interface AuthOptions {
   secureCookies: boolean
 }
 
-export async function registerAuth(app: FastifyInstance, auth: AuthService, opts: AuthOptions): Promise<void> {
+export async function registerAuth(app: FastifyInstance, auth: AuthService): Promise<void> {
   await app.register(cookie)
   app.decorateRequest('actor', null as unknown as Actor)
   app.addHook('onRequest', async (req) => {
