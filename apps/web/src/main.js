@@ -1,10 +1,12 @@
-// Placeholder page until the web UI issue: shows that the API answers.
-const count = document.getElementById('count')
-fetch('/api/v1/models?limit=500')
-  .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`HTTP ${res.status}`))))
-  .then((page) => {
-    count.textContent = `${page.items.length}${page.nextCursor ? '+' : ''}`
+// Placeholder page until the web UI issue: says who is signed in (the API needs a session or a token).
+const who = document.getElementById('who')
+fetch('/api/v1/auth/session')
+  .then((res) =>
+    res.ok ? res.json() : Promise.reject(new Error(res.status === 401 ? 'not signed in' : `HTTP ${res.status}`)),
+  )
+  .then((session) => {
+    who.textContent = `signed in as ${session.username}`
   })
   .catch((err) => {
-    count.textContent = `unavailable (${err.message})`
+    who.textContent = err.message
   })

@@ -11,10 +11,25 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'modelreg',
         version: '0.1.0',
         description:
-          'A self-hosted registry for trained ML models. Every error is { "error": { "code", "message", "details" } } ' +
+          'A self-hosted registry for trained ML models. Every /api/v1 route except sign-in needs a bearer token or ' +
+          'the session cookie (401 UNAUTHENTICATED otherwise; 403 FORBIDDEN for a write the caller may not do; a ' +
+          'model the caller may not see answers 404). Every error is { "error": { "code", "message", "details" } } ' +
           'with VALIDATION_FAILED 400, FIELD_NOT_EDITABLE 400, NOT_FOUND 404, ALREADY_EXISTS 409, MODEL_DEPLOYED 409, ' +
-          'VERSION_FROZEN 409, CONFLICT 409, PAYLOAD_TOO_LARGE 413, UNSUPPORTED_MEDIA_TYPE 415, INTERNAL 500.',
+          'VERSION_FROZEN 409, CONFLICT 409, CHECKSUM_MISMATCH 400, RANGE_NOT_SATISFIABLE 416, PAYLOAD_TOO_LARGE 413, ' +
+          'UNSUPPORTED_MEDIA_TYPE 415, TOO_MANY_REQUESTS 429, INTERNAL 500.',
       },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (POST /api/v1/tokens).' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'modelreg_session',
+            description: 'The browser session of POST /api/v1/auth/login; writes also send x-csrf-token.',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
       tags: [
         { name: 'Models' },
         { name: 'Versions' },
@@ -22,6 +37,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Artifacts' },
         { name: 'Uploads' },
         { name: 'Deployments' },
+        { name: 'Auth' },
+        { name: 'People' },
+        { name: 'Audit' },
         { name: 'Operations' },
       ],
     },

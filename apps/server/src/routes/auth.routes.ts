@@ -19,6 +19,7 @@ export function authRoutes(app: App, services: Services, opts: AuthOptions): voi
         description:
           'Sets an httpOnly, SameSite=Strict session cookie and returns the CSRF token that cookie-authenticated ' +
           'writes send as x-csrf-token. Failed attempts are throttled per account and per address (429).',
+        security: [],
         body: LoginBody,
         response: { 200: SessionInfo, ...errs },
       },
