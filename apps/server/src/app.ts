@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps) {
         'script-src': ["'self'"],
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
+        // Plain HTTP on loopback is a supported setup: do not send browsers to https.
+        'upgrade-insecure-requests': null,
       },
     },
   })
