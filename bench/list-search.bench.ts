@@ -1,9 +1,10 @@
 // List and search latency at scale: seeds 100,000 models / 1,000,000 versions on SQLite and PostgreSQL with bulk
 // SQL, then times the real HTTP layer (buildApp + app.inject) and explains the slowest queries.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { ModelSort } from '@modelreg/contract'
 import SqliteDatabase from 'better-sqlite3'
 import { CompiledQuery, Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
@@ -13,11 +14,14 @@ import type { Db, Dialect } from '../apps/server/src/db/database.js'
 import type { Database } from '../apps/server/src/db/schema.js'
 import { modelNameKey } from '../apps/server/src/domain/names.js'
 import { parseVersion } from '../apps/server/src/domain/version-number.js'
-import { Store } from '../apps/server/src/repositories/repositories.js'
-import { createServices } from '../apps/server/src/services/services.js'
+import { ModelRepository } from '../apps/server/src/repositories/model.repository.js'
+import type { Store } from '../apps/server/src/repositories/repositories.js'
+import type { Viewer } from '../apps/server/src/repositories/visibility.js'
+import { digest } from '../apps/server/src/services/auth.service.js'
 import type { BenchSection } from './run.js'
 
-const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const postgresUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scale
@@ -250,8 +254,16 @@ const licenses: readonly (readonly [[string, string | null], number])[] = [
 ]
 
 /** The words the search cases look for; `rareWord` is put in about 1 description in 10,000. */
-export const searchTerms = { many: 'resnet', few: 'hyperspectral', twoLetters: 'v3' } as const
+export const searchTerms = {
+  many: 'resnet',
+  all: 'fine',
+  few: 'hyperspectral',
+  twoLetters: 'v3',
+  twoLettersRare: 'qz',
+} as const
 const rareWord = searchTerms.few
+/** Facet values that only a few models have: an occasional guest author (1 version in 5,000), the large model's tag. */
+const rare = { author: 'guest.researcher', bigModelTag: 'nightly' } as const
 /** The model with `bigVersions` versions. */
 export const bigModelName = 'assistant-llm-nightly'
 
@@ -428,8 +440,12 @@ function makeModel(
     const updatedAt = new Date(t + Math.floor(r() * 3_600_000)).toISOString()
     const versionTags = [...modelTags]
     if (r() < 0.6) versionTags.push(pickSkewed(r, tags))
+    if (big) versionTags.push(rare.bigModelTag)
     let description = `${archLabel} fine-tuned on ${datasetLabel}. ${pick(r, sentences)}`
-    if (r() < 0.0001) description += ` Also evaluated on the ${rareWord} benchmark.`
+    if (r() < 0.0001) {
+      description += ` Also evaluated on the ${rareWord} benchmark.`
+      versionTags.push(rareWord)
+    }
     const status = isLast
       ? pickWeighted(r, [
           ['completed', 40],
@@ -456,7 +472,7 @@ function makeModel(
           ['staging', 5],
           ['production', 5],
         ] as const)
-    const author = r() < 0.8 ? owner : pickSkewed(r, authors)
+    const author = r() < 0.0002 ? rare.author : r() < 0.8 ? owner : pickSkewed(r, authors)
     const row: VersionRow = {
       id: firstVersionId + k,
       modelId: id,
@@ -480,7 +496,8 @@ function makeModel(
       updatedAt,
     }
     versions.push(row)
-    for (const tag of new Set(row.tags.map((x) => x.toLowerCase()))) tagRows.push({ versionId: row.id, modelId: id, tag })
+    for (const tag of new Set(row.tags.map((x) => x.toLowerCase())))
+      tagRows.push({ versionId: row.id, modelId: id, tag })
     // Latest = the highest release (numbers only go up; a release candidate is not a release).
     if (row.prerelease === null) latest = row
   }
@@ -496,7 +513,7 @@ function makeModel(
     taskTypeOther,
     modelType,
     modelTypeOther,
-    publicAccess: r() < 0.3 ? 1 : 0,
+    publicAccess: big || r() < 0.3 ? 1 : 0,
     createdBy: owner,
     createdAt: (versions[0] as VersionRow).createdAt,
     updatedAt: last.updatedAt,
@@ -592,7 +609,7 @@ function progress(label: string, done: number, total: number, started: number) {
 }
 
 /** One connection, prepared statements, one transaction per chunk; the migration's triggers fill the FTS index. */
-function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats {
+export function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats {
   const started = performance.now()
   const db = new SqliteDatabase(file)
   try {
@@ -627,7 +644,7 @@ function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats {
 }
 
 /** One client; per chunk one transaction of `insert … select * from unnest($1::bigint[], …)` (a column per array). */
-async function seedPostgres(schema: string, orgId: string, scale: Scale): Promise<SeedStats> {
+export async function seedPostgres(schema: string, orgId: string, scale: Scale): Promise<SeedStats> {
   const started = performance.now()
   const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path=${schema},public` })
   await client.connect()
@@ -676,7 +693,9 @@ async function seedPostgres(schema: string, orgId: string, scale: Scale): Promis
     if (process.stdout.isTTY) process.stdout.write('\n')
     // Explicit ids were inserted into identity columns: move the sequences past them, as a real registry would be.
     for (const table of ['models', 'versions']) {
-      await client.query(`select setval(pg_get_serial_sequence('${schema}.${table}', 'id'), (select max(id) from ${table}))`)
+      await client.query(
+        `select setval(pg_get_serial_sequence('${schema}.${table}', 'id'), (select max(id) from ${table}))`,
+      )
     }
     // What autovacuum would do soon after a bulk load: statistics and the visibility map.
     await client.query('vacuum analyze models, versions, version_tags')
@@ -695,11 +714,24 @@ async function seedPostgres(schema: string, orgId: string, scale: Scale): Promis
 // Measuring
 
 type App = Awaited<ReturnType<typeof buildApp>>
+type Response = Awaited<ReturnType<App['inject']>>
+
+/**
+ * Who asks: `member` belongs to the organisation without being its admin, so lists apply the visibility rule (public,
+ * own or shared models: here the public ones); `admin` is the site admin, who sees every model.
+ */
+type Persona = 'member' | 'admin'
+
+/** The app as one user: every request carries that user's API token. */
+interface Client {
+  get(url: string): Promise<Response>
+}
 
 interface Case {
   label: string
   /** The URL to time; may page through the API first (cursor cases). */
-  url: (app: App) => Promise<string>
+  url: (client: Client) => Promise<string>
+  as?: Persona
 }
 
 export interface Timing {
@@ -708,17 +740,60 @@ export interface Timing {
   rows: number
 }
 
-async function getJson(app: App, url: string): Promise<{ items: unknown[]; nextCursor: string | null }> {
-  const res = await app.inject({ method: 'GET', url })
+type Measured = Timing & { url: string; as: Persona }
+
+/** A member of `default` and the site admin, each with a read token, and the viewers the repository sees for them. */
+async function personas(app: App, store: Store, db: Db) {
+  const now = new Date().toISOString()
+  const admin = await db.kysely
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('site_admin', '=', 1)
+    .executeTakeFirstOrThrow()
+  const org = await store.read.organisations.findByName('default')
+  if (!org) throw new Error('default organisation missing')
+  const member = { id: randomUUID(), username: 'bench.member' }
+  await store.read.users.insert({ ...member, siteAdmin: false, createdAt: now, passwordHash: '!' })
+  await store.read.users.setMembership(org.id, member.id, 'member', now)
+  const clients = {} as Record<Persona, Client>
+  for (const [persona, user] of [
+    ['member', member],
+    ['admin', admin],
+  ] as const) {
+    const token = `mrt_bench_${randomBytes(24).toString('base64url')}`
+    await store.read.credentials.insertToken({
+      id: randomUUID(),
+      userId: user.id,
+      name: 'bench',
+      scope: 'read',
+      tokenHash: digest(token),
+      createdAt: now,
+      expiresAt: null,
+      lastUsedAt: now,
+      revokedAt: null,
+    })
+    clients[persona] = {
+      get: (url) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }),
+    }
+  }
+  const viewers: Record<Persona, Viewer> = {
+    member: { userId: member.id, username: member.username, siteAdmin: false },
+    admin: { userId: admin.id, username: admin.username, siteAdmin: true },
+  }
+  return { clients, viewers }
+}
+
+async function getJson(client: Client, url: string): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  const res = await client.get(url)
   if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 500)}`)
   return res.json()
 }
 
 /** Follows nextCursor `pages - 1` times and returns the URL of page `pages`. */
-async function pageUrl(app: App, base: string, pages: number): Promise<string> {
+async function pageUrl(client: Client, base: string, pages: number): Promise<string> {
   let url = base
   for (let p = 1; p < pages; p++) {
-    const page = await getJson(app, url)
+    const page = await getJson(client, url)
     if (page.nextCursor === null) throw new Error(`${base}: no page ${p + 1}`)
     url = `${base}${base.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}`
   }
@@ -729,79 +804,120 @@ function cases(scale: Scale): Case[] {
   const fixed = (url: string) => async () => url
   const models = '/api/v1/models'
   const big = `${models}/default/${encodeURIComponent(bigModelName)}`
-  const page = Math.min(50, Math.floor(scale.models / 50) - 1)
+  // The member sees about a third of the models: page numbers that exist at smoke scale too.
+  const page = Math.min(50, Math.floor(scale.models / 200))
+  const searchPage = Math.max(1, Math.min(3, Math.floor(scale.models / 10_000)))
   const deepPages = Math.max(2, Math.floor(scale.bigVersions / 2 / 500))
   // A typical model: the first one of the default list (a handful of versions).
-  const typical = async (app: App, suffix: string) => {
-    const page = (await getJson(app, `${models}?limit=1`)) as { items: { org: string; name: string }[] }
+  const typical = async (client: Client, suffix: string) => {
+    const page = (await getJson(client, `${models}?limit=1`)) as { items: { org: string; name: string }[] }
     const m = page.items[0]
     if (!m) throw new Error('no model to look up')
     return `${models}/${m.org}/${encodeURIComponent(m.name)}${suffix}`
   }
   return [
     { label: 'models: first page (default sort -updated)', url: fixed(models) },
-    { label: `models: page ${page} via cursors (-updated)`, url: (app) => pageUrl(app, models, page) },
-    { label: `models: page ${page} via cursors (name)`, url: (app) => pageUrl(app, `${models}?sort=name`, page) },
+    { label: `models: page ${page} via cursors (-updated)`, url: (client) => pageUrl(client, models, page) },
+    { label: `models: page ${page} via cursors (name)`, url: (client) => pageUrl(client, `${models}?sort=name`, page) },
     ...(['updated', 'name', '-name', 'created', '-created'] as const).map((sort) => ({
       label: `models: sort=${sort}`,
       url: fixed(`${models}?sort=${sort}`),
     })),
+    { label: 'models: org=default', url: fixed(`${models}?org=default`) },
+    {
+      label: 'models: org=default&stage=production&sort=name',
+      url: fixed(`${models}?org=default&stage=production&sort=name`),
+    },
     { label: 'models: framework=onnx', url: fixed(`${models}?framework=onnx`) },
+    { label: 'models: framework=onnx&sort=name', url: fixed(`${models}?framework=onnx&sort=name`) },
+    { label: 'models: framework=others&sort=-created', url: fixed(`${models}?framework=others&sort=-created`) },
     { label: 'models: status=deployed', url: fixed(`${models}?status=deployed`) },
     { label: 'models: stage=production', url: fixed(`${models}?stage=production`) },
     { label: 'models: tag=quantized', url: fixed(`${models}?tag=quantized`) },
     { label: 'models: tag=vision&tag=quantized', url: fixed(`${models}?tag=vision&tag=quantized`) },
-    { label: 'models: tag=sota (rare tag)', url: fixed(`${models}?tag=sota`) },
+    { label: `models: tag=${rareWord} (rare)`, url: fixed(`${models}?tag=${rareWord}`) },
+    {
+      label: `models: tag=${rare.bigModelTag} (1 model, all its versions)`,
+      url: fixed(`${models}?tag=${rare.bigModelTag}`),
+    },
     { label: 'models: author=kemi.haddad', url: fixed(`${models}?author=kemi.haddad`) },
+    { label: `models: author=${rare.author} (rare)`, url: fixed(`${models}?author=${rare.author}`) },
+    { label: 'models: author=nobody (no match)', url: fixed(`${models}?author=nobody`) },
     { label: 'models: license=gpl', url: fixed(`${models}?license=gpl`) },
-    { label: 'models: framework=onnx&stage=production&sort=name', url: fixed(`${models}?framework=onnx&stage=production&sort=name`) },
+    {
+      label: 'models: framework=onnx&stage=production&sort=name',
+      url: fixed(`${models}?framework=onnx&stage=production&sort=name`),
+    },
     { label: `models: q=${searchTerms.many} (many matches)`, url: fixed(`${models}?q=${searchTerms.many}`) },
+    { label: `models: q=${searchTerms.all} (matches every model)`, url: fixed(`${models}?q=${searchTerms.all}`) },
     { label: `models: q=${searchTerms.few} (few matches)`, url: fixed(`${models}?q=${searchTerms.few}`) },
     { label: `models: q=${searchTerms.twoLetters} (2 letters)`, url: fixed(`${models}?q=${searchTerms.twoLetters}`) },
     {
-      label: `models: q=${searchTerms.many}&sort=name, page 3`,
-      url: (app) => pageUrl(app, `${models}?q=${searchTerms.many}&sort=name`, 3),
+      label: `models: q=${searchTerms.twoLettersRare} (2 letters, rare)`,
+      url: fixed(`${models}?q=${searchTerms.twoLettersRare}`),
     },
-    { label: 'model: detail', url: (app) => typical(app, '') },
-    { label: `versions: first page (model with ${fmtCount(scale.bigVersions)} versions)`, url: fixed(`${big}/versions`) },
+    {
+      label: `models: q=${searchTerms.many}&sort=name, page ${searchPage}`,
+      url: (client) => pageUrl(client, `${models}?q=${searchTerms.many}&sort=name`, searchPage),
+    },
+    {
+      label: `models: q=${searchTerms.many}&stage=production`,
+      url: fixed(`${models}?q=${searchTerms.many}&stage=production`),
+    },
+    { label: 'admin: models: first page', url: fixed(models), as: 'admin' },
+    { label: 'admin: models: stage=production', url: fixed(`${models}?stage=production`), as: 'admin' },
+    { label: `admin: models: tag=${rareWord} (rare)`, url: fixed(`${models}?tag=${rareWord}`), as: 'admin' },
+    { label: `admin: models: q=${searchTerms.many}`, url: fixed(`${models}?q=${searchTerms.many}`), as: 'admin' },
+    { label: 'model: detail', url: (client) => typical(client, '') },
+    {
+      label: `versions: first page (model with ${fmtCount(scale.bigVersions)} versions)`,
+      url: fixed(`${big}/versions`),
+    },
     {
       label: `versions: deep cursor page (after ${fmtCount((deepPages - 1) * 500)} versions)`,
-      url: async (app) => {
-        const url = await pageUrl(app, `${big}/versions?limit=500`, deepPages)
+      url: async (client) => {
+        const url = await pageUrl(client, `${big}/versions?limit=500`, deepPages)
         return url.replace('limit=500&', '')
       },
     },
-    { label: 'versions: first page (typical model)', url: (app) => typical(app, '/versions') },
+    { label: 'versions: first page (typical model)', url: (client) => typical(client, '/versions') },
     { label: 'version: latest (large model)', url: fixed(`${big}/versions/latest`) },
-    { label: 'version: latest (typical model)', url: (app) => typical(app, '/versions/latest') },
+    { label: 'version: latest (typical model)', url: (client) => typical(client, '/versions/latest') },
   ]
 }
 
 const WARMUP = 3
+/** 1-minute load averages at the start and end of each measuring phase. */
+const loads: number[] = []
 
 /** Resolves every URL, warms every path up (JIT, caches) WARMUP times, then times each case `runs` times in turn. */
-async function measure(app: App, list: Case[], runs: number): Promise<Map<string, Timing & { url: string }>> {
+async function measure(clients: Record<Persona, Client>, list: Case[], runs: number): Promise<Map<string, Measured>> {
+  loads.push(os.loadavg()[0] ?? 0)
   const urls: string[] = []
-  for (const c of list) urls.push(await c.url(app))
+  for (const c of list) urls.push(await c.url(clients[c.as ?? 'member']))
   const rows: number[] = []
   for (let i = 0; i < WARMUP; i++) {
-    for (const [k, url] of urls.entries()) rows[k] = (await getJson(app, url)).items?.length ?? 1
+    for (const [k, url] of urls.entries()) {
+      rows[k] = (await getJson(clients[list[k]?.as ?? 'member'], url)).items?.length ?? 1
+    }
   }
-  const out = new Map<string, Timing & { url: string }>()
+  const out = new Map<string, Measured>()
   for (const [k, c] of list.entries()) {
     const url = urls[k] as string
+    const client = clients[c.as ?? 'member']
     const times: number[] = []
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now()
-      const res = await app.inject({ method: 'GET', url })
+      const res = await client.get(url)
       times.push(performance.now() - t0)
       if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`)
     }
     times.sort((a, b) => a - b)
     const median = quantile(times, 0.5)
-    out.set(c.label, { median, p95: quantile(times, 0.95), rows: rows[k] ?? 0, url })
+    out.set(c.label, { median, p95: quantile(times, 0.95), rows: rows[k] ?? 0, url, as: c.as ?? 'member' })
     console.log(`  ${c.label.padEnd(62)} ${median.toFixed(2).padStart(8)} ms  (${rows[k]} rows)`)
   }
+  loads.push(os.loadavg()[0] ?? 0)
   return out
 }
 
@@ -815,17 +931,30 @@ function quantile(sorted: number[], q: number): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Explaining
 
-/** Runs the request once through an app whose Kysely logs every query, then explains the slowest query. */
-async function explainSlowest(target: Target, url: string): Promise<string> {
+/**
+ * Runs the list query of a models URL once through a ModelRepository whose Kysely logs every statement (the
+ * service's mapping of the query string), then explains the slowest statement.
+ */
+async function explainSlowest(target: Target, url: string, viewer: Viewer): Promise<string> {
   const logged: LogEvent[] = []
   const logging = loggingDb(target, (e) => logged.push(e))
   try {
-    const app = await buildApp({ db: logging, services: createServices(new Store(logging)) })
-    try {
-      await getJson(app, url)
-    } finally {
-      await app.close()
-    }
+    const params = new URL(url, 'http://bench.invalid').searchParams
+    const one = (k: string) => params.get(k) ?? undefined
+    await new ModelRepository(logging.kysely, logging.dialect).list({
+      viewer,
+      q: one('q'),
+      org: one('org'),
+      framework: one('framework'),
+      status: one('status'),
+      stage: one('stage'),
+      author: one('author'),
+      license: one('license'),
+      tags: params.getAll('tag'),
+      sort: (one('sort') ?? '-updated') as ModelSort,
+      limit: Number(one('limit') ?? 50),
+      cursor: one('cursor'),
+    })
     const slowest = logged
       .filter((e) => e.level === 'query')
       .sort((a, b) => b.queryDurationMillis - a.queryDurationMillis)[0]
@@ -833,7 +962,9 @@ async function explainSlowest(target: Target, url: string): Promise<string> {
     const { sql, parameters } = slowest.query
     const explain =
       target.dialect === 'sqlite' ? `explain query plan ${sql}` : `explain (analyze, costs off, summary on) ${sql}`
-    const result = await logging.kysely.executeQuery<Record<string, unknown>>(CompiledQuery.raw(explain, [...parameters]))
+    const result = await logging.kysely.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(explain, [...parameters]),
+    )
     const plan =
       target.dialect === 'sqlite'
         ? sqlitePlan(result.rows as { id: number; parent: number; detail: string }[])
@@ -879,7 +1010,7 @@ function loggingDb(target: Target, log: (e: LogEvent) => void): Db {
 interface DialectRun {
   dialect: Dialect
   seed: SeedStats
-  timings: Map<string, Timing & { url: string }>
+  timings: Map<string, Measured>
   plans: { label: string; median: number; plan: string }[]
   version: string
 }
@@ -888,19 +1019,23 @@ async function runSqlite(scale: Scale, runs: number): Promise<DialectRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-bench-'))
   const file = path.join(dir, 'registry.sqlite')
   try {
-    const migrated = await openRegistry({ kind: 'sqlite', file })
+    const options = { database: { kind: 'sqlite' as const, file }, blobRoot: path.join(dir, 'blobs') }
+    const migrated = await openRegistry(options)
     const org = await migrated.store.read.organisations.findByName('default')
     await migrated.db.close()
     if (!org) throw new Error('default organisation missing')
     console.log('sqlite: seeding')
     const seed = seedSqlite(file, org.id, scale)
     console.log(`sqlite: seeded in ${seed.seconds.toFixed(1)} s; measuring`)
-    const registry = await openRegistry({ kind: 'sqlite', file })
+    const registry = await openRegistry(options)
     try {
       const app = await buildApp({ db: registry.db, services: registry.services })
-      const timings = await measure(app, cases(scale), runs).finally(() => app.close())
-      const plans = await explainTop({ dialect: 'sqlite', file }, timings)
-      const { rows } = await registry.db.kysely.executeQuery<{ v: string }>(CompiledQuery.raw('select sqlite_version() as v'))
+      const { clients, viewers } = await personas(app, registry.store, registry.db)
+      const timings = await measure(clients, cases(scale), runs).finally(() => app.close())
+      const plans = await explainTop({ dialect: 'sqlite', file }, timings, viewers)
+      const { rows } = await registry.db.kysely.executeQuery<{ v: string }>(
+        CompiledQuery.raw('select sqlite_version() as v'),
+      )
       return { dialect: 'sqlite', seed, timings, plans, version: `SQLite ${rows[0]?.v}` }
     } finally {
       await registry.db.close()
@@ -929,39 +1064,52 @@ async function runPostgres(scale: Scale, runs: number): Promise<DialectRun> {
   const version = await admin(async (c) => {
     await c.query('create extension if not exists pg_trgm with schema public')
     // Schemas left by an interrupted run.
-    const { rows } = await c.query<{ nspname: string }>("select nspname from pg_namespace where nspname like 'bench\\_%'")
+    const { rows } = await c.query<{ nspname: string }>(
+      "select nspname from pg_namespace where nspname like 'bench\\_%'",
+    )
     for (const { nspname } of rows) await c.query(`drop schema if exists "${nspname}" cascade`)
     await c.query(`create schema ${schema}`)
     return (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?'
   })
+  const blobRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-bench-blobs-'))
   try {
-    const database = { kind: 'postgres' as const, url: postgresUrl }
-    const migrated = await openRegistry(database, { pgSchema: `${schema},public` })
+    const options = {
+      database: { kind: 'postgres' as const, url: postgresUrl },
+      blobRoot,
+      pgSchema: `${schema},public`,
+    }
+    const migrated = await openRegistry(options)
     const org = await migrated.store.read.organisations.findByName('default')
     await migrated.db.close()
     if (!org) throw new Error('default organisation missing')
     console.log(`postgres: seeding schema ${schema}`)
     const seed = await seedPostgres(schema, org.id, scale)
     console.log(`postgres: seeded in ${seed.seconds.toFixed(1)} s; measuring`)
-    const registry = await openRegistry(database, { pgSchema: `${schema},public` })
+    const registry = await openRegistry(options)
     try {
       const app = await buildApp({ db: registry.db, services: registry.services })
-      const timings = await measure(app, cases(scale), runs).finally(() => app.close())
-      const plans = await explainTop({ dialect: 'postgres', schema }, timings)
+      const { clients, viewers } = await personas(app, registry.store, registry.db)
+      const timings = await measure(clients, cases(scale), runs).finally(() => app.close())
+      const plans = await explainTop({ dialect: 'postgres', schema }, timings, viewers)
       return { dialect: 'postgres', seed, timings, plans, version: `PostgreSQL ${version.split(' ')[0]}` }
     } finally {
       await registry.db.close()
     }
   } finally {
+    fs.rmSync(blobRoot, { recursive: true, force: true })
     await admin((c) => c.query(`drop schema if exists ${schema} cascade`))
   }
 }
 
-/** Plans of the three slowest requests. */
-async function explainTop(target: Target, timings: Map<string, Timing & { url: string }>) {
-  const top = [...timings.entries()].sort((a, b) => b[1].median - a[1].median).slice(0, 3)
+/** Plans of the three slowest models-list requests. */
+async function explainTop(target: Target, timings: Map<string, Measured>, viewers: Record<Persona, Viewer>) {
+  const top = [...timings.entries()]
+    .filter(([label]) => label.includes('models:'))
+    .sort((a, b) => b[1].median - a[1].median)
+    .slice(0, 3)
   const plans: DialectRun['plans'] = []
-  for (const [label, t] of top) plans.push({ label, median: t.median, plan: await explainSlowest(target, t.url) })
+  for (const [label, t] of top)
+    plans.push({ label, median: t.median, plan: await explainSlowest(target, t.url, viewers[t.as]) })
   return plans
 }
 
@@ -979,7 +1127,7 @@ const ms = (n: number | undefined) => (n === undefined ? '–' : n < 10 ? n.toFi
 function table(runs: DialectRun[]): string {
   const sqlite = runs.find((r) => r.dialect === 'sqlite')
   const postgres = runs.find((r) => r.dialect === 'postgres')
-  const labels = [...(sqlite ?? postgres)?.timings.keys() ?? []]
+  const labels = [...((sqlite ?? postgres)?.timings.keys() ?? [])]
   const lines = [
     '| Request | SQLite median | SQLite p95 | PostgreSQL median | PostgreSQL p95 | PG / SQLite | Rows |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -995,6 +1143,28 @@ function table(runs: DialectRun[]): string {
   return lines.join('\n')
 }
 
+/**
+ * When a member's first page costs several times the site admin's, says why: the visibility rule's plan shape.
+ * Empty when the two are close (then there is nothing to explain).
+ */
+function visibilityNote(results: DialectRun[]): string {
+  const slow = results.flatMap((r) => {
+    const member = r.timings.get('models: first page (default sort -updated)')?.median
+    const admin = r.timings.get('admin: models: first page')?.median
+    return member !== undefined && admin !== undefined && member > 3 * admin
+      ? [`${r.version}: ${ms(member)} ms for the member, ${ms(admin)} ms for the admin`]
+      : []
+  })
+  if (slow.length === 0) return ''
+  return `**Visibility costs most.** A member's list carries the visibility rule (\`repositories/visibility.ts\`): EXISTS
+subqueries on memberships and grants, correlated to each model and joined by OR. The planners can then no longer walk the
+sort index and stop after a page: PostgreSQL joins and sorts every visible model (see its plans below), SQLite probes
+the memberships row by row. First page, default sort: ${slow.join('; ')}. The "admin:" rows have no visibility
+condition.
+
+`
+}
+
 function machine(): string {
   const cpus = os.cpus()
   const gb = (os.totalmem() / 2 ** 30).toFixed(0)
@@ -1007,9 +1177,7 @@ export async function listSearchBench(): Promise<BenchSection> {
   const runs = envInt('BENCH_RUNS', 30)
   const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim())
   const title = `List and search at ${fmtCount(scale.models)} models / ${fmtCount(scale.versions)} versions`
-  console.log(
-    `\n== ${title} (one model with ${fmtCount(scale.bigVersions)} versions), ${runs} runs per request ==`,
-  )
+  console.log(`\n== ${title} (one model with ${fmtCount(scale.bigVersions)} versions), ${runs} runs per request ==`)
   const results: DialectRun[] = []
   if (dialects.includes('sqlite')) results.push(await runSqlite(scale, runs))
   if (dialects.includes('postgres')) results.push(await runPostgres(scale, runs))
@@ -1037,8 +1205,10 @@ Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; ${results.map
 (\`${bigModelName}\`) has ${scale.bigVersions.toLocaleString('en')} versions, the others
 ${((scale.versions - scale.bigVersions) / (scale.models - 1)).toFixed(1)} on average (1 to about twice that). Names mix
 \`team-arch-dataset-id\` and \`Arch Dataset 123\`; five frameworks (XGBoost/LightGBM/CatBoost as Others), 1–4 tags per
-version from 55 with a skewed popularity, 110 authors, six licenses, semver histories with patch/minor/major bumps and
-release candidates. About 1 description in 10,000 contains "${searchTerms.few}".
+version from ${tags.length} with a skewed popularity, ${authors.length} authors, six licenses, semver histories with
+patch/minor/major bumps and release candidates. Rare values, to test the other end: about 1 version in 10,000 has
+"${rareWord}" in its description and tags, 1 in 5,000 the author \`${rare.author}\`, and only the large model's
+versions carry the tag \`${rare.bigModelTag}\`.
 
 **Seeding.** The schema comes from the real migrations (\`openRegistry\`); rows are then inserted directly with SQL,
 the same deterministic rows on both databases, with \`latest_version_id\`, \`version_count\`, \`search_text\` and
@@ -1053,13 +1223,37 @@ ${results.map((r) => `- ${seedLine(r)}`).join('\n')}
 **Measuring.** Through the whole HTTP layer: \`buildApp()\` + \`app.inject()\` (routing, validation, services, SQL,
 serialisation), one request at a time, ${WARMUP} warm-up requests then ${runs} timed ones; median and p95 in
 milliseconds; default \`limit\` (50). "Page 50 via cursors" follows \`nextCursor\` 49 times and times the 50th page.
-"Rows" is the number of items in the page.
+"Rows" is the number of items in the page. Requests carry an API token: rows without a prefix are those of a member
+of the organisation (not its admin), so lists apply the visibility rule and show the public models (30% of them, and
+the large one); rows marked "admin:" are the site admin's, who sees every model.
 
 ${grid}
 
+The load average (1 min) was ${loads.map((l) => l.toFixed(1)).join(' → ')} over the measured part of the run: other work on
+the machine shows up in the p95 column first.
+
+${visibilityNote(results)}### How the list stays fast
+
+- **No facet:** one range of one index: the sort's own (\`updated_at, id\`, \`created_at, id\`, \`name_key, id\`), or
+  (\`org_id\` | \`framework\`, sort column, \`id\`) when filtered by organisation or framework. A cursor page starts
+  inside that range, so page 50 costs what page 1 does.
+- **Facets** (status, stage, author, license, tags: "any version has it"): tested model by model while the sort index
+  is scanned, which fills a page within a few rows for a common value. The scan is bounded to 50 pages of rows; when
+  that window holds less than a page the value is rare, and the page is built from the models that have the rarest
+  facet instead (the \`(value, model_id)\` indexes of \`versions\` and \`version_tags\`), then sorted. The dearest
+  case left is a value only the ${fmtCount(scale.bigVersions)}-version model has (\`tag=nightly\`): its index entries are read
+  one per version.
+- **Search:** PostgreSQL runs \`ILIKE\` over the \`pg_trgm\` GIN index and its planner picks the index (rare term) or
+  the ordered scan (common term). SQLite asks the FTS5 trigram index for up to 2,000 matches; fewer, and the page is
+  built from them; more, and the ordered scan tests \`LIKE\` row by row (ASCII terms) until the page is full.
+- **Known limit:** a 1–2 letter term has no index on either database (trigrams need 3 characters), so a rare one
+  (\`q=${searchTerms.twoLettersRare}\`) reads every model.
+- **Versions:** keyset on the unique \`(model_id, sort_key)\` index, so the first page and a page 100,000 versions deep
+  of the large model cost the same, and \`latest\` is one index probe.
+
 ### Query plans of the slowest requests
 
-The slowest SQL statement of each of the three slowest requests per database: \`EXPLAIN QUERY PLAN\` on SQLite,
+The slowest SQL statement of each of the three slowest models-list requests per database: \`EXPLAIN QUERY PLAN\` on SQLite,
 \`EXPLAIN ANALYZE\` on PostgreSQL.
 
 ${plans}

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
 
   const smoke = sections.some((s) => !s.fullScale)
   if (smoke && process.env.BENCH_WRITE_DOCS !== '1') {
-    console.log(`bench: done in ${minutes} min; scale overridden, so ${docsFile} is left as it is (BENCH_WRITE_DOCS=1 writes it)`)
+    console.log(
+      `bench: done in ${minutes} min; scale overridden, so ${docsFile} is left as it is (BENCH_WRITE_DOCS=1 writes it)`,
+    )
     return
   }
   fs.writeFileSync(docsFile, document(sections, minutes))

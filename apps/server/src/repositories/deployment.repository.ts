@@ -3,7 +3,7 @@ import { toIso, toIsoOrNull } from '../db/database.js'
 import type { Database, DeploymentTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import type { DeploymentRecord, Page } from './records.js'
-import { type Viewer, visibleTo } from './visibility.js'
+import { scopeOf, type Viewer, visibleIn } from './visibility.js'
 
 export interface DeploymentFilter {
   /** Only deployments of models this user may see. */
@@ -61,10 +61,10 @@ export class DeploymentRepository {
 
   /** Newest first; keyset on (started_at, id). */
   async list(f: DeploymentFilter): Promise<Page<DeploymentRecord>> {
-    let q = this.db
-      .selectFrom('deployments')
-      .selectAll()
-      .where('model_id', 'in', (eb) => eb.selectFrom('models as m').select('m.id').where(visibleTo(f.viewer)))
+    const visible = await scopeOf(this.db, f.viewer)
+    let q = this.db.selectFrom('deployments').selectAll()
+    if (!visible.all)
+      q = q.where('model_id', 'in', (eb) => eb.selectFrom('models as m').select('m.id').where(visibleIn(visible)))
     if (f.modelId !== undefined) q = q.where('model_id', '=', f.modelId)
     if (f.versionId !== undefined) q = q.where('version_id', '=', f.versionId)
     if (f.status !== undefined) q = q.where('status', '=', f.status)

@@ -12,7 +12,7 @@ import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import type { ModelRecord, Page } from './records.js'
-import { type Viewer, visibleTo } from './visibility.js'
+import { scopeOf, type Viewer, visibleIn } from './visibility.js'
 
 export interface NewModel {
   orgId: string
@@ -179,7 +179,11 @@ export class ModelRepository {
       if (org === undefined) return { items: [], nextCursor: null }
       scope.push((eb) => eb('m.org_id', '=', org.id))
     }
-    if (f.viewer !== undefined && !f.viewer.siteAdmin) scope.push(visibleTo(f.viewer))
+    if (f.viewer !== undefined && !f.viewer.siteAdmin) {
+      const visible = await scopeOf(this.db, f.viewer)
+      if (!visible.all && visible.orgIds.length === 0) return { items: [], nextCursor: null }
+      scope.push(visibleIn(visible))
+    }
     if (framework !== undefined) scope.push((eb) => eb('m.framework', '=', framework))
     if (taskType !== undefined) scope.push((eb) => eb('m.task_type', '=', taskType))
     if (modelType !== undefined) scope.push((eb) => eb('m.model_type', '=', modelType))
