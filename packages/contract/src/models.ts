@@ -148,7 +148,13 @@ export type ModelSort = Static<typeof ModelSort>
 
 export const ListModelsQuery = Type.Object(
   {
-    q: Type.Optional(Line({ maxLength: 200, description: 'Search in name, description and tags.' })),
+    q: Type.Optional(
+      Line({
+        maxLength: 200,
+        description:
+          'Case-insensitive substring of the name, latest description or tags; 1–2 characters match the start of the name.',
+      }),
+    ),
     org: Type.Optional(Line({ maxLength: 64 })),
     framework: Type.Optional(FrameworkSchema),
     taskType: Type.Optional(TaskTypeSchema),

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
@@ -76,9 +75,8 @@ export class FsBlobStore implements BlobStore {
 
   async get(sha256: string, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
     const file = this.pathOf(sha256)
-    const fd = await openForReading(file)
-    return fs.createReadStream(file, {
-      fd,
+    const handle = await fsp.open(file, 'r')
+    return handle.createReadStream({
       start: opts.range?.start,
       end: opts.range?.end,
       highWaterMark: STREAM_BUFFER,
@@ -100,5 +98,3 @@ export class FsBlobStore implements BlobStore {
     await fsp.rm(this.pathOf(sha256), { force: true })
   }
 }
-
-const openForReading = promisify(fs.open) as (file: string, flags: string) => Promise<number>

@@ -11,6 +11,7 @@ import {
 import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
+import { modelNameKey } from '../domain/names.js'
 import type { ModelRecord, Page } from './records.js'
 import { scopeOf, type Viewer, visibleIn } from './visibility.js'
 
@@ -315,10 +316,14 @@ export class ModelRepository {
    * sort index is scanned (the same match for ASCII; FTS5 folds other letters too, so they stay with FTS5).
    */
   private async matches(text: string): Promise<number[] | RawBuilder<boolean>> {
+    // Trigram indexes need 3 characters: a shorter term (someone starting to type) matches the start of the
+    // name instead, a range on the name index, rather than scanning every model.
+    if ([...text].length < 3) {
+      const prefix = modelNameKey(text)
+      return sql<boolean>`(m.name_key >= ${prefix} and m.name_key < ${`${prefix}\u{10FFFF}`})`
+    }
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     if (this.dialect === 'postgres') return sql<boolean>`m.search_text ilike ${like} escape '\\'`
-    // FTS5 trigram needs 3 characters; shorter terms have no index and scan.
-    if ([...text].length < 3) return sql<boolean>`m.search_text like ${like} escape '\\'`
     const phrase = `"${text.replaceAll('"', '""')}"`
     const found = await sql<{ id: number }>`select rowid as id from models_fts where models_fts match ${phrase} limit ${
       FEW_MATCHES + 1

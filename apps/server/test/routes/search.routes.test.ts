@@ -77,10 +77,13 @@ const names = (items: Model[]) => items.map((m) => m.name)
 const sorted = (list: (string | undefined)[]) => [...list].sort()
 
 /** What q must match: a case-insensitive substring of the name, the latest description or a tag. */
+/** 3+ characters: a substring of name, description or tags; 1–2 characters: the start of the name. */
 const expectedMatches = (q: string) =>
   dataset
     .filter((m) =>
-      [m.name, m.description ?? '', ...(m.tags ?? [])].some((s) => s.toLowerCase().includes(q.toLowerCase())),
+      [...q].length < 3
+        ? m.name.toLowerCase().startsWith(q.toLowerCase())
+        : [m.name, m.description ?? '', ...(m.tags ?? [])].some((s) => s.toLowerCase().includes(q.toLowerCase())),
     )
     .map((m) => m.name)
 
@@ -108,7 +111,7 @@ describe.each(dialects)('model list and search on %s', (dialect) => {
     expect(rows.find((m) => m.name === xgboost)).toMatchObject({ versionCount: 1, frameworkOther: 'XGBoost' })
   })
 
-  describe('q searches name, description and tags, case-insensitively', () => {
+  describe("q searches name, description and tags, case-insensitively (1–2 characters: the name's start)", () => {
     it.each([
       ['ResNet'],
       ['RESNET50'],
