@@ -4,6 +4,7 @@
 #   usage: scripts/ceph-rgw.sh start DIR [PORT]   S3 at http://127.0.0.1:PORT (default 7480), path-style
 #          scripts/ceph-rgw.sh stop DIR
 # Credentials: $RGW_ACCESS_KEY / $RGW_SECRET_KEY (default modelreg-test / modelreg-test-secret), region us-east-1.
+# A second cluster beside a running one needs other monitor ports: $RGW_MON_PORT_V2 / $RGW_MON_PORT_V1 (3300 / 6789).
 # Everything (config, mon store, a sparse BlueStore file, logs, pids) lives in DIR; no authentication between daemons.
 set -euo pipefail
 cmd=${1:?start|stop}
@@ -11,6 +12,7 @@ dir=$(realpath -m "${2:?directory}")
 port=${3:-7480}
 access=${RGW_ACCESS_KEY:-modelreg-test}
 secret=${RGW_SECRET_KEY:-modelreg-test-secret}
+mon_addr="[v2:127.0.0.1:${RGW_MON_PORT_V2:-3300},v1:127.0.0.1:${RGW_MON_PORT_V1:-6789}]"
 
 until_ready() { # SECONDS WHAT COMMAND...
   local limit=$((SECONDS + $1)) what=$2
@@ -41,7 +43,7 @@ fsid=$(cat /proc/sys/kernel/random/uuid)
 cat >"$dir/ceph.conf" <<CONF
 [global]
 fsid = $fsid
-mon_host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]
+mon_host = $mon_addr
 public_addr = 127.0.0.1
 cluster_addr = 127.0.0.1
 ms_bind_ipv6 = false
@@ -84,7 +86,7 @@ bluestore_cache_size = 268435456
 rgw_frontends = beast endpoint=127.0.0.1:$port
 CONF
 conf=(-c "$dir/ceph.conf")
-monmaptool --create --addv a '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]' --fsid "$fsid" "$dir/monmap" >/dev/null
+monmaptool --create --addv a "$mon_addr" --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-authtool --create-keyring "$dir/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
 ceph-mon "${conf[@]}" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/mon.keyring"
 ceph-mon "${conf[@]}" -i a
