@@ -128,7 +128,10 @@ class BlobFileStream extends Readable {
   /** Reads the next chunk into buf; undefined at the end of the range or of the file. */
   private readInto(buf: Buffer, done: (err: Error | null, chunk?: Buffer) => void): void {
     const length = Math.min(buf.length, this.stop - this.position)
-    if (length <= 0 || this.fd === undefined) return done(null)
+    if (length <= 0 || this.fd === undefined) {
+      done(null)
+      return
+    }
     this.reading = true
     fs.read(this.fd, buf, 0, length, this.position, (err, n) => {
       this.reading = false
