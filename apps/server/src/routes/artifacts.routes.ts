@@ -11,6 +11,7 @@ import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactService } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
+import { acceptRawBodies } from './raw-body.js'
 import { type App, errors } from './route-types.js'
 
 const tags = ['Artifacts']
@@ -26,8 +27,7 @@ const UploadHeaders = Type.Object({
 /** Artifact routes live in their own scope: every body is passed through as a raw stream, never parsed. */
 export async function artifactRoutes(app: App, services: Services, downloads: DownloadOffload): Promise<void> {
   await app.register(async (scope: App) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+    acceptRawBodies(scope)
 
     scope.put(
       `${base}/*`,

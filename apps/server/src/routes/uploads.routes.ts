@@ -14,6 +14,7 @@ import type { Services } from '../services/services.js'
 import type { UploadView } from '../services/upload.service.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { modelRef } from './presenters.js'
+import { acceptRawBodies } from './raw-body.js'
 import { type App, errors } from './route-types.js'
 
 const tags = ['Uploads']
@@ -53,8 +54,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
   )
 
   await app.register(async (scope: App) => {
-    scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload))
+    acceptRawBodies(scope)
     scope.put(
       '/api/v1/uploads/:id/parts/:number',
       {

@@ -2,11 +2,11 @@
 // without it, by its owner, members it is shared with, and the organisation's admins. Writes need a write
 // scope and member + (owner or a write grant), or organisation admin. Nobody outside the organisation sees
 // anything: an unreadable model is reported as not found, never as forbidden.
+import { modelNameKey } from '../domain/names.js'
 import { ForbiddenError, NotFoundError } from '../errors.js'
 import type { ModelRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import type { Role } from '../repositories/user.repository.js'
-import { findModel } from './model.service.js'
 import type { Actor } from './service-deps.js'
 
 export interface Standing {
@@ -44,7 +44,7 @@ export async function readableModel(
   name: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ModelRecord> {
-  const model = await findModel(repos, org, name, opts).catch(() => undefined)
+  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
   if (!model || !canRead(actor, model, await standingOf(repos, actor, model))) throw notFound(org, name)
   return model
 }
@@ -57,7 +57,7 @@ export async function writableModel(
   name: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ModelRecord> {
-  const model = await findModel(repos, org, name, opts).catch(() => undefined)
+  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
   if (!model) throw notFound(org, name)
   const standing = await standingOf(repos, actor, model)
   if (!canRead(actor, model, standing)) throw notFound(org, name)

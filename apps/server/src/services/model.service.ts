@@ -1,6 +1,7 @@
 import { type CreateModelBody, defaults, type ListModelsQuery, type UpdateModelBody } from '@modelreg/contract'
 import { isUniqueViolation } from '../db/database.js'
 import { otherValue } from '../domain/choices.js'
+import { diff } from '../domain/field-diff.js'
 import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
 import { versionInput } from '../domain/version-input.js'
 import { parseVersion } from '../domain/version-number.js'
@@ -202,17 +203,4 @@ export async function findModel(
 async function versionsOf(repos: Repositories, deployments: { versionId: number }[]): Promise<string[]> {
   const byId = await repos.versions.findByIds([...new Set(deployments.map((d) => d.versionId))])
   return [...byId.values()].map((v) => v.version)
-}
-
-/** Field-by-field before/after of what actually changes. */
-export function diff<T extends object>(
-  before: T,
-  after: Partial<T>,
-): Record<string, { before: unknown; after: unknown }> {
-  const out: Record<string, { before: unknown; after: unknown }> = {}
-  for (const [key, value] of Object.entries(after)) {
-    const old = (before as Record<string, unknown>)[key]
-    if (value !== undefined && JSON.stringify(old) !== JSON.stringify(value)) out[key] = { before: old, after: value }
-  }
-  return out
 }

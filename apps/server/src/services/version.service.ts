@@ -10,6 +10,7 @@ import {
 } from '@modelreg/contract'
 import { isUniqueViolation } from '../db/database.js'
 import { multiLine, normaliseTags, otherValue, singleLine } from '../domain/choices.js'
+import { diff } from '../domain/field-diff.js'
 import { versionInput } from '../domain/version-input.js'
 import { nextVersions, parseVersion } from '../domain/version-number.js'
 import {
@@ -25,7 +26,7 @@ import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
 import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
-import { diff, findModel } from './model.service.js'
+import { findModel } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
