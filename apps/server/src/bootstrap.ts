@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { BlobStore } from './blobs/blob-store.js'
 import { FsBlobStore } from './blobs/fs-blob-store.js'
 import { PartStore } from './blobs/part-store.js'
-import { S3BlobStore, type S3BlobStoreOptions } from './blobs/s3-blob-store.js'
+import type { S3BlobStoreOptions } from './blobs/s3-blob-store.js'
 import type { Config } from './config/config.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -32,7 +32,10 @@ export async function openRegistry(
     await migrateToLatest(db)
     const store = new Store(db)
     await store.read.organisations.ensure('default', new Date().toISOString())
-    const blobs: BlobStore = opts.s3 ? new S3BlobStore(opts.s3) : new FsBlobStore(path.resolve(opts.blobRoot))
+    const blobs: BlobStore = opts.s3
+      ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
+        new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
+      : new FsBlobStore(path.resolve(opts.blobRoot))
     const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
     const services = createServices({
       store,
