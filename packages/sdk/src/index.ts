@@ -1,3 +1,10 @@
+// @modelreg/sdk: the browser-safe entry (fetch only, no node: imports). Node file helpers: @modelreg/sdk/node.
 export type * from '@modelreg/contract'
+export { type ApiClient, type ApiResult, createApiClient, type paths, unwrap } from './api-client.js'
+export type { ArtifactTarget, ByteSource, TransferOptions } from './artifact-upload.js'
 export { type ClientOptions, ModelregClient } from './client.js'
-export { ModelregError } from './errors.js'
+export { ModelregError, type ModelregErrorCode } from './errors.js'
+export { DEFAULT_ORG, formatModelRef, type ModelRef, parseModelRef } from './model-ref.js'
+export { createLimiter, type Limiter, type RetryOptions, withRetries } from './retry.js'
+export type { ApiClientOptions } from './transport.js'
+export { type UploadArtifactOptions, uploadArtifact } from './upload-artifact.js'
