@@ -84,8 +84,8 @@ export class S3BlobStore implements BlobStore {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: tmpKey, Body: body.pipe(hasher) },
-      partSize: this.opts.partSize ?? 8 * 1024 * 1024,
-      queueSize: this.opts.queueSize ?? 4,
+      partSize: this.opts.partSize ?? 5 * 1024 * 1024,
+      queueSize: this.opts.queueSize ?? 1,
       leavePartsOnError: false,
     })
     const onAbort = () => void upload.abort()
