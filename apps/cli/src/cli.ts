@@ -1,54 +1,64 @@
-// The modelreg command line. This first slice lists and shows models; push/pull come with the CLI issue.
+// The modelreg command line: runs the command and turns every failure into a message, a hint and an exit code.
+import { ModelregError } from '@modelreg/sdk'
+import { CommanderError } from 'commander'
+import { CliError } from './cli-error.js'
+import { type Connection, resolveConnection } from './config.js'
+import { ExitCode, exitCodeOf } from './exit-codes.js'
+import { hintFor } from './hints.js'
+import { createProgram } from './program.js'
 
-import { ModelregClient, ModelregError } from '@modelreg/sdk'
-import { Command } from 'commander'
-
-const program = new Command()
-  .name('modelreg')
-  .description('Register, version and fetch trained models from a modelreg registry.')
-  .version('0.1.0')
-  .option('--url <url>', 'registry URL (env MODELREG_URL)', process.env.MODELREG_URL ?? 'http://127.0.0.1:8080')
-  .option('--json', 'print JSON for scripts')
-
-const client = () =>
-  new ModelregClient({ baseUrl: program.opts<{ url: string }>().url, token: process.env.MODELREG_TOKEN })
-const json = () => program.opts<{ json?: boolean }>().json === true
-
-const models = program.command('models').description('list and inspect models')
-models
-  .command('ls')
-  .description('list models, newest first')
-  .option('-q, --query <text>', 'search name, description and tags')
-  .option('--limit <n>', 'rows (1-500)', '50')
-  .addHelpText('after', '\nExamples:\n  $ modelreg models ls\n  $ modelreg models ls -q resnet --json')
-  .action(async (opts: { query?: string; limit: string }) => {
-    const page = await client().listModels({ q: opts.query, limit: Number(opts.limit) })
-    if (json()) return print(page)
-    for (const m of page.items) {
-      process.stdout.write(
-        `${m.org}/${m.name}\t${m.latestVersion?.version ?? '-'}\t${m.framework}\t${m.latestVersion?.stage ?? '-'}\n`,
-      )
-    }
-  })
-models
-  .command('show <model>')
-  .description('show a model (org/name)')
-  .action(async (ref: string) => {
-    const [org, name] = ref.includes('/')
-      ? [ref.slice(0, ref.indexOf('/')), ref.slice(ref.indexOf('/') + 1)]
-      : ['default', ref]
-    print(await client().getModel(org, name))
-  })
-
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv)
+    return ExitCode.ok
+  } catch (err) {
+    return report(err, argv)
+  }
 }
 
-program.parseAsync().catch((err: unknown) => {
+function report(err: unknown, argv: string[]): number {
+  // Commander has printed its own message (or the help/version) already.
+  if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage
+  const json = argv.includes('--json')
+  let code = 'INTERNAL'
+  let exitCode: number = ExitCode.failure
+  let message = err instanceof Error ? err.message : String(err)
+  let hint: string | undefined
+  let details: unknown
   if (err instanceof ModelregError) {
-    process.stderr.write(`modelreg: ${err.message}\n`)
-    process.exit(err.code === 'NOT_FOUND' ? 3 : err.code === 'NETWORK' ? 4 : 1)
+    code = err.code
+    exitCode = exitCodeOf(err.code)
+    hint = hintFor(err, connectionFor(argv))
+    details = err.details
+  } else if (err instanceof CliError) {
+    code = err.code
+    exitCode = err.exitCode
+    hint = err.hint
+  } else if (isFsError(err)) {
+    code = err.code
+    message = err.message
   }
-  process.stderr.write(`modelreg: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exit(1)
+  if (json) {
+    process.stderr.write(`${JSON.stringify({ error: { code, message, hint, details, exitCode } })}\n`)
+  } else {
+    process.stderr.write(`modelreg: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`)
+  }
+  return exitCode
+}
+
+function connectionFor(argv: string[]): Connection | undefined {
+  const i = argv.indexOf('--url')
+  try {
+    return resolveConnection(i > 0 ? argv[i + 1] : undefined)
+  } catch {
+    return undefined
+  }
+}
+
+function isFsError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string'
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code
 })

@@ -42,6 +42,8 @@ export interface TransferOptions {
   signal?: AbortSignal
   /** Bytes sent so far and the total; goes back down when a failed request is sent again. */
   onProgress?: (sentBytes: number, totalBytes: number) => void
+  /** Told once the transfer starts, with the bytes an earlier interrupted attempt already sent (0 if none). */
+  onStart?: (resumedBytes: number) => void
   /** Resume this upload session (from onSession of an earlier, interrupted attempt). */
   uploadId?: string
   /** Told the id of the session a large upload uses, to resume it after a crash. */
@@ -56,7 +58,10 @@ export async function uploadBytes(
 ): Promise<Artifact> {
   const singleLimit = opts.singleRequestLimit ?? 32 * MiB
   const progress = new ProgressCounter(source.size, opts.onProgress)
-  if (source.size <= singleLimit) return putWhole(transport, target, source, opts, progress)
+  if (source.size <= singleLimit) {
+    opts.onStart?.(0)
+    return putWhole(transport, target, source, opts, progress)
+  }
   return uploadInParts(transport, target, source, opts, progress)
 }
 
@@ -109,16 +114,19 @@ async function uploadInParts(
     opts.onSession?.(session.id)
     // Parts already received with the right size are kept: that is the resume.
     const received = new Map(session.parts.map((p) => [p.number, p.size]))
-    const reused = [...received.keys()].length > 0
+    const bounds = Array.from({ length: count }, (_, i) => {
+      const start = i * partSize
+      return { n: i + 1, start, end: Math.min(source.size, start + partSize) }
+    })
+    const kept = bounds.filter((b) => received.get(b.n) === b.end - b.start)
+    const reused = kept.length > 0
+    const keptBytes = kept.reduce((sum, b) => sum + b.end - b.start, 0)
+    if (round === 0) opts.onStart?.(keptBytes)
     progress.reset()
+    progress.add(keptBytes)
     const sends: Promise<void>[] = []
-    for (let n = 1; n <= count; n++) {
-      const start = (n - 1) * partSize
-      const end = Math.min(source.size, start + partSize)
-      if (received.get(n) === end - start) {
-        progress.add(end - start)
-        continue
-      }
+    for (const { n, start, end } of bounds) {
+      if (received.get(n) === end - start) continue
       sends.push(
         withRetries(
           () =>
@@ -218,7 +226,6 @@ class ProgressCounter {
 
   reset(): void {
     this.sent = 0
-    this.report?.(0, this.total)
   }
 
   add(n: number): void {

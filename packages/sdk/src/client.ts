@@ -7,6 +7,7 @@ import type {
   CreateModelBody,
   CreateVersionBody,
   Deployment,
+  ListDeploymentsQuery,
   ListModelsQuery,
   ListVersionsQuery,
   Model,
@@ -97,6 +98,9 @@ export class ModelregClient {
   }
   async startDeployment(body: CreateDeploymentBody): Promise<Deployment> {
     return unwrap(await this.api.POST('/api/v1/deployments', { body }))
+  }
+  async listDeployments(query: ListDeploymentsQuery = {}): Promise<{ items: Deployment[]; nextCursor: string | null }> {
+    return unwrap(await this.api.GET('/api/v1/deployments', { params: { query } }))
   }
   async stopDeployment(id: string): Promise<Deployment> {
     return unwrap(await this.api.POST('/api/v1/deployments/{id}/stop', { params: { path: { id } } }))

@@ -1,0 +1,80 @@
+// modelreg deploy / undeploy: record that a version runs in an environment, and that it stopped.
+import type { Deployment } from '@modelreg/sdk'
+import type { Command } from 'commander'
+import { CliError, usageError } from '../cli-error.js'
+import { contextOf } from '../context.js'
+import { ExitCode } from '../exit-codes.js'
+import { table } from '../output.js'
+import { parseRef } from '../refs.js'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+export function deployCommands(program: Command): void {
+  program
+    .command('deploy <ref>')
+    .description('record a deployment of a version (org/name@version; no version = latest)')
+    .requiredOption('-e, --env <environment>', 'environment, e.g. prod, staging, eu-west')
+    .option('--endpoint <url>', 'where it serves')
+    .addHelpText(
+      'after',
+      `
+One version has at most one active deployment per environment (exit 5 otherwise).
+
+Examples:
+  $ modelreg deploy resnet50@1.1.0 --env prod --endpoint https://api.example.com/resnet
+  $ modelreg deploy vision/resnet50 --env staging --json`,
+    )
+    .action(async (text: string, opts: { env: string; endpoint?: string }, command: Command) => {
+      const { registry, out } = contextOf(command)
+      const ref = parseRef(text)
+      const deployment = await registry.startDeployment({
+        model: `${ref.org}/${ref.name}`,
+        version: ref.version,
+        environment: opts.env,
+        endpoint: opts.endpoint,
+      })
+      out.result(deployment, () => `deployed ${describe(deployment)} (id ${deployment.id})`)
+    })
+
+  program
+    .command('undeploy <target>')
+    .description('stop a deployment: by id, or by org/name@version and --env')
+    .option('-e, --env <environment>', 'environment of the deployment to stop')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ modelreg undeploy resnet50@1.1.0 --env prod
+  $ modelreg undeploy 3f1c2a9e-8d0b-4c57-9a43-2b1f0c6d7e81`,
+    )
+    .action(async (target: string, opts: { env?: string }, command: Command) => {
+      const { registry, out } = contextOf(command)
+      let id = target
+      if (!uuid.test(target)) {
+        const ref = parseRef(target)
+        const model = `${ref.org}/${ref.name}`
+        const version = ref.explicitVersion ? ref.version : undefined
+        const page = await registry.listDeployments({ model, version, status: 'active', limit: 500 })
+        const matches = page.items.filter((d) => opts.env === undefined || d.environment === opts.env)
+        if (matches.length === 0) {
+          throw new CliError(
+            `no active deployment of ${target}${opts.env ? ` in ${opts.env}` : ''}`,
+            ExitCode.notFound,
+            'NOT_FOUND',
+          )
+        }
+        if (matches.length > 1) {
+          const rows = matches.map((d) => [d.id, `${d.model}@${d.version}`, d.environment])
+          throw usageError(
+            `${matches.length} active deployments match:\n${table(['ID', 'VERSION', 'ENVIRONMENT'], rows)}`,
+            'name one with --env or by its id',
+          )
+        }
+        id = (matches[0] as Deployment).id
+      }
+      const stopped = await registry.stopDeployment(id)
+      out.result(stopped, () => `stopped ${describe(stopped)}`)
+    })
+}
+
+const describe = (d: Deployment) => `${d.model}@${d.version} in ${d.environment}`

@@ -1,0 +1,70 @@
+// modelreg pull <model>@<version|latest> [folder]: download the files of a version, verified and resumable.
+import { downloadVersion } from '@modelreg/sdk/node'
+import type { Command } from 'commander'
+import { contextOf } from '../context.js'
+import { formatBytes, formatDuration } from '../format.js'
+import { withInterrupt } from '../interrupt.js'
+import { positiveInt } from '../option-parsers.js'
+import { createProgressView, progressMode } from '../progress.js'
+import { parseRef } from '../refs.js'
+
+export function pullCommand(program: Command): void {
+  program
+    .command('pull <ref> [folder]')
+    .description('download the files of a version into a folder (default ./<name>-<version>)')
+    .option('-j, --concurrency <n>', 'files downloading at once', positiveInt, 4)
+    .option('--no-progress', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Every file is checked against its sha256 and moved into place only when it matches. Files already in the
+folder with the right sha256 are kept; a file whose bytes differ is downloaded again; an interrupted pull
+resumes its partial files ("*.modelreg-partial") when run again.
+
+Examples:
+  $ modelreg pull resnet50@latest
+  $ modelreg pull vision/resnet50@1.1.0 ./models/resnet50 --json`,
+    )
+    .action(async (text: string, folderArg: string | undefined, opts, command: Command) => {
+      const ctx = contextOf(command)
+      const ref = parseRef(text)
+      const started = Date.now()
+      // Resolve "latest" first: the default folder and the files must name the same version.
+      const version = await ctx.registry.getVersion(ref.org, ref.name, ref.version)
+      const folder = folderArg ?? `${ref.name}-${version.version}`
+      const view = createProgressView({ mode: progressMode(ctx.out.json, opts.progress), verb: 'pull' })
+      const result = await withInterrupt((signal) =>
+        downloadVersion({
+          client: ctx.clientOptions,
+          org: ref.org,
+          name: ref.name,
+          version: version.version,
+          folder,
+          concurrency: opts.concurrency,
+          signal,
+          onEvent: (e) => view.onEvent(e),
+        }),
+      ).finally(() => view.stop())
+      const seconds = (Date.now() - started) / 1000
+      const count = (o: string) => result.files.filter((f) => f.outcome === o).length
+      ctx.out.result(
+        {
+          model: `${ref.org}/${ref.name}`,
+          version: version.version,
+          folder,
+          files: result.files,
+          bytes: result.bytes,
+          seconds,
+        },
+        () => {
+          const parts = [
+            `${count('downloaded')} downloaded`,
+            `${count('resumed')} resumed`,
+            `${count('repaired')} repaired`,
+            `${count('skipped')} unchanged`,
+          ]
+          return `pulled ${ref.org}/${ref.name}@${version.version} into ${folder}: ${parts.join(', ')}; ${formatBytes(result.bytes)} in ${formatDuration(seconds)}`
+        },
+      )
+    })
+}

@@ -1,0 +1,138 @@
+// modelreg push <folder> <model>@<version>: upload a folder as the files of a version, creating the version
+// (and, with --framework, the model) when needed; files the version already has are skipped.
+import path from 'node:path'
+import { type CreateModelBody, ModelregError, type Version } from '@modelreg/sdk'
+import { FileSessionStore, uploadFolder } from '@modelreg/sdk/node'
+import { type Command, Option } from 'commander'
+import { CliError } from '../cli-error.js'
+import { configDir } from '../config.js'
+import { type Context, contextOf } from '../context.js'
+import { ExitCode } from '../exit-codes.js'
+import { formatBytes, formatDuration } from '../format.js'
+import { withInterrupt } from '../interrupt.js'
+import { positiveInt } from '../option-parsers.js'
+import { createProgressView, progressMode } from '../progress.js'
+import { parseExactRef } from '../refs.js'
+
+export function pushCommand(program: Command): void {
+  program
+    .command('push <folder> <ref>')
+    .description('upload a folder as the files of a version (org/name@version)')
+    .addOption(
+      new Option('--framework <framework>', 'create the model too if it does not exist, with this framework').choices([
+        'pytorch',
+        'tensorflow',
+        'onnx',
+        'scikit-learn',
+        'others',
+      ]),
+    )
+    .option('--framework-other <text>', 'the framework when --framework others')
+    .option('-j, --concurrency <n>', 'requests in flight at once', positiveInt, 4)
+    .option('--no-progress', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Files keep their paths relative to the folder. Large files go as resumable uploads: run the same push again
+after an interruption and it continues where it stopped. Files whose sha256 the version already has are skipped.
+
+Examples:
+  $ modelreg push ./out resnet50@1.1.0
+  $ modelreg push ./checkpoints vision/detr@0.1.0 --framework pytorch --json`,
+    )
+    .action(async (folder: string, text: string, opts, command: Command) => {
+      const ctx = contextOf(command)
+      const ref = parseExactRef(text, 'push')
+      const started = Date.now()
+      const created = await ensureVersion(ctx, ref, opts)
+      const view = createProgressView({ mode: progressMode(ctx.out.json, opts.progress), verb: 'push' })
+      const result = await withInterrupt((signal) =>
+        uploadFolder({
+          client: ctx.clientOptions,
+          org: ref.org,
+          name: ref.name,
+          version: ref.version,
+          folder,
+          concurrency: opts.concurrency,
+          sessions: new FileSessionStore(path.join(configDir(), 'upload-sessions.json')),
+          signal,
+          onEvent: (e) => view.onEvent(e),
+        }).catch((err: unknown) => {
+          throw explainFrozen(err, ref)
+        }),
+      ).finally(() => view.stop())
+      const count = (o: string) => result.files.filter((f) => f.outcome === o).length
+      const seconds = (Date.now() - started) / 1000
+      const files = result.files.map(({ path, size, sha256, outcome }) => ({ path, size, sha256, outcome }))
+      const summary = {
+        model: `${ref.org}/${ref.name}`,
+        version: ref.version,
+        created,
+        files,
+        bytes: result.bytes,
+        seconds,
+      }
+      ctx.out.result(summary, () => {
+        const parts = [`${count('uploaded')} uploaded`, `${count('resumed')} resumed`, `${count('skipped')} unchanged`]
+        return `pushed ${ref.org}/${ref.name}@${ref.version}: ${parts.join(', ')}; ${formatBytes(result.bytes)} in ${formatDuration(seconds)}`
+      })
+    })
+}
+
+/** Makes sure the version exists; returns whether this push created it (or its model). */
+async function ensureVersion(
+  ctx: Context,
+  ref: { org: string; name: string; version: string },
+  opts: { framework?: string; frameworkOther?: string },
+): Promise<'model' | 'version' | false> {
+  const found = await ctx.registry.getVersion(ref.org, ref.name, ref.version).catch((err: unknown) => {
+    if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
+    throw err
+  })
+  if (found) {
+    warnIfFrozen(ctx, found)
+    return false
+  }
+  const model = await ctx.registry.getModel(ref.org, ref.name).catch((err: unknown) => {
+    if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
+    throw err
+  })
+  if (!model) {
+    if (!opts.framework) {
+      throw new CliError(
+        `model ${ref.org}/${ref.name} does not exist`,
+        ExitCode.notFound,
+        'NOT_FOUND',
+        `create it with \`modelreg models create ${ref.org}/${ref.name}@${ref.version} --framework <framework>\`, or pass --framework to push`,
+      )
+    }
+    await ctx.registry.createModel({
+      org: ref.org,
+      name: ref.name,
+      version: ref.version,
+      framework: opts.framework as CreateModelBody['framework'], // checked by the option's choices
+      frameworkOther: opts.frameworkOther,
+    })
+    ctx.out.note(`created model ${ref.org}/${ref.name} with version ${ref.version}`)
+    return 'model'
+  }
+  await ctx.registry.createVersion(ref.org, ref.name, { version: ref.version })
+  ctx.out.note(`created version ${ref.org}/${ref.name}@${ref.version}`)
+  return 'version'
+}
+
+function warnIfFrozen(ctx: Context, v: Version): void {
+  if (v.status === 'completed' || v.status === 'deployed' || v.status === 'archived') {
+    ctx.out.note(`${v.model}@${v.version} is ${v.status}: its files are frozen; only unchanged files can be skipped`)
+  }
+}
+
+function explainFrozen(err: unknown, ref: { org: string; name: string; version: string }): unknown {
+  if (!(err instanceof ModelregError) || err.code !== 'VERSION_FROZEN') return err
+  return new CliError(
+    `${ref.org}/${ref.name}@${ref.version} is frozen: ${err.message}`,
+    ExitCode.conflict,
+    err.code,
+    `push to a new version; \`modelreg versions ls ${ref.org}/${ref.name}\` shows the next free ones`,
+  )
+}

@@ -1,0 +1,43 @@
+// modelreg stage <model>@<version> <stage>: move a version through the lifecycle.
+import { type Command, InvalidArgumentError } from 'commander'
+import { contextOf } from '../context.js'
+import { parseExactRef } from '../refs.js'
+
+const stages = ['development', 'staging', 'production', 'archived'] as const
+type Stage = (typeof stages)[number]
+
+export function stageCommand(program: Command): void {
+  program
+    .command('stage <ref> <stage>')
+    .description(`move a version to a stage (${stages.join(', ')})`)
+    .option('-m, --comment <text>', 'why; kept in the stage history')
+    .option('--archive-previous', 'with production: archive the versions that held Production, atomically')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ modelreg stage resnet50@1.1.0 staging --comment "passes offline eval"
+  $ modelreg stage vision/resnet50@1.1.0 production --comment "beats 1.0.0" --archive-previous`,
+    )
+    .action(async (text: string, stageText: string, opts: { comment?: string; archivePrevious?: boolean }, command) => {
+      const { registry, out } = contextOf(command)
+      const ref = parseExactRef(text, 'stage')
+      const stage = parseStage(stageText)
+      const result = await registry.changeStage(ref.org, ref.name, ref.version, {
+        stage,
+        comment: opts.comment,
+        archivePrevious: opts.archivePrevious,
+      })
+      out.result(result, () => {
+        const from = result.transition.from ?? 'none'
+        const archived = result.archived.length ? `; archived ${result.archived.join(', ')}` : ''
+        return `${result.version.model}@${result.version.version}: ${from} → ${result.transition.to}${archived}`
+      })
+    })
+}
+
+function parseStage(text: string): Stage {
+  const stage = stages.find((s) => s === text.toLowerCase())
+  if (!stage) throw new InvalidArgumentError(`"${text}" is not a stage; use one of ${stages.join(', ')}`)
+  return stage
+}

@@ -1,0 +1,10 @@
+// @modelreg/sdk/node: files and folders on disk (node:fs, streams). Everything in @modelreg/sdk works here too.
+export { type DownloadFileOptions, downloadFile } from './download-file.js'
+export { type DownloadVersionOptions, downloadVersion, type VersionDownloadResult } from './download-version.js'
+export { hashFile } from './file-hash.js'
+export { fileSource } from './file-source.js'
+export { type LocalFile, listFolderFiles, localPathOf, PARTIAL_SUFFIX } from './folder-files.js'
+export { FileSessionStore, type UploadSessionStore } from './session-store.js'
+export type { FileOutcome, PlannedFile, TransferEvent, TransferListener } from './transfer-events.js'
+export { type UploadFileOptions, uploadFile } from './upload-file.js'
+export { type FolderUploadResult, type UploadFolderOptions, uploadFolder } from './upload-folder.js'
