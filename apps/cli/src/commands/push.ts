@@ -63,7 +63,7 @@ Examples:
       ).finally(() => view.stop())
       const count = (o: string) => result.files.filter((f) => f.outcome === o).length
       const seconds = (Date.now() - started) / 1000
-      const files = result.files.map(({ path, size, sha256, outcome }) => ({ path, size, sha256, outcome }))
+      const files = result.files.map(({ artifact: _, ...file }) => file)
       const summary = {
         model: `${ref.org}/${ref.name}`,
         version: ref.version,

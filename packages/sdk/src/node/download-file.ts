@@ -30,15 +30,18 @@ export interface DownloadFileOptions {
   onProgress?: (bytes: number, size: number) => void
 }
 
-/** Fetches the artifact; returns whether bytes of an earlier interrupted run were kept. */
-export async function downloadFile(opts: DownloadFileOptions): Promise<{ resumed: boolean }> {
+/** Fetches the artifact; returns how many bytes of an earlier interrupted run were kept. */
+export async function downloadFile(opts: DownloadFileOptions): Promise<{ resumedBytes: number }> {
   const { artifact, target } = opts
   const partial = target + PARTIAL_SUFFIX
   await fs.mkdir(path.dirname(target), { recursive: true })
-  let resumed = false
+  let resumedBytes = 0
   let started = false
   for (let fresh = false; ; fresh = true) {
-    if (fresh) await fs.rm(partial, { force: true })
+    if (fresh) {
+      await fs.rm(partial, { force: true })
+      resumedBytes = 0
+    }
     const ok = await withRetries(
       async () => {
         // Each attempt continues from what is on disk, re-reading it into the hash.
@@ -54,7 +57,7 @@ export async function downloadFile(opts: DownloadFileOptions): Promise<{ resumed
         if (have > 0) await hashInto(hash, partial, { end: have, signal: opts.signal })
         if (!started) {
           started = true
-          resumed = have > 0
+          resumedBytes = have
           opts.onStart?.(have)
         }
         opts.onProgress?.(have, artifact.size)
@@ -68,7 +71,7 @@ export async function downloadFile(opts: DownloadFileOptions): Promise<{ resumed
     )
     if (ok) break
     // Bytes kept from before may be what differs: one fresh download; a fresh mismatch is an error.
-    if (fresh || !resumed) {
+    if (fresh || resumedBytes === 0) {
       await fs.rm(partial, { force: true })
       throw new ModelregError(
         0,
@@ -78,7 +81,7 @@ export async function downloadFile(opts: DownloadFileOptions): Promise<{ resumed
     }
   }
   await fs.rename(partial, target)
-  return { resumed }
+  return { resumedBytes }
 }
 
 /**

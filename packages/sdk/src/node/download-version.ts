@@ -29,7 +29,15 @@ export interface DownloadVersionOptions {
 export interface VersionDownloadResult {
   /** The version fetched ('latest' resolved). */
   version: Version
-  files: { path: string; size: number; sha256: string; file: string; outcome: FileOutcome }[]
+  files: {
+    path: string
+    size: number
+    sha256: string
+    file: string
+    outcome: FileOutcome
+    /** Bytes of a partial file from an interrupted earlier run that were kept. */
+    resumedBytes: number
+  }[]
   /** Bytes fetched over the network in this run. */
   bytes: number
 }
@@ -78,13 +86,13 @@ export async function downloadVersion(options: DownloadVersionOptions): Promise<
   const results = await Promise.allSettled(
     targets.map(({ artifact, file }) =>
       limit(async () => {
-        const base = { path: artifact.path, size: artifact.size, sha256: artifact.sha256, file }
+        const base = { path: artifact.path, size: artifact.size, sha256: artifact.sha256, file, resumedBytes: 0 }
         if (existing.get(artifact.path) === 'same') {
           onEvent?.({ type: 'done', path: artifact.path, size: artifact.size, outcome: 'skipped' })
           files.push({ ...base, outcome: 'skipped' })
           return
         }
-        const { resumed } = await downloadFile({
+        const { resumedBytes } = await downloadFile({
           transport,
           org,
           name,
@@ -102,9 +110,9 @@ export async function downloadVersion(options: DownloadVersionOptions): Promise<
           onProgress: (bytes, size) => onEvent?.({ type: 'progress', path: artifact.path, bytes, size }),
         })
         const outcome: FileOutcome =
-          existing.get(artifact.path) === 'differs' ? 'repaired' : resumed ? 'resumed' : 'downloaded'
+          existing.get(artifact.path) === 'differs' ? 'repaired' : resumedBytes > 0 ? 'resumed' : 'downloaded'
         onEvent?.({ type: 'done', path: artifact.path, size: artifact.size, outcome })
-        files.push({ ...base, outcome })
+        files.push({ ...base, outcome, resumedBytes })
       }),
     ),
   )

@@ -27,7 +27,15 @@ export interface UploadFolderOptions
 }
 
 export interface FolderUploadResult {
-  files: { path: string; size: number; sha256: string; outcome: FileOutcome; artifact?: Artifact }[]
+  files: {
+    path: string
+    size: number
+    sha256: string
+    outcome: FileOutcome
+    /** Bytes an interrupted earlier run had already sent (resumed files). */
+    resumedBytes: number
+    artifact?: Artifact
+  }[]
   /** Bytes sent (skipped files excluded). */
   bytes: number
 }
@@ -72,10 +80,10 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Folder
     hashed.map(async (f, i) => {
       if (plan[i]?.action === 'skip') {
         onEvent?.({ type: 'done', path: f.path, size: f.size, outcome: 'skipped' })
-        results.push({ path: f.path, size: f.size, sha256: f.sha256, outcome: 'skipped' })
+        results.push({ path: f.path, size: f.size, sha256: f.sha256, outcome: 'skipped', resumedBytes: 0 })
         return
       }
-      let resumed = false
+      let resumedBytes = 0
       const retry: RetryOptions = {
         ...options.retry,
         onRetry: (error, attempt, delayMs) => onEvent?.({ type: 'retry', path: f.path, attempt, delayMs, error }),
@@ -94,15 +102,15 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Folder
         limit,
         retry,
         signal,
-        onStart: (resumedBytes) => {
-          resumed = resumedBytes > 0
-          onEvent?.({ type: 'start', path: f.path, size: f.size, resumedBytes })
+        onStart: (kept) => {
+          resumedBytes = kept
+          onEvent?.({ type: 'start', path: f.path, size: f.size, resumedBytes: kept })
         },
         onProgress: (bytes, size) => onEvent?.({ type: 'progress', path: f.path, bytes, size }),
       })
-      const outcome: FileOutcome = resumed ? 'resumed' : 'uploaded'
+      const outcome: FileOutcome = resumedBytes > 0 ? 'resumed' : 'uploaded'
       onEvent?.({ type: 'done', path: f.path, size: f.size, outcome })
-      results.push({ path: f.path, size: f.size, sha256: f.sha256, outcome, artifact })
+      results.push({ path: f.path, size: f.size, sha256: f.sha256, outcome, resumedBytes, artifact })
     }),
   )
   results.sort((a, b) => (a.path < b.path ? -1 : 1))
