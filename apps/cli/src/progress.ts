@@ -141,6 +141,8 @@ function barsView(tracker: OverallTracker, verb: 'push' | 'pull', stream: NodeJS
       overall?.update(tracker.bytes)
     },
     stop() {
+      // Lines logged since the last redraw are printed by a redraw only: flush them before stopping.
+      if (overall) multibar.update()
       multibar.stop()
     },
   }
