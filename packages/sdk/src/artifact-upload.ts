@@ -88,7 +88,7 @@ async function putWhole(
             ...(duplex && { duplex }),
           })
           if (!counts) onBytes(source.size)
-          return (await res.json()) as Artifact
+          return transport.readJson<Artifact>(res)
         }),
       ),
     { ...opts.retry, signal: opts.signal },
@@ -235,15 +235,19 @@ class ProgressCounter {
 
   async attempt<T>(max: number, send: (onBytes: (n: number) => void) => Promise<T>): Promise<T> {
     let counted = 0
+    // A body stream may still be read after its request failed: such late bytes must not count.
+    let open = true
     try {
       return await send((n) => {
-        const step = Math.min(n, max - counted)
+        const step = open ? Math.min(n, max - counted) : 0
         counted += step
         if (step > 0) this.add(step)
       })
     } catch (err) {
       this.add(-counted)
       throw err
+    } finally {
+      open = false
     }
   }
 }

@@ -55,6 +55,16 @@ export class Transport {
   /** send() for JSON answers. */
   async json<T>(path: string, init: RequestInit & { accept?: number[] } = {}): Promise<T> {
     const res = await this.send(path, { ...init, headers: { accept: 'application/json', ...init.headers } })
-    return (await res.json()) as T
+    return this.readJson<T>(res)
+  }
+
+  /** The JSON body of an answer; a connection cut while reading it is a (retryable) NETWORK error. */
+  async readJson<T>(res: Response): Promise<T> {
+    try {
+      return (await res.json()) as T
+    } catch (err) {
+      if (err instanceof SyntaxError) throw err
+      throw errorFromFailure(err, this.baseUrl)
+    }
   }
 }
