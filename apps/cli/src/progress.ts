@@ -51,6 +51,9 @@ class OverallTracker {
   }
 }
 
+// Hashing a large file takes seconds before any byte moves: say so, instead of looking stuck.
+const HASH_NOTE_BYTES = 64 * 1024 * 1024
+
 const arrow = (verb: 'push' | 'pull') => (verb === 'push' ? '↑' : '↓')
 
 function planLine(e: Extract<TransferEvent, { type: 'plan' }>, verb: 'push' | 'pull'): string {
@@ -78,7 +81,8 @@ function linesView(tracker: OverallTracker, verb: 'push' | 'pull', stream: NodeJ
   return {
     onEvent(e) {
       tracker.handle(e)
-      if (e.type === 'plan') write(planLine(e, verb))
+      if (e.type === 'hash' && e.size >= HASH_NOTE_BYTES) write(`# sha256 of ${e.path} (${formatBytes(e.size)})`)
+      else if (e.type === 'plan') write(planLine(e, verb))
       else if (e.type === 'start') {
         const resume = e.resumedBytes > 0 ? `, resuming at ${formatBytes(e.resumedBytes)}` : ''
         write(`${arrow(verb)} ${e.path} (${formatBytes(e.size)}${resume})`)
@@ -118,7 +122,9 @@ function barsView(tracker: OverallTracker, verb: 'push' | 'pull', stream: NodeJS
   return {
     onEvent(e) {
       tracker.handle(e)
-      if (e.type === 'plan') {
+      if (e.type === 'hash' && e.size >= HASH_NOTE_BYTES)
+        multibar.log(`# sha256 of ${e.path} (${formatBytes(e.size)})\n`)
+      else if (e.type === 'plan') {
         multibar.log(`${planLine(e, verb)}\n`)
         overall = multibar.create(Math.max(1, e.totalBytes), 0, { label: label('total'), rate: tracker.rate })
       } else if (e.type === 'start') {

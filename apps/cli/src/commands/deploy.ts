@@ -56,7 +56,8 @@ Examples:
         const version = ref.explicitVersion ? ref.version : undefined
         const page = await registry.listDeployments({ model, version, status: 'active', limit: 500 })
         const matches = page.items.filter((d) => opts.env === undefined || d.environment === opts.env)
-        if (matches.length === 0) {
+        const [only] = matches
+        if (!only) {
           throw new CliError(
             `no active deployment of ${target}${opts.env ? ` in ${opts.env}` : ''}`,
             ExitCode.notFound,
@@ -70,7 +71,7 @@ Examples:
             'name one with --env or by its id',
           )
         }
-        id = (matches[0] as Deployment).id
+        id = only.id
       }
       const stopped = await registry.stopDeployment(id)
       out.result(stopped, () => `stopped ${describe(stopped)}`)

@@ -59,7 +59,7 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Folder
   await Promise.all(
     local.map((f) =>
       hashLimit(async () => {
-        if (remoteSha.has(f.path)) onEvent?.({ type: 'hash', path: f.path, size: f.size })
+        onEvent?.({ type: 'hash', path: f.path, size: f.size })
         hashed.push({ ...f, sha256: (await hashFile(f.file, { signal })).sha256 })
       }),
     ),
