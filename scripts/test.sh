@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need, starts PostgreSQL and a one-node
-# Ceph RADOS Gateway (the real S3 server the S3 blob store is tested against), builds, checks, tests.
+# Ceph RADOS Gateway (the real S3 server the S3 blob store is tested against), builds, checks, runs the unit,
+# integration and component tests, then the end-to-end tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v radosgw >/dev/null 2>&1 || need+=(radosgw ceph-mon ceph-osd ceph-common)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -41,3 +44,4 @@ npm run build
 npm run typecheck
 npm run lint
 npm test
+npm run e2e

@@ -6,4 +6,9 @@ import type { FastifyInstance } from 'fastify'
 export async function registerWeb(app: FastifyInstance, root: string | undefined): Promise<void> {
   if (root === undefined || !fs.existsSync(root)) return
   await app.register(fastifyStatic, { root, wildcard: false })
+  // Client-side routes (/models/default/bert, /analytics…) load the app, which then routes itself.
+  app.get('/*', { schema: { hide: true } }, (req, reply) => {
+    if (/^\/(api|assets)(\/|$|\?)/.test(req.url)) return reply.callNotFound()
+    return reply.header('cache-control', 'no-cache').sendFile('index.html')
+  })
 }

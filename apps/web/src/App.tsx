@@ -1,0 +1,44 @@
+import { Center, Loader } from '@mantine/core'
+import { Navigate, Route, Routes } from 'react-router'
+import { AnalyticsPage } from './analytics/AnalyticsPage'
+import { SignInPage } from './auth/SignInPage'
+import { SessionProvider, useSession } from './auth/session'
+import { DeploymentsPage } from './deployments/DeploymentsPage'
+import { Shell } from './layout/Shell'
+import { ModelDetailsPage } from './models/ModelDetailsPage'
+import { ModelsPage } from './models/ModelsPage'
+import { MembersPage } from './settings/MembersPage'
+import { TokensPage } from './settings/TokensPage'
+
+export function App() {
+  return (
+    <SessionProvider
+      fallback={
+        <Center mih="100vh">
+          <Loader aria-label="Loading" />
+        </Center>
+      }
+    >
+      <Screens />
+    </SessionProvider>
+  )
+}
+
+function Screens() {
+  const { session } = useSession()
+  if (!session) return <SignInPage />
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/" element={<Navigate to="/models" replace />} />
+        <Route path="/models" element={<ModelsPage />} />
+        <Route path="/models/:org/:name" element={<ModelDetailsPage />} />
+        <Route path="/deployments" element={<DeploymentsPage />} />
+        <Route path="/analytics" element={<AnalyticsPage />} />
+        <Route path="/settings/tokens" element={<TokensPage />} />
+        <Route path="/settings/members" element={<MembersPage />} />
+        <Route path="*" element={<Navigate to="/models" replace />} />
+      </Routes>
+    </Shell>
+  )
+}

@@ -1,0 +1,62 @@
+import { LineChart } from '@mantine/charts'
+import { Alert, Group, NativeSelect, Skeleton, Text, TextInput } from '@mantine/core'
+import type { MetricTrend } from '@modelreg/contract'
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import { api, modelPath } from '../api/http'
+import { errorMessage } from '../ui/errors'
+import { ChartCard } from './AnalyticsPage'
+
+/** One metric across a model's versions, in version order. */
+export function MetricTrendChart() {
+  const [model, setModel] = useState('')
+  const [metric, setMetric] = useState('')
+  const [org = '', name = ''] = model.includes('/') ? model.split('/', 2) : ['default', model]
+  const trend = useQuery({
+    queryKey: ['analytics', 'metric', org, name, metric],
+    queryFn: () =>
+      api<MetricTrend>('GET', `${modelPath(org, name)}/metrics`, { query: { metric: metric || undefined } }),
+    enabled: name !== '',
+  })
+  return (
+    <ChartCard
+      title="Metric across versions"
+      actions={
+        <Group gap="xs">
+          <TextInput
+            size="xs"
+            aria-label="Model for the metric chart"
+            placeholder="org/name"
+            defaultValue={model}
+            onBlur={(e) => setModel(e.currentTarget.value.trim())}
+            onKeyDown={(e) => e.key === 'Enter' && setModel(e.currentTarget.value.trim())}
+          />
+          <NativeSelect
+            size="xs"
+            aria-label="Metric"
+            value={trend.data?.metric ?? ''}
+            onChange={(e) => setMetric(e.currentTarget.value)}
+            data={trend.data?.metrics.length ? trend.data.metrics : [{ value: '', label: 'No metrics' }]}
+          />
+        </Group>
+      }
+    >
+      {name === '' ? (
+        <Text c="dimmed">Type a model (org/name) to see how a metric moved from version to version.</Text>
+      ) : trend.isError ? (
+        <Alert color="red">{errorMessage(trend.error)}</Alert>
+      ) : !trend.data ? (
+        <Skeleton h={240} />
+      ) : trend.data.points.length === 0 ? (
+        <Text c="dimmed">No version of {model} records a metric yet.</Text>
+      ) : (
+        <LineChart
+          h={240}
+          dataKey="version"
+          series={[{ name: trend.data.metric ?? 'value', color: 'grape.6' }]}
+          data={trend.data.points.map((p) => ({ version: p.version, [trend.data.metric ?? 'value']: p.value }))}
+        />
+      )}
+    </ChartCard>
+  )
+}

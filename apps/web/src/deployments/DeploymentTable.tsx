@@ -1,0 +1,78 @@
+import { Anchor, Badge, Button, Table, VisuallyHidden } from '@mantine/core'
+import type { Deployment } from '@modelreg/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { Link } from 'react-router'
+import { api } from '../api/http'
+import { formatDate } from '../ui/format'
+
+export function DeploymentTable({ items, showModel = true }: { items: Deployment[]; showModel?: boolean }) {
+  const client = useQueryClient()
+  const stop = useMutation({
+    mutationFn: (id: string) => api<Deployment>('POST', `/api/v1/deployments/${encodeURIComponent(id)}/stop`),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['deployments'] })
+      await client.invalidateQueries({ queryKey: ['model'] })
+      await client.invalidateQueries({ queryKey: ['models'] })
+    },
+  })
+  return (
+    <Table.ScrollContainer minWidth={700}>
+      <Table aria-label="Deployments">
+        <Table.Thead>
+          <Table.Tr>
+            {showModel && <Table.Th>Model</Table.Th>}
+            <Table.Th>Version</Table.Th>
+            <Table.Th>Environment</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Stopped</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((d) => {
+            const [org = '', name = ''] = d.model.split('/')
+            return (
+              <Table.Tr key={d.id}>
+                {showModel && (
+                  <Table.Td>
+                    <Anchor component={Link} to={`/models/${encodeURIComponent(org)}/${encodeURIComponent(name)}`}>
+                      {d.model}
+                    </Anchor>
+                  </Table.Td>
+                )}
+                <Table.Td>{d.version}</Table.Td>
+                <Table.Td>{d.endpoint ? <Anchor href={d.endpoint}>{d.environment}</Anchor> : d.environment}</Table.Td>
+                <Table.Td>
+                  <Badge color={d.status === 'active' ? 'green' : 'gray'} variant="light">
+                    {d.status === 'active' ? 'Active' : 'Stopped'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {formatDate(d.startedAt)} by {d.startedBy}
+                </Table.Td>
+                <Table.Td>{d.stoppedAt ? `${formatDate(d.stoppedAt)} by ${d.stoppedBy}` : '—'}</Table.Td>
+                <Table.Td>
+                  {d.status === 'active' && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="orange"
+                      loading={stop.isPending && stop.variables === d.id}
+                      onClick={() => stop.mutate(d.id)}
+                      aria-label={`Stop deployment ${d.environment} of ${d.model}@${d.version}`}
+                    >
+                      Stop
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            )
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  )
+}

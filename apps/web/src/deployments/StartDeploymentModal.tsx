@@ -1,0 +1,72 @@
+import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core'
+import type { Deployment } from '@modelreg/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api } from '../api/http'
+import { errorMessage, fieldErrors } from '../ui/errors'
+
+interface Props {
+  model: string
+  version: string
+  opened: boolean
+  onClose(): void
+}
+
+export function StartDeploymentModal({ model, version, opened, onClose }: Props) {
+  const [environment, setEnvironment] = useState('production')
+  const [endpoint, setEndpoint] = useState('')
+  const client = useQueryClient()
+  const start = useMutation({
+    mutationFn: () =>
+      api<Deployment>('POST', '/api/v1/deployments', {
+        body: { model, version, environment: environment.trim(), endpoint: endpoint.trim() || undefined },
+      }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['deployments'] })
+      await client.invalidateQueries({ queryKey: ['model'] })
+      await client.invalidateQueries({ queryKey: ['models'] })
+      onClose()
+    },
+  })
+  const errors = fieldErrors(start.error)
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    start.mutate()
+  }
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Start a deployment of ${model}@${version}`} centered>
+      <form onSubmit={submit} aria-label="Start deployment">
+        <Stack>
+          {start.isError && Object.keys(errors).length === 0 && (
+            <Alert color="red" role="alert">
+              {errorMessage(start.error)}
+            </Alert>
+          )}
+          <TextInput
+            label="Environment"
+            description="Where it runs, e.g. production, staging, eu-west"
+            required
+            value={environment}
+            error={errors.environment}
+            onChange={(e) => setEnvironment(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Endpoint"
+            description="Optional URL where the model is served"
+            value={endpoint}
+            error={errors.endpoint}
+            onChange={(e) => setEndpoint(e.currentTarget.value)}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={start.isPending}>
+              Start deployment
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}

@@ -1,0 +1,79 @@
+import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Textarea } from '@mantine/core'
+import type { StageChangeResult, Version } from '@modelreg/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api, versionPath } from '../api/http'
+import { errorMessage } from '../ui/errors'
+import { optionData, stageOptions } from '../ui/labels'
+
+interface Props {
+  org: string
+  name: string
+  version: Version
+  opened: boolean
+  onClose(): void
+}
+
+export function StageChangeModal({ org, name, version, opened, onClose }: Props) {
+  const [stage, setStage] = useState(version.stage === 'development' ? 'staging' : version.stage)
+  const [comment, setComment] = useState('')
+  const [archivePrevious, setArchivePrevious] = useState(true)
+  const client = useQueryClient()
+  const change = useMutation({
+    mutationFn: () =>
+      api<StageChangeResult>('POST', `${versionPath(org, name, version.version)}/stage`, {
+        body: { stage, comment: comment || undefined, archivePrevious: stage === 'production' && archivePrevious },
+      }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['model', org, name] })
+      await client.invalidateQueries({ queryKey: ['models'] })
+      setComment('')
+      onClose()
+    },
+  })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    change.mutate()
+  }
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Change stage of ${version.version}`} centered>
+      <form onSubmit={submit} aria-label="Change stage">
+        <Stack>
+          {change.isError && (
+            <Alert color="red" role="alert">
+              {errorMessage(change.error)}
+            </Alert>
+          )}
+          <NativeSelect
+            label="Stage"
+            description="Development: under active development · Staging: ready for testing · Production: deployed to production · Archived: no longer in use"
+            data={optionData(stageOptions)}
+            value={stage}
+            onChange={(e) => setStage(e.currentTarget.value as typeof stage)}
+          />
+          {stage === 'production' && (
+            <Checkbox
+              label="Move the version now in Production to Archived"
+              checked={archivePrevious}
+              onChange={(e) => setArchivePrevious(e.currentTarget.checked)}
+            />
+          )}
+          <Textarea
+            label="Comment"
+            description="Why this change; kept in the stage history"
+            value={comment}
+            onChange={(e) => setComment(e.currentTarget.value)}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={change.isPending} disabled={stage === version.stage}>
+              Change stage
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}

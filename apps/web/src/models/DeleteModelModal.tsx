@@ -1,0 +1,75 @@
+import { Alert, Anchor, Button, Group, List, Modal, Stack, Text } from '@mantine/core'
+import type { Model } from '@modelreg/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { Link, useNavigate } from 'react-router'
+import { ApiError, api, modelPath } from '../api/http'
+import { useDeployments } from '../api/queries'
+import { errorMessage } from '../ui/errors'
+
+const DEPLOYED_WARNING = 'You cannot delete a model that is currently deployed. Stop all deployments first.'
+
+interface Props {
+  model: Model
+  opened: boolean
+  onClose(): void
+}
+
+export function DeleteModelModal(props: Props) {
+  // Mounted per opening: a refusal from an earlier attempt must not outlive the deployments it was about.
+  return props.opened ? <DeleteModelDialog {...props} /> : null
+}
+
+function DeleteModelDialog({ model, opened, onClose }: Props) {
+  const ref = `${model.org}/${model.name}`
+  const active = useDeployments({ model: ref, status: 'active', limit: 50 })
+  const client = useQueryClient()
+  const navigate = useNavigate()
+  const remove = useMutation({
+    mutationFn: () => api('DELETE', modelPath(model.org, model.name)),
+    onSuccess: async () => {
+      client.removeQueries({ queryKey: ['model', model.org, model.name] })
+      await client.invalidateQueries({ queryKey: ['models'] })
+      navigate('/models')
+    },
+  })
+  const deployed =
+    (active.data?.items.length ?? 0) > 0 || (remove.error instanceof ApiError && remove.error.code === 'MODEL_DEPLOYED')
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Delete ${model.name}?`} centered>
+      <Stack>
+        {deployed ? (
+          <Alert color="red" title="This model is deployed" role="alert">
+            <Text>{DEPLOYED_WARNING}</Text>
+            <Anchor component={Link} to={`/deployments?model=${encodeURIComponent(ref)}`} onClick={onClose}>
+              See its deployments
+            </Anchor>
+          </Alert>
+        ) : (
+          <Text>This deletes every version of {model.name} and its artifacts. It cannot be undone.</Text>
+        )}
+        {remove.isError && !deployed && (
+          <Alert color="red" role="alert">
+            {errorMessage(remove.error)}
+          </Alert>
+        )}
+        <div>
+          <Text fw={600}>Before Deleting</Text>
+          <List size="sm">
+            <List.Item>Check for active deployments</List.Item>
+            <List.Item>Download artifacts if needed</List.Item>
+            <List.Item>Update dependent systems</List.Item>
+            <List.Item>Archive instead of delete if uncertain</List.Item>
+          </List>
+        </div>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" onClick={() => remove.mutate()} loading={remove.isPending} disabled={active.isPending}>
+            Delete
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}

@@ -1,0 +1,75 @@
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
+import type { Model, Version } from '@modelreg/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api, modelPath, versionPath } from '../api/http'
+import { errorMessage } from '../ui/errors'
+import { serverFieldErrors } from './CreateModelModal'
+import { ModelForm } from './ModelForm'
+import { editBodies, formFromModel, type ModelFormValues, validateModelForm } from './model-form'
+
+interface Props {
+  model: Model
+  version: Version
+  opened: boolean
+  onClose(): void
+}
+
+export function EditModelModal(props: Props) {
+  // Remounted on every open, so the form starts from what the server has now.
+  return props.opened ? <EditModelForm {...props} /> : null
+}
+
+function EditModelForm({ model, version, opened, onClose }: Props) {
+  const [initial] = useState(() => formFromModel(model, version))
+  const [values, setValues] = useState(initial)
+  const [errors, setErrors] = useState<Partial<Record<keyof ModelFormValues, string>>>({})
+  const client = useQueryClient()
+  const update = useMutation({
+    mutationFn: async (v: ModelFormValues) => {
+      const bodies = editBodies(initial, v)
+      if (bodies.version)
+        await api('PATCH', versionPath(model.org, model.name, version.version), { body: bodies.version })
+      if (bodies.model) await api('PATCH', modelPath(model.org, model.name), { body: bodies.model })
+    },
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['model', model.org, model.name] })
+      await client.invalidateQueries({ queryKey: ['models'] })
+      onClose()
+    },
+    onError: (err) => setErrors(serverFieldErrors(err)),
+  })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    const found = validateModelForm(values, 'edit')
+    setErrors(found)
+    if (Object.keys(found).length === 0) update.mutate(values)
+  }
+  const formError = update.error && Object.keys(serverFieldErrors(update.error)).length === 0 ? update.error : null
+  return (
+    <Modal opened={opened} onClose={onClose} title="Edit Model" size="lg" centered>
+      <form onSubmit={submit} noValidate aria-label="Edit Model">
+        <Stack>
+          <Text size="sm" c="dimmed">
+            Model Name, Version and Framework cannot be changed: create a New Version instead. Changes apply to version{' '}
+            {version.version}.
+          </Text>
+          {formError && (
+            <Alert color="red" role="alert">
+              {errorMessage(formError)}
+            </Alert>
+          )}
+          <ModelForm mode="edit" values={values} errors={errors} onChange={(p) => setValues({ ...values, ...p })} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              Update Model
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}

@@ -1,0 +1,153 @@
+import {
+  Alert,
+  Button,
+  Group,
+  NativeSelect,
+  Paper,
+  PasswordInput,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api, seg } from '../api/http'
+import { adminOrgs, useSession } from '../auth/session'
+import { errorMessage } from '../ui/errors'
+
+const roles = [
+  { value: 'viewer', label: 'Viewer: sees the organisation\u2019s public models' },
+  { value: 'member', label: 'Member: also creates models' },
+  { value: 'admin', label: 'Admin: also manages members' },
+]
+
+export function MembersPage() {
+  const { session } = useSession()
+  const orgs = adminOrgs(session)
+  const [org, setOrg] = useState(orgs[0] ?? 'default')
+  const client = useQueryClient()
+  const members = useQuery({
+    queryKey: ['members', org],
+    queryFn: () => api<{ items: { username: string; role: string }[] }>('GET', `/api/v1/orgs/${seg(org)}/members`),
+  })
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [role, setRole] = useState('member')
+  const refresh = () => client.invalidateQueries({ queryKey: ['members', org] })
+  const add = useMutation({
+    mutationFn: async () => {
+      // Site admins may create the account first; for an existing user the password stays empty.
+      if (password) await api('POST', '/api/v1/users', { body: { username: username.trim(), password } })
+      await api('PUT', `/api/v1/orgs/${seg(org)}/members/${seg(username.trim())}`, { body: { role } })
+    },
+    onSuccess: async () => {
+      setUsername('')
+      setPassword('')
+      await refresh()
+    },
+  })
+  const setMemberRole = useMutation({
+    mutationFn: (m: { username: string; role: string }) =>
+      api('PUT', `/api/v1/orgs/${seg(org)}/members/${seg(m.username)}`, { body: { role: m.role } }),
+    onSuccess: refresh,
+  })
+  const removeMember = useMutation({
+    mutationFn: (u: string) => api('DELETE', `/api/v1/orgs/${seg(org)}/members/${seg(u)}`),
+    onSuccess: refresh,
+  })
+  const failure = add.error ?? setMemberRole.error ?? removeMember.error
+
+  return (
+    <Stack>
+      <div>
+        <Title order={1}>Members</Title>
+        <Text c="dimmed">Who belongs to an organisation and what they may do there.</Text>
+      </div>
+      {orgs.length > 1 && (
+        <NativeSelect
+          label="Organisation"
+          data={orgs}
+          value={org}
+          onChange={(e) => setOrg(e.currentTarget.value)}
+          w={240}
+        />
+      )}
+      <Paper withBorder p="md">
+        <form
+          aria-label="Add member"
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault()
+            if (username.trim()) add.mutate()
+          }}
+        >
+          <Group align="end">
+            <TextInput
+              label="Username"
+              required
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+            />
+            {session?.siteAdmin && (
+              <PasswordInput
+                label="New user's password"
+                description="Only to create the account"
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+            )}
+            <NativeSelect label="Role" data={roles} value={role} onChange={(e) => setRole(e.currentTarget.value)} />
+            <Button type="submit" loading={add.isPending}>
+              Add member
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      {failure && (
+        <Alert color="red" role="alert">
+          {errorMessage(failure)}
+        </Alert>
+      )}
+      <Table aria-label="Members">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Username</Table.Th>
+            <Table.Th>Role</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(members.data?.items ?? []).map((m) => (
+            <Table.Tr key={m.username}>
+              <Table.Td>{m.username}</Table.Td>
+              <Table.Td>
+                <NativeSelect
+                  aria-label={`Role of ${m.username}`}
+                  data={roles.map((r) => ({ value: r.value, label: r.value }))}
+                  value={m.role}
+                  onChange={(e) => setMemberRole.mutate({ username: m.username, role: e.currentTarget.value })}
+                  w={140}
+                />
+              </Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color="red"
+                  onClick={() => removeMember.mutate(m.username)}
+                  aria-label={`Remove ${m.username}`}
+                >
+                  Remove
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  )
+}

@@ -1,0 +1,146 @@
+import {
+  Alert,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  NativeSelect,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core'
+import type { ApiToken } from '@modelreg/contract'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api } from '../api/http'
+import { errorMessage } from '../ui/errors'
+import { formatDate } from '../ui/format'
+
+export function TokensPage() {
+  const client = useQueryClient()
+  const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => api<{ items: ApiToken[] }>('GET', '/api/v1/tokens') })
+  const [name, setName] = useState('')
+  const [scope, setScope] = useState('write')
+  const [created, setCreated] = useState<string | null>(null)
+  const create = useMutation({
+    mutationFn: () =>
+      api<ApiToken & { token: string }>('POST', '/api/v1/tokens', { body: { name: name.trim(), scope } }),
+    onSuccess: async (t) => {
+      setCreated(t.token)
+      setName('')
+      await client.invalidateQueries({ queryKey: ['tokens'] })
+    },
+  })
+  const revoke = useMutation({
+    mutationFn: (id: string) => api('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['tokens'] }),
+  })
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    if (name.trim()) create.mutate()
+  }
+  return (
+    <Stack>
+      <div>
+        <Title order={1}>API tokens</Title>
+        <Text c="dimmed">
+          Tokens let the CLI, the SDK and scripts act as you. A token is shown once, when it is created.
+        </Text>
+      </div>
+      <Paper withBorder p="md">
+        <form onSubmit={submit} aria-label="Create token">
+          <Group align="end">
+            <TextInput
+              label="Token name"
+              placeholder="laptop CLI"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            <NativeSelect
+              label="Scope"
+              value={scope}
+              onChange={(e) => setScope(e.currentTarget.value)}
+              data={[
+                { value: 'read', label: 'read: downloads and lists' },
+                { value: 'write', label: 'write: everything you can do' },
+                { value: 'admin', label: 'admin: also people and organisations' },
+              ]}
+            />
+            <Button type="submit" loading={create.isPending}>
+              Create token
+            </Button>
+          </Group>
+        </form>
+        {create.isError && (
+          <Alert color="red" mt="sm" role="alert">
+            {errorMessage(create.error)}
+          </Alert>
+        )}
+        {created && (
+          <Alert color="teal" mt="sm" title="Copy your new token now: it will not be shown again">
+            <Group>
+              <Code aria-label="New token">{created}</Code>
+              <CopyButton value={created}>
+                {({ copied, copy }) => (
+                  <Button size="xs" variant="light" onClick={copy}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
+              <Button size="xs" variant="subtle" onClick={() => setCreated(null)}>
+                Done
+              </Button>
+            </Group>
+          </Alert>
+        )}
+      </Paper>
+      {tokens.isError ? (
+        <Alert color="red" role="alert">
+          {errorMessage(tokens.error)}
+        </Alert>
+      ) : (
+        <Table aria-label="API tokens">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Scope</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(tokens.data?.items ?? []).map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>{t.scope}</Table.Td>
+                <Table.Td>{formatDate(t.createdAt)}</Table.Td>
+                <Table.Td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</Table.Td>
+                <Table.Td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => revoke.mutate(t.id)}
+                    aria-label={`Revoke ${t.name}`}
+                  >
+                    Revoke
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  )
+}

@@ -1,0 +1,51 @@
+// Shared steps: signing in through the page, arranging data through the API, and saving screenshots.
+import fs from 'node:fs'
+import path from 'node:path'
+import { expect, type Page } from '@playwright/test'
+import { ADMIN_PASSWORD, BASE_URL } from '../env.js'
+
+export const SCREENS = path.resolve(import.meta.dirname, '../test-results/screens')
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENS, { recursive: true })
+  // Let transitions of dialogs and charts finish, so the picture shows the screen at rest.
+  await page.waitForTimeout(350)
+  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true })
+}
+
+export async function signIn(page: Page, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto('/')
+  await page.getByLabel('Username').fill(username)
+  await page.getByRole('textbox', { name: 'Password' }).fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible()
+}
+
+/** An API caller with a fresh admin token (the UI is not the subject of arrangement steps). */
+export async function adminApi(): Promise<(method: string, url: string, body?: unknown) => Promise<Response>> {
+  const login = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  })
+  const session = (await login.json()) as { csrfToken: string }
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const created = await fetch(`${BASE_URL}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': session.csrfToken },
+    body: JSON.stringify({ name: `e2e-${Date.now()}`, scope: 'admin' }),
+  })
+  const { token } = (await created.json()) as { token: string }
+  return (method, url, body) =>
+    fetch(`${BASE_URL}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+}
+
+/** A field's label exactly, allowing the required marker (" *") that Mantine draws after it. */
+export const label = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s\\*)?$`)
