@@ -13,7 +13,7 @@ test('the doc journey: create, view, edit, version, download, promote, deploy, d
   page,
 }) => {
   await signIn(page)
-  await screenshot(page, '01-models-empty')
+  await screenshot(page, '01-models')
 
   // Registering a Model: the doc's form, sections, defaults and helper texts.
   await page.getByRole('button', { name: 'Create', exact: true }).click()
@@ -170,11 +170,12 @@ test('the doc journey: create, view, edit, version, download, promote, deploy, d
 
   // Stop the deployment, then delete.
   await deployments.getByRole('button', { name: /Stop deployment/ }).click()
-  await expect(deployments.getByText('Stopped')).toBeVisible()
+  await expect(deployments.getByRole('button', { name: /Stop deployment/ })).toHaveCount(0)
   await page.getByRole('button', { name: 'Delete', exact: true }).click()
   await expect(del.getByText('This deletes every version')).toBeVisible()
   await screenshot(page, '10-delete-confirm')
   await del.getByRole('button', { name: 'Delete', exact: true }).click()
   await expect(page).toHaveURL(/\/models$/)
-  await expect(page.getByText('No models yet')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible()
+  await expect(page.getByRole('link', { name: MODEL })).toHaveCount(0)
 })
