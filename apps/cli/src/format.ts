@@ -30,3 +30,8 @@ export function formatTable(rows: string[][]): string {
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
     .join('\n')
 }
+
+/** Bytes that crossed the network in this run: the planned total less what interrupted runs had moved. */
+export function moved(files: { resumedBytes: number }[], plannedBytes: number): number {
+  return plannedBytes - files.reduce((n, f) => n + f.resumedBytes, 0)
+}

@@ -2,7 +2,7 @@
 import { downloadVersion } from '@modelreg/sdk/node'
 import type { Command } from 'commander'
 import { contextOf } from '../context.js'
-import { formatBytes, formatDuration } from '../format.js'
+import { formatBytes, formatDuration, moved } from '../format.js'
 import { withInterrupt } from '../interrupt.js'
 import { positiveInt } from '../option-parsers.js'
 import { createProgressView, progressMode } from '../progress.js'
@@ -63,7 +63,7 @@ Examples:
             `${count('repaired')} repaired`,
             `${count('skipped')} unchanged`,
           ]
-          return `pulled ${ref.org}/${ref.name}@${version.version} into ${folder}: ${parts.join(', ')}; ${formatBytes(result.bytes)} in ${formatDuration(seconds)}`
+          return `pulled ${ref.org}/${ref.name}@${version.version} into ${folder}: ${parts.join(', ')}; ${formatBytes(moved(result.files, result.bytes))} in ${formatDuration(seconds)}`
         },
       )
     })

@@ -8,7 +8,7 @@ import { CliError } from '../cli-error.js'
 import { configDir } from '../config.js'
 import { type Context, contextOf } from '../context.js'
 import { ExitCode } from '../exit-codes.js'
-import { formatBytes, formatDuration } from '../format.js'
+import { formatBytes, formatDuration, moved } from '../format.js'
 import { withInterrupt } from '../interrupt.js'
 import { positiveInt } from '../option-parsers.js'
 import { createProgressView, progressMode } from '../progress.js'
@@ -74,7 +74,7 @@ Examples:
       }
       ctx.out.result(summary, () => {
         const parts = [`${count('uploaded')} uploaded`, `${count('resumed')} resumed`, `${count('skipped')} unchanged`]
-        return `pushed ${ref.org}/${ref.name}@${ref.version}: ${parts.join(', ')}; ${formatBytes(result.bytes)} in ${formatDuration(seconds)}`
+        return `pushed ${ref.org}/${ref.name}@${ref.version}: ${parts.join(', ')}; ${formatBytes(moved(result.files, result.bytes))} in ${formatDuration(seconds)}`
       })
     })
 }

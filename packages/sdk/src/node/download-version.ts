@@ -38,7 +38,7 @@ export interface VersionDownloadResult {
     /** Bytes of a partial file from an interrupted earlier run that were kept. */
     resumedBytes: number
   }[]
-  /** Bytes fetched over the network in this run. */
+  /** Size of the files fetched (kept ones excluded; resumed ones whole: less resumedBytes is this run). */
   bytes: number
 }
 

@@ -36,7 +36,7 @@ export interface FolderUploadResult {
     resumedBytes: number
     artifact?: Artifact
   }[]
-  /** Bytes sent (skipped files excluded). */
+  /** Size of the files transferred (skipped ones excluded; resumed ones whole: less resumedBytes is this run). */
   bytes: number
 }
 
