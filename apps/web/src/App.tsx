@@ -1,6 +1,6 @@
 import { Center, Loader } from '@mantine/core'
+import { lazy, Suspense } from 'react'
 import { Navigate, Route, Routes } from 'react-router'
-import { AnalyticsPage } from './analytics/AnalyticsPage'
 import { SignInPage } from './auth/SignInPage'
 import { SessionProvider, useSession } from './auth/session'
 import { DeploymentsPage } from './deployments/DeploymentsPage'
@@ -9,6 +9,9 @@ import { ModelDetailsPage } from './models/ModelDetailsPage'
 import { ModelsPage } from './models/ModelsPage'
 import { MembersPage } from './settings/MembersPage'
 import { TokensPage } from './settings/TokensPage'
+
+// Charts (recharts) are most of the bundle: loaded only when Analytics is opened.
+const AnalyticsPage = lazy(() => import('./analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })))
 
 export function App() {
   return (
@@ -34,7 +37,14 @@ function Screens() {
         <Route path="/models" element={<ModelsPage />} />
         <Route path="/models/:org/:name" element={<ModelDetailsPage />} />
         <Route path="/deployments" element={<DeploymentsPage />} />
-        <Route path="/analytics" element={<AnalyticsPage />} />
+        <Route
+          path="/analytics"
+          element={
+            <Suspense fallback={<Loader aria-label="Loading" />}>
+              <AnalyticsPage />
+            </Suspense>
+          }
+        />
         <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="/settings/members" element={<MembersPage />} />
         <Route path="*" element={<Navigate to="/models" replace />} />
