@@ -10,6 +10,7 @@ import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.j
 import { registerOpenApi } from './plugins/openapi.js'
 import { strictValidatorCompiler } from './plugins/validator.js'
 import { registerWeb } from './plugins/web.js'
+import { analyticsRoutes } from './routes/analytics.routes.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps) {
   await artifactRoutes(app, deps.services, deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' })
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
+  analyticsRoutes(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app
 }

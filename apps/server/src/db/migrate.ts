@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js'
 import * as artifacts from './migrations/0002-artifacts.js'
 import * as uploadSessions from './migrations/0003-upload-sessions.js'
 import * as accessControl from './migrations/0004-access-control.js'
+import * as analytics from './migrations/0005-analytics.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -13,6 +14,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0002-artifacts': { up: (k) => artifacts.up(k, dialect) },
     '0003-upload-sessions': { up: (k) => uploadSessions.up(k, dialect) },
     '0004-access-control': { up: (k) => accessControl.up(k, dialect) },
+    '0005-analytics': { up: (k) => analytics.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.kysely,

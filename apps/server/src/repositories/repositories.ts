@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { Db, Dialect } from '../db/database.js'
 import type { Database } from '../db/schema.js'
+import { AnalyticsRepository } from './analytics.repository.js'
 import { ArtifactRepository } from './artifact.repository.js'
 import { AuditRepository } from './audit.repository.js'
 import { BlobRepository } from './blob.repository.js'
@@ -30,6 +31,7 @@ export class Repositories {
   readonly credentials: CredentialRepository
   readonly grants: GrantRepository
   readonly audit: AuditRepository
+  readonly analytics: AnalyticsRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -45,6 +47,7 @@ export class Repositories {
     this.credentials = new CredentialRepository(db)
     this.grants = new GrantRepository(db)
     this.audit = new AuditRepository(db)
+    this.analytics = new AnalyticsRepository(db, dialect)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import type { Store } from '../repositories/repositories.js'
+import { AnalyticsService } from './analytics.service.js'
 import { ArtifactService } from './artifact.service.js'
 import { AuditService } from './audit.service.js'
 import { AuthService } from './auth.service.js'
@@ -24,6 +25,7 @@ export interface Services {
   readonly auth: AuthService
   readonly identity: IdentityService
   readonly audit: AuditService
+  readonly analytics: AnalyticsService
 }
 
 export function createServices(deps: {
@@ -51,5 +53,6 @@ export function createServices(deps: {
     auth: new AuthService(full, new LoginThrottle()),
     identity: new IdentityService(full),
     audit: new AuditService(full),
+    analytics: new AnalyticsService(full),
   }
 }

@@ -124,6 +124,16 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       ok: 200,
       request: async (m) => ({ method: 'GET', url: `/api/v1/deployments?model=${m.slice('/api/v1/models/'.length)}` }),
     },
+    { name: 'GET metric trend', op: 'read', ok: 200, request: async (m) => ({ method: 'GET', url: `${m}/metrics` }) },
+    {
+      name: 'GET downloads of the model',
+      op: 'read',
+      ok: 200,
+      request: async (m) => ({
+        method: 'GET',
+        url: `/api/v1/analytics/downloads?model=${m.slice('/api/v1/models/'.length)}`,
+      }),
+    },
     {
       name: 'PATCH model',
       op: 'write',
@@ -241,11 +251,18 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     if (p === 'anonymous') return expect(res.statusCode).toBe(401)
     expect(res.statusCode).toBe(200)
     const items = res.json().items as { name: string; publicAccess: boolean; createdBy: string }[]
-    if (p === 'outsider') return expect(items).toEqual([])
+    if (p === 'outsider') {
+      const summary = await t.app.inject({ method: 'GET', url: '/api/v1/analytics/summary', headers: as(p) })
+      expect(summary.json().totals.models).toBe(0)
+      return expect(items).toEqual([])
+    }
     const privateOnes = items.filter((i) => !i.publicAccess)
     if (p === 'viewer' || p === 'member') expect(privateOnes).toEqual([])
     else expect(privateOnes.length).toBeGreaterThan(0)
     expect(items.filter((i) => i.publicAccess).length).toBeGreaterThan(0)
+    // The Analytics page counts exactly the models the list shows.
+    const summary = await t.app.inject({ method: 'GET', url: '/api/v1/analytics/summary?org=acme', headers: as(p) })
+    expect(summary.json().totals.models).toBe(items.length)
     const deployments = await t.app.inject({ method: 'GET', url: '/api/v1/deployments?limit=500', headers: as(p) })
     const models = new Set((deployments.json().items as { model: string }[]).map((d) => d.model))
     for (const ref of models) {

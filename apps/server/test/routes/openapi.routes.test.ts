@@ -21,6 +21,9 @@ const endpoints = [
   ['post', '/api/v1/deployments'],
   ['get', '/api/v1/deployments/{id}'],
   ['post', '/api/v1/deployments/{id}/stop'],
+  ['get', '/api/v1/analytics/summary'],
+  ['get', '/api/v1/analytics/downloads'],
+  ['get', '/api/v1/models/{org}/{name}/metrics'],
   ['get', '/healthz'],
   ['get', '/readyz'],
 ] as const
