@@ -40,6 +40,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Auth' },
         { name: 'People' },
         { name: 'Audit' },
+        { name: 'Analytics' },
         { name: 'Operations' },
       ],
     },
