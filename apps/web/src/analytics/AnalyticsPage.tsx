@@ -1,9 +1,8 @@
 import { AreaChart, BarChart, DonutChart } from '@mantine/charts'
 import { Alert, Group, NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
-import type { AnalyticsDownloads, AnalyticsSummary } from '@modelreg/contract'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { formatBytes } from '../ui/format'
 import { frameworkOptions, label, stageOptions, statusOptions } from '../ui/labels'
@@ -15,11 +14,12 @@ export function AnalyticsPage() {
   const [days, setDays] = useState('30')
   const summary = useQuery({
     queryKey: ['analytics', 'summary'],
-    queryFn: () => api<AnalyticsSummary>('GET', '/api/v1/analytics/summary'),
+    queryFn: async () => unwrap(await api.GET('/api/v1/analytics/summary')),
   })
   const downloads = useQuery({
     queryKey: ['analytics', 'downloads', days],
-    queryFn: () => api<AnalyticsDownloads>('GET', '/api/v1/analytics/downloads', { query: { days } }),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/analytics/downloads', { params: { query: { days: Number(days) } } })),
   })
   const s = summary.data
   return (

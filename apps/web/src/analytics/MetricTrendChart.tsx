@@ -1,9 +1,8 @@
 import { LineChart } from '@mantine/charts'
 import { Alert, Group, NativeSelect, Skeleton, Text, TextInput } from '@mantine/core'
-import type { MetricTrend } from '@modelreg/contract'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, modelPath } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { ChartCard } from './AnalyticsPage'
 
@@ -14,8 +13,12 @@ export function MetricTrendChart() {
   const [org = '', name = ''] = model.includes('/') ? model.split('/', 2) : ['default', model]
   const trend = useQuery({
     queryKey: ['analytics', 'metric', org, name, metric],
-    queryFn: () =>
-      api<MetricTrend>('GET', `${modelPath(org, name)}/metrics`, { query: { metric: metric || undefined } }),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/metrics', {
+          params: { path: { org, name }, query: { metric: metric || undefined } },
+        }),
+      ),
     enabled: name !== '',
   })
   return (

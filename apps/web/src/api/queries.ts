@@ -1,22 +1,7 @@
 // Server state, one hook per read; keys are shared so a write can refresh exactly what it changed.
-import type {
-  ArtifactList,
-  Deployment,
-  ListModelsQuery,
-  Model,
-  ModelPage,
-  RegistryEvent,
-  StageHistory,
-  Version,
-  VersionPage,
-} from '@modelreg/contract'
+import type { ListDeploymentsQuery, ListModelsQuery } from '@modelreg/contract'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { api, modelPath, type Query, versionPath } from './http'
-
-export interface DeploymentPage {
-  items: Deployment[]
-  nextCursor: string | null
-}
+import { api, unwrap } from './http'
 
 export const keys = {
   models: (q: ListModelsQuery) => ['models', q] as const,
@@ -26,56 +11,84 @@ export const keys = {
   artifacts: (org: string, name: string, v: string) => ['model', org, name, 'version', v, 'artifacts'] as const,
   stages: (org: string, name: string, v: string) => ['model', org, name, 'version', v, 'stages'] as const,
   events: (org: string, name: string) => ['model', org, name, 'events'] as const,
-  deployments: (q: Query) => ['deployments', q] as const,
+  deployments: (q: ListDeploymentsQuery) => ['deployments', q] as const,
 }
 
 export const useModels = (q: ListModelsQuery) =>
   useQuery({
     queryKey: keys.models(q),
-    queryFn: () => api<ModelPage>('GET', '/api/v1/models', { query: q as Query }),
+    queryFn: async () => unwrap(await api.GET('/api/v1/models', { params: { query: q } })),
     // Keep the previous page on screen while the next one loads: no layout jump.
     placeholderData: keepPreviousData,
   })
 
 export const useModel = (org: string, name: string) =>
-  useQuery({ queryKey: keys.model(org, name), queryFn: () => api<Model>('GET', modelPath(org, name)) })
+  useQuery({
+    queryKey: keys.model(org, name),
+    queryFn: async () => unwrap(await api.GET('/api/v1/models/{org}/{name}', { params: { path: { org, name } } })),
+  })
 
 export const useVersions = (org: string, name: string) =>
   useQuery({
     queryKey: keys.versions(org, name),
-    queryFn: () => api<VersionPage>('GET', `${modelPath(org, name)}/versions`, { query: { limit: 200 } }),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions', {
+          params: { path: { org, name }, query: { limit: 200 } },
+        }),
+      ),
   })
 
 export const useVersion = (org: string, name: string, version: string | undefined) =>
   useQuery({
     queryKey: keys.version(org, name, version ?? ''),
-    queryFn: () => api<Version>('GET', versionPath(org, name, version ?? 'latest')),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions/{version}', {
+          params: { path: { org, name, version: version ?? 'latest' } },
+        }),
+      ),
     enabled: version !== undefined,
   })
 
 export const useArtifacts = (org: string, name: string, version: string | undefined) =>
   useQuery({
     queryKey: keys.artifacts(org, name, version ?? ''),
-    queryFn: () => api<ArtifactList>('GET', `${versionPath(org, name, version ?? '')}/artifacts`),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions/{version}/artifacts', {
+          params: { path: { org, name, version: version ?? '' } },
+        }),
+      ),
     enabled: version !== undefined,
   })
 
 export const useStageHistory = (org: string, name: string, version: string | undefined) =>
   useQuery({
     queryKey: keys.stages(org, name, version ?? ''),
-    queryFn: () => api<StageHistory>('GET', `${versionPath(org, name, version ?? '')}/stages`),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions/{version}/stages', {
+          params: { path: { org, name, version: version ?? '' } },
+        }),
+      ),
     enabled: version !== undefined,
   })
 
 export const useEvents = (org: string, name: string) =>
   useQuery({
     queryKey: keys.events(org, name),
-    queryFn: () => api<{ items: RegistryEvent[] }>('GET', `${modelPath(org, name)}/events`, { query: { limit: 50 } }),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/events', {
+          params: { path: { org, name }, query: { limit: 50 } },
+        }),
+      ),
   })
 
-export const useDeployments = (q: Query) =>
+export const useDeployments = (q: ListDeploymentsQuery) =>
   useQuery({
     queryKey: keys.deployments(q),
-    queryFn: () => api<DeploymentPage>('GET', '/api/v1/deployments', { query: q }),
+    queryFn: async () => unwrap(await api.GET('/api/v1/deployments', { params: { query: q } })),
     placeholderData: keepPreviousData,
   })

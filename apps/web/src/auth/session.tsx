@@ -2,7 +2,7 @@
 import type { SessionInfo } from '@modelreg/contract'
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query'
 import { createContext, type ReactNode, useContext, useMemo } from 'react'
-import { ApiError, api, setCsrfToken } from '../api/http'
+import { ApiError, api, setCsrfToken, unwrap } from '../api/http'
 
 interface SessionState {
   session: SessionInfo | null
@@ -19,7 +19,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     queryKey: key,
     queryFn: async () => {
       try {
-        const s = await api<SessionInfo>('GET', '/api/v1/auth/session')
+        const s = unwrap(await api.GET('/api/v1/auth/session'))
         setCsrfToken(s.csrfToken)
         return s
       } catch (err) {
@@ -33,13 +33,13 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     () => ({
       session: query.data ?? null,
       async signIn(username, password) {
-        const s = await api<SessionInfo>('POST', '/api/v1/auth/login', { body: { username, password } })
+        const s = unwrap(await api.POST('/api/v1/auth/login', { body: { username, password } }))
         setCsrfToken(s.csrfToken)
         dropOtherQueries(client)
         client.setQueryData(key, s)
       },
       async signOut() {
-        await api('POST', '/api/v1/auth/logout').catch(() => undefined)
+        await api.POST('/api/v1/auth/logout').catch(() => undefined)
         setCsrfToken(null)
         dropOtherQueries(client)
         client.setQueryData(key, null)

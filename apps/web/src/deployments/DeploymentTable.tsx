@@ -2,13 +2,14 @@ import { Anchor, Badge, Button, Table, VisuallyHidden } from '@mantine/core'
 import type { Deployment } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link } from 'react-router'
-import { api } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { formatDate } from '../ui/format'
 
 export function DeploymentTable({ items, showModel = true }: { items: Deployment[]; showModel?: boolean }) {
   const client = useQueryClient()
   const stop = useMutation({
-    mutationFn: (id: string) => api<Deployment>('POST', `/api/v1/deployments/${encodeURIComponent(id)}/stop`),
+    mutationFn: async (id: string) =>
+      unwrap(await api.POST('/api/v1/deployments/{id}/stop', { params: { path: { id } } })),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['deployments'] })
       await client.invalidateQueries({ queryKey: ['model'] })

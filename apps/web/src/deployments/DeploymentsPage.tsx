@@ -1,4 +1,5 @@
 import { Alert, Button, Group, NativeSelect, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core'
+import type { ListDeploymentsQuery } from '@modelreg/contract'
 import { useSearchParams } from 'react-router'
 import { useDeployments } from '../api/queries'
 import { errorMessage } from '../ui/errors'
@@ -15,7 +16,8 @@ export function DeploymentsPage() {
   }
   const deployments = useDeployments({
     model: params.get('model') || undefined,
-    status: params.get('status') || undefined,
+    // An unknown status from the URL goes to the API as is, which answers with a readable 400.
+    status: (params.get('status') || undefined) as ListDeploymentsQuery['status'],
     cursor: params.get('cursor') || undefined,
     limit: 50,
   })

@@ -1,8 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core'
-import type { Deployment } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage, fieldErrors } from '../ui/errors'
 
 interface Props {
@@ -17,10 +16,12 @@ export function StartDeploymentModal({ model, version, opened, onClose }: Props)
   const [endpoint, setEndpoint] = useState('')
   const client = useQueryClient()
   const start = useMutation({
-    mutationFn: () =>
-      api<Deployment>('POST', '/api/v1/deployments', {
-        body: { model, version, environment: environment.trim(), endpoint: endpoint.trim() || undefined },
-      }),
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/deployments', {
+          body: { model, version, environment: environment.trim(), endpoint: endpoint.trim() || undefined },
+        }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['deployments'] })
       await client.invalidateQueries({ queryKey: ['model'] })

@@ -1,8 +1,8 @@
 import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Textarea } from '@mantine/core'
-import type { StageChangeResult, Version } from '@modelreg/contract'
+import type { Version } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, versionPath } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { optionData, stageOptions } from '../ui/labels'
 
@@ -20,10 +20,13 @@ export function StageChangeModal({ org, name, version, opened, onClose }: Props)
   const [archivePrevious, setArchivePrevious] = useState(true)
   const client = useQueryClient()
   const change = useMutation({
-    mutationFn: () =>
-      api<StageChangeResult>('POST', `${versionPath(org, name, version.version)}/stage`, {
-        body: { stage, comment: comment || undefined, archivePrevious: stage === 'production' && archivePrevious },
-      }),
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/v1/models/{org}/{name}/versions/{version}/stage', {
+          params: { path: { org, name, version: version.version } },
+          body: { stage, comment: comment || undefined, archivePrevious: stage === 'production' && archivePrevious },
+        }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['model', org, name] })
       await client.invalidateQueries({ queryKey: ['models'] })

@@ -1,9 +1,8 @@
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core'
-import type { Model } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useNavigate } from 'react-router'
-import { ApiError, api } from '../api/http'
+import { ApiError, api, unwrap } from '../api/http'
 import { useSession } from '../auth/session'
 import { errorMessage, fieldErrors } from '../ui/errors'
 import { ModelForm } from './ModelForm'
@@ -20,7 +19,7 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
   const client = useQueryClient()
   const navigate = useNavigate()
   const create = useMutation({
-    mutationFn: (v: ModelFormValues) => api<Model>('POST', '/api/v1/models', { body: createBody(v) }),
+    mutationFn: async (v: ModelFormValues) => unwrap(await api.POST('/api/v1/models', { body: createBody(v) })),
     onSuccess: async (m) => {
       await client.invalidateQueries({ queryKey: ['models'] })
       close()

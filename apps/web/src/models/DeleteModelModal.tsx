@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Group, List, Modal, Stack, Text } from '@mantine
 import type { Model } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, useNavigate } from 'react-router'
-import { ApiError, api, modelPath } from '../api/http'
+import { ApiError, api, unwrap } from '../api/http'
 import { useDeployments } from '../api/queries'
 import { errorMessage } from '../ui/errors'
 
@@ -25,7 +25,10 @@ function DeleteModelDialog({ model, opened, onClose }: Props) {
   const client = useQueryClient()
   const navigate = useNavigate()
   const remove = useMutation({
-    mutationFn: () => api('DELETE', modelPath(model.org, model.name)),
+    mutationFn: async () =>
+      unwrap(
+        await api.DELETE('/api/v1/models/{org}/{name}', { params: { path: { org: model.org, name: model.name } } }),
+      ),
     onSuccess: async () => {
       client.removeQueries({ queryKey: ['model', model.org, model.name] })
       await client.invalidateQueries({ queryKey: ['models'] })

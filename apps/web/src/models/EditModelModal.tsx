@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
 import type { Model, Version } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, modelPath, versionPath } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { serverFieldErrors } from './CreateModelModal'
 import { ModelForm } from './ModelForm'
@@ -28,9 +28,15 @@ function EditModelForm({ model, version, opened, onClose }: Props) {
   const update = useMutation({
     mutationFn: async (v: ModelFormValues) => {
       const bodies = editBodies(initial, v)
+      const path = { org: model.org, name: model.name }
       if (bodies.version)
-        await api('PATCH', versionPath(model.org, model.name, version.version), { body: bodies.version })
-      if (bodies.model) await api('PATCH', modelPath(model.org, model.name), { body: bodies.model })
+        unwrap(
+          await api.PATCH('/api/v1/models/{org}/{name}/versions/{version}', {
+            params: { path: { ...path, version: version.version } },
+            body: bodies.version,
+          }),
+        )
+      if (bodies.model) unwrap(await api.PATCH('/api/v1/models/{org}/{name}', { params: { path }, body: bodies.model }))
     },
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['model', model.org, model.name] })

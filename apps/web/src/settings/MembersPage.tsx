@@ -12,9 +12,10 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core'
+import type { Role } from '@modelreg/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, seg } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { adminOrgs, useSession } from '../auth/session'
 import { errorMessage } from '../ui/errors'
 
@@ -31,17 +32,18 @@ export function MembersPage() {
   const client = useQueryClient()
   const members = useQuery({
     queryKey: ['members', org],
-    queryFn: () => api<{ items: { username: string; role: string }[] }>('GET', `/api/v1/orgs/${seg(org)}/members`),
+    queryFn: async () => unwrap(await api.GET('/api/v1/orgs/{org}/members', { params: { path: { org } } })),
   })
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [role, setRole] = useState('member')
+  const [role, setRole] = useState<Role>('member')
   const refresh = () => client.invalidateQueries({ queryKey: ['members', org] })
   const add = useMutation({
     mutationFn: async () => {
       // Site admins may create the account first; for an existing user the password stays empty.
-      if (password) await api('POST', '/api/v1/users', { body: { username: username.trim(), password } })
-      await api('PUT', `/api/v1/orgs/${seg(org)}/members/${seg(username.trim())}`, { body: { role } })
+      if (password) unwrap(await api.POST('/api/v1/users', { body: { username: username.trim(), password } }))
+      const path = { org, username: username.trim() }
+      unwrap(await api.PUT('/api/v1/orgs/{org}/members/{username}', { params: { path }, body: { role } }))
     },
     onSuccess: async () => {
       setUsername('')
@@ -50,12 +52,18 @@ export function MembersPage() {
     },
   })
   const setMemberRole = useMutation({
-    mutationFn: (m: { username: string; role: string }) =>
-      api('PUT', `/api/v1/orgs/${seg(org)}/members/${seg(m.username)}`, { body: { role: m.role } }),
+    mutationFn: async (m: { username: string; role: Role }) =>
+      unwrap(
+        await api.PUT('/api/v1/orgs/{org}/members/{username}', {
+          params: { path: { org, username: m.username } },
+          body: { role: m.role },
+        }),
+      ),
     onSuccess: refresh,
   })
   const removeMember = useMutation({
-    mutationFn: (u: string) => api('DELETE', `/api/v1/orgs/${seg(org)}/members/${seg(u)}`),
+    mutationFn: async (u: string) =>
+      unwrap(await api.DELETE('/api/v1/orgs/{org}/members/{username}', { params: { path: { org, username: u } } })),
     onSuccess: refresh,
   })
   const failure = add.error ?? setMemberRole.error ?? removeMember.error
@@ -98,7 +106,12 @@ export function MembersPage() {
                 onChange={(e) => setPassword(e.currentTarget.value)}
               />
             )}
-            <NativeSelect label="Role" data={roles} value={role} onChange={(e) => setRole(e.currentTarget.value)} />
+            <NativeSelect
+              label="Role"
+              data={roles}
+              value={role}
+              onChange={(e) => setRole(e.currentTarget.value as Role)}
+            />
             <Button type="submit" loading={add.isPending}>
               Add member
             </Button>
@@ -129,7 +142,7 @@ export function MembersPage() {
                   aria-label={`Role of ${m.username}`}
                   data={roles.map((r) => ({ value: r.value, label: r.value }))}
                   value={m.role}
-                  onChange={(e) => setMemberRole.mutate({ username: m.username, role: e.currentTarget.value })}
+                  onChange={(e) => setMemberRole.mutate({ username: m.username, role: e.currentTarget.value as Role })}
                   w={140}
                 />
               </Table.Td>

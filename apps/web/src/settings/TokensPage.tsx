@@ -13,22 +13,21 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core'
-import type { ApiToken } from '@modelreg/contract'
+import type { TokenScope } from '@modelreg/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { formatDate } from '../ui/format'
 
 export function TokensPage() {
   const client = useQueryClient()
-  const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => api<{ items: ApiToken[] }>('GET', '/api/v1/tokens') })
+  const tokens = useQuery({ queryKey: ['tokens'], queryFn: async () => unwrap(await api.GET('/api/v1/tokens')) })
   const [name, setName] = useState('')
-  const [scope, setScope] = useState('write')
+  const [scope, setScope] = useState<TokenScope>('write')
   const [created, setCreated] = useState<string | null>(null)
   const create = useMutation({
-    mutationFn: () =>
-      api<ApiToken & { token: string }>('POST', '/api/v1/tokens', { body: { name: name.trim(), scope } }),
+    mutationFn: async () => unwrap(await api.POST('/api/v1/tokens', { body: { name: name.trim(), scope } })),
     onSuccess: async (t) => {
       setCreated(t.token)
       setName('')
@@ -36,7 +35,7 @@ export function TokensPage() {
     },
   })
   const revoke = useMutation({
-    mutationFn: (id: string) => api('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
+    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['tokens'] }),
   })
   const submit = (e: FormEvent) => {
@@ -64,7 +63,7 @@ export function TokensPage() {
             <NativeSelect
               label="Scope"
               value={scope}
-              onChange={(e) => setScope(e.currentTarget.value)}
+              onChange={(e) => setScope(e.currentTarget.value as TokenScope)}
               data={[
                 { value: 'read', label: 'read: downloads and lists' },
                 { value: 'write', label: 'write: everything you can do' },

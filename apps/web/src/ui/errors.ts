@@ -2,6 +2,9 @@ import { ApiError } from '../api/http'
 
 /** A sentence a person can act on, from whatever was thrown. */
 export function errorMessage(err: unknown): string {
+  // The SDK's own wording names the origin and fetch's cause; a person needs the next step instead.
+  if (err instanceof ApiError && err.code === 'NETWORK')
+    return 'The registry cannot be reached. Check your connection and try again.'
   if (err instanceof ApiError) return err.message
   if (err instanceof Error) return err.message
   return 'Something went wrong. Try again.'

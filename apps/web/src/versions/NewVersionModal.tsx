@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Modal, Progress, Stack, Text, Textarea, TextInput } from '@mantine/core'
-import type { Model, Version } from '@modelreg/contract'
+import type { Model } from '@modelreg/contract'
 import { uploadArtifact } from '@modelreg/sdk'
 import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { ApiError, api, modelPath, sdkOptions } from '../api/http'
+import { ApiError, api, sdkOptions, unwrap } from '../api/http'
 import { isSemver } from '../models/model-form'
 import { errorMessage } from '../ui/errors'
 import { formatBytes } from '../ui/format'
@@ -65,9 +65,12 @@ function NewVersionForm({ model, opened, onClose }: Props) {
     try {
       // The version is created once; a retry after a failed upload only resends the files that failed.
       if (!created) {
-        await api<Version>('POST', `${modelPath(model.org, model.name)}/versions`, {
-          body: { version: version.trim(), description: description || undefined, metrics: metricsOf(metrics) },
-        })
+        unwrap(
+          await api.POST('/api/v1/models/{org}/{name}/versions', {
+            params: { path: { org: model.org, name: model.name } },
+            body: { version: version.trim(), description: description || undefined, metrics: metricsOf(metrics) },
+          }),
+        )
         setCreated(version.trim())
       }
       const target = created ?? version.trim()
