@@ -188,7 +188,7 @@ export async function runTransferBench(): Promise<TransferBenchResult> {
     rgwStarting = startRgw(repoRoot, path.join(work, 'rgw'))
     rgwStarting.catch(() => undefined) // awaited below; avoid an unhandled rejection meanwhile
     if (process.env.BENCH_TRANSFER_SKIP_BUILD !== '1') {
-      const built = await run('npx', ['tsc', '-b', 'apps/server'], { timeoutMs: 300_000 })
+      const built = await run('npx', ['tsc', '-b', path.join(repoRoot, 'apps/server')], { timeoutMs: 300_000 })
       if (built.code !== 0) throw new Error(`tsc -b apps/server failed:\n${built.stdout}${built.stderr}`)
     }
     const filesDir = path.join(work, 'files')
