@@ -5,7 +5,7 @@
 //   npx tsx bench/transfer.bench.ts                  prints the markdown section (about 10 minutes)
 //   BENCH_WRITE=1 npx tsx bench/transfer.bench.ts    also writes docs/benchmarks-transfer.md
 // Knobs (a smaller run is not full scale): BENCH_TRANSFER_MIB (1024), BENCH_TRANSFER_BIG_MIB (4096),
-// BENCH_TRANSFER_RUNS (5, local downloads), BENCH_TRANSFER_SLOW_RUNS (3, uploads and S3 downloads),
+// BENCH_TRANSFER_RUNS (9, local downloads), BENCH_TRANSFER_SLOW_RUNS (3, uploads and S3 downloads),
 // BENCH_TRANSFER_TIMEOUT_MINUTES (25), BENCH_TRANSFER_DIR (temp dir parent), BENCH_TRANSFER_SKIP_BUILD=1,
 // BENCH_TRANSFER_KEEP=1 (keep the temp dir and logs). Needs curl, openssl, nginx and the Ceph packages of
 // scripts/ceph-rgw.sh; starts its own RGW on free ports and stops everything it started.
@@ -35,7 +35,7 @@ interface Scale {
   slowRuns: number
 }
 
-const defaultScale: Scale = { fileBytes: GiB, bigBytes: 4 * GiB, runs: 5, slowRuns: 3 }
+const defaultScale: Scale = { fileBytes: GiB, bigBytes: 4 * GiB, runs: 9, slowRuns: 3 }
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name]
