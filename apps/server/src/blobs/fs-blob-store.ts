@@ -17,6 +17,7 @@ import {
   type StageOptions,
 } from './blob-store.js'
 import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
+import { removeTempFile } from './temp-file.js'
 
 export class FsBlobStore implements BlobStore {
   readonly tmpDir: string
@@ -37,8 +38,9 @@ export class FsBlobStore implements BlobStore {
   async stage(body: Readable, opts: StageOptions): Promise<StagedBlob> {
     const tmp = path.join(this.tmpDir, randomUUID())
     const hasher = new HashingStream(opts.maxBytes)
+    let out: fs.WriteStream | undefined
     try {
-      const out = fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER, flags: 'wx' })
+      out = fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER, flags: 'wx' })
       await pipeline(body, hasher, out, { signal: opts.signal })
       const sha256 = hasher.digest()
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
@@ -46,7 +48,7 @@ export class FsBlobStore implements BlobStore {
       }
       return this.staged(tmp, { sha256, size: hasher.bytesSeen })
     } catch (err) {
-      await fsp.rm(tmp, { force: true })
+      await removeTempFile(out, tmp)
       throw err
     }
   }

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type BlobInfo, ChecksumMismatchError } from './blob-store.js'
 import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
+import { removeTempFile } from './temp-file.js'
 
 export class PartStore {
   constructor(private readonly root: string) {
@@ -28,15 +29,17 @@ export class PartStore {
     await fsp.mkdir(dir, { recursive: true })
     const tmp = path.join(dir, `.${randomUUID()}`)
     const hasher = new HashingStream(opts.maxBytes)
+    let out: fs.WriteStream | undefined
     try {
-      await pipeline(body, hasher, fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER }), { signal: opts.signal })
+      out = fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER })
+      await pipeline(body, hasher, out, { signal: opts.signal })
       const sha256 = hasher.digest()
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256)
         throw new ChecksumMismatchError(opts.expectedSha256, sha256)
       await fsp.rename(tmp, path.join(dir, String(number)))
       return { sha256, size: hasher.bytesSeen }
     } catch (err) {
-      await fsp.rm(tmp, { force: true })
+      await removeTempFile(out, tmp)
       throw err
     }
   }
