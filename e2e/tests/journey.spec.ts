@@ -110,6 +110,9 @@ test('the doc journey: create, view, edit, version, download, promote, deploy, d
   const artifacts = page.getByRole('region', { name: 'Artifacts' })
   await expect(artifacts.getByRole('cell', { name: 'weights.bin', exact: true })).toBeVisible()
   await expect(page.getByRole('region', { name: 'Metrics' }).getByText('top1_accuracy')).toBeVisible()
+  // Tags, Author and License carry over from the version before.
+  await expect(metadata.getByText('computer-vision, production')).toBeVisible()
+  await expect(metadata.getByText('Vision Team')).toBeVisible()
   // The README renders as a model card, its HTML dropped.
   const card = page.getByRole('region', { name: 'Model card' })
   await expect(card.getByRole('heading', { name: 'ResNet50' })).toBeVisible()

@@ -68,7 +68,12 @@ function NewVersionForm({ model, opened, onClose }: Props) {
         unwrap(
           await api.POST('/api/v1/models/{org}/{name}/versions', {
             params: { path: { org: model.org, name: model.name } },
-            body: { version: version.trim(), description: description || undefined, metrics: metricsOf(metrics) },
+            body: {
+              version: version.trim(),
+              description: description || undefined,
+              metrics: metricsOf(metrics),
+              ...carriedOver(model),
+            },
           }),
         )
         setCreated(version.trim())
@@ -203,4 +208,16 @@ function NewVersionForm({ model, opened, onClose }: Props) {
       </form>
     </Modal>
   )
+}
+
+/** Tags, Author and License belong to a version; a new one starts with the latest version's, editable later. */
+function carriedOver(model: Model) {
+  const latest = model.latestVersion
+  if (!latest) return {}
+  return {
+    tags: latest.tags.length ? latest.tags : undefined,
+    author: latest.author || undefined,
+    license: latest.license ?? undefined,
+    licenseOther: latest.license === 'others' ? (latest.licenseOther ?? undefined) : undefined,
+  }
 }
