@@ -1,11 +1,12 @@
 import { AreaChart, BarChart, DonutChart } from '@mantine/charts'
-import { Alert, Group, NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
+import { NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, unwrap } from '../api/http'
-import { errorMessage } from '../ui/errors'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatBytes } from '../ui/format'
 import { frameworkOptions, label, stageOptions, statusOptions } from '../ui/labels'
+import { Section } from '../ui/Section'
 import { MetricTrendChart } from './MetricTrendChart'
 
 const palette = ['gray.6', 'blue.6', 'teal.6', 'green.6', 'dark.4', 'grape.6', 'orange.6']
@@ -31,11 +32,7 @@ export function AnalyticsPage() {
           fetched.
         </Text>
       </div>
-      {summary.isError && (
-        <Alert color="red" role="alert">
-          {errorMessage(summary.error)}
-        </Alert>
-      )}
+      <ErrorAlert error={summary.error} />
       <SimpleGrid cols={{ base: 2, md: 5 }}>
         {(
           [
@@ -57,7 +54,7 @@ export function AnalyticsPage() {
         ))}
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <ChartCard title="Models by status">
+        <Section title="Models by status">
           {s ? (
             <DonutChart
               withLabelsLine
@@ -75,8 +72,8 @@ export function AnalyticsPage() {
           ) : (
             <Skeleton h={220} />
           )}
-        </ChartCard>
-        <ChartCard title="Models by framework">
+        </Section>
+        <Section title="Models by framework">
           {s ? (
             <BarChart
               h={220}
@@ -87,8 +84,8 @@ export function AnalyticsPage() {
           ) : (
             <Skeleton h={220} />
           )}
-        </ChartCard>
-        <ChartCard title="Models by stage">
+        </Section>
+        <Section title="Models by stage">
           {s ? (
             <BarChart
               h={220}
@@ -99,9 +96,9 @@ export function AnalyticsPage() {
           ) : (
             <Skeleton h={220} />
           )}
-        </ChartCard>
+        </Section>
       </SimpleGrid>
-      <ChartCard
+      <Section
         title="Downloads over time"
         actions={
           <NativeSelect
@@ -129,30 +126,8 @@ export function AnalyticsPage() {
         ) : (
           <Skeleton h={240} />
         )}
-      </ChartCard>
+      </Section>
       <MetricTrendChart />
     </Stack>
-  )
-}
-
-export function ChartCard({
-  title,
-  actions,
-  children,
-}: {
-  title: string
-  actions?: React.ReactNode
-  children: React.ReactNode
-}) {
-  return (
-    <Paper withBorder p="md" component="section" aria-label={title}>
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h5">
-          {title}
-        </Title>
-        {actions}
-      </Group>
-      {children}
-    </Paper>
   )
 }

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
-import { ChartCard } from './AnalyticsPage'
+import { Section } from '../ui/Section'
 
 /** One metric across a model's versions, in version order. */
 export function MetricTrendChart() {
@@ -22,7 +22,7 @@ export function MetricTrendChart() {
     enabled: name !== '',
   })
   return (
-    <ChartCard
+    <Section
       title="Metric across versions"
       actions={
         <Group gap="xs">
@@ -60,6 +60,6 @@ export function MetricTrendChart() {
           data={trend.data.points.map((p) => ({ version: p.version, [trend.data.metric ?? 'value']: p.value }))}
         />
       )}
-    </ChartCard>
+    </Section>
   )
 }

@@ -28,3 +28,6 @@ export const versionPath = (org: string, name: string, version: string) =>
 /** Artifact paths keep their slashes: each segment is encoded on its own. */
 export const artifactUrl = (org: string, name: string, version: string, path: string) =>
   `${versionPath(org, name, version)}/artifacts/${path.split('/').map(seg).join('/')}`
+/** The whole version as one archive. */
+export const archiveUrl = (org: string, name: string, version: string, format: 'zip' | 'tar' = 'zip') =>
+  `${versionPath(org, name, version)}/archive?format=${format}`

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Table, VisuallyHidden } from '@mantine/core'
+import { Anchor, Badge, Button, Table } from '@mantine/core'
 import type { Deployment } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link } from 'react-router'
 import { api, unwrap } from '../api/http'
 import { formatDate } from '../ui/format'
+import { TableHead } from '../ui/TableHead'
 
 export function DeploymentTable({ items, showModel = true }: { items: Deployment[]; showModel?: boolean }) {
   const client = useQueryClient()
@@ -19,19 +20,10 @@ export function DeploymentTable({ items, showModel = true }: { items: Deployment
   return (
     <Table.ScrollContainer minWidth={700}>
       <Table aria-label="Deployments">
-        <Table.Thead>
-          <Table.Tr>
-            {showModel && <Table.Th>Model</Table.Th>}
-            <Table.Th>Version</Table.Th>
-            <Table.Th>Environment</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Started</Table.Th>
-            <Table.Th>Stopped</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={[...(showModel ? ['Model'] : []), 'Version', 'Environment', 'Status', 'Started', 'Stopped']}
+          actions
+        />
         <Table.Tbody>
           {items.map((d) => {
             const [org = '', name = ''] = d.model.split('/')

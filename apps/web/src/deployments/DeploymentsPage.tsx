@@ -1,8 +1,8 @@
-import { Alert, Button, Group, NativeSelect, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Button, Group, NativeSelect, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core'
 import type { ListDeploymentsQuery } from '@modelreg/contract'
 import { useSearchParams } from 'react-router'
 import { useDeployments } from '../api/queries'
-import { errorMessage } from '../ui/errors'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { DeploymentTable } from './DeploymentTable'
 
 export function DeploymentsPage() {
@@ -50,9 +50,7 @@ export function DeploymentsPage() {
         />
       </Group>
       {deployments.isError ? (
-        <Alert color="red" role="alert">
-          {errorMessage(deployments.error)}
-        </Alert>
+        <ErrorAlert error={deployments.error} />
       ) : !items ? (
         <Skeleton h={120} />
       ) : items.length === 0 ? (

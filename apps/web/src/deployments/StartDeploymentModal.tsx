@@ -1,8 +1,10 @@
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core'
+import { Modal, Stack, TextInput } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/http'
-import { errorMessage, fieldErrors } from '../ui/errors'
+import { DialogActions } from '../ui/DialogActions'
+import { ErrorAlert } from '../ui/ErrorAlert'
+import { fieldErrors } from '../ui/errors'
 
 interface Props {
   model: string
@@ -38,11 +40,7 @@ export function StartDeploymentModal({ model, version, opened, onClose }: Props)
     <Modal opened={opened} onClose={onClose} title={`Start a deployment of ${model}@${version}`} centered>
       <form onSubmit={submit} aria-label="Start deployment">
         <Stack>
-          {start.isError && Object.keys(errors).length === 0 && (
-            <Alert color="red" role="alert">
-              {errorMessage(start.error)}
-            </Alert>
-          )}
+          {start.isError && Object.keys(errors).length === 0 && <ErrorAlert error={start.error} />}
           <TextInput
             label="Environment"
             description="Where it runs, e.g. production, staging, eu-west"
@@ -58,14 +56,7 @@ export function StartDeploymentModal({ model, version, opened, onClose }: Props)
             error={errors.endpoint}
             onChange={(e) => setEndpoint(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={start.isPending}>
-              Start deployment
-            </Button>
-          </Group>
+          <DialogActions onCancel={onClose} label="Start deployment" loading={start.isPending} />
         </Stack>
       </form>
     </Modal>

@@ -1,9 +1,10 @@
-import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Textarea } from '@mantine/core'
+import { Checkbox, Modal, NativeSelect, Stack, Textarea } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/http'
-import { errorMessage } from '../ui/errors'
+import { DialogActions } from '../ui/DialogActions'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { optionData, stageOptions } from '../ui/labels'
 
 interface Props {
@@ -42,11 +43,7 @@ export function StageChangeModal({ org, name, version, opened, onClose }: Props)
     <Modal opened={opened} onClose={onClose} title={`Change stage of ${version.version}`} centered>
       <form onSubmit={submit} aria-label="Change stage">
         <Stack>
-          {change.isError && (
-            <Alert color="red" role="alert">
-              {errorMessage(change.error)}
-            </Alert>
-          )}
+          <ErrorAlert error={change.error} />
           <NativeSelect
             label="Stage"
             description="Development: under active development · Staging: ready for testing · Production: deployed to production · Archived: no longer in use"
@@ -67,14 +64,12 @@ export function StageChangeModal({ org, name, version, opened, onClose }: Props)
             value={comment}
             onChange={(e) => setComment(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={change.isPending} disabled={stage === version.stage}>
-              Change stage
-            </Button>
-          </Group>
+          <DialogActions
+            onCancel={onClose}
+            label="Change stage"
+            loading={change.isPending}
+            disabled={stage === version.stage}
+          />
         </Stack>
       </form>
     </Modal>

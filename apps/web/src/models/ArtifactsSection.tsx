@@ -1,10 +1,11 @@
-import { Alert, Button, Code, Skeleton, Table, Text, VisuallyHidden } from '@mantine/core'
+import { Button, Code, Skeleton, Table, Text } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
-import { artifactUrl, versionPath } from '../api/http'
+import { archiveUrl, artifactUrl } from '../api/http'
 import { useArtifacts } from '../api/queries'
-import { errorMessage } from '../ui/errors'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatBytes } from '../ui/format'
 import { Section } from '../ui/Section'
+import { TableHead } from '../ui/TableHead'
 
 export function ArtifactsSection({ org, name, version }: { org: string; name: string; version: Version }) {
   const artifacts = useArtifacts(org, name, version.version)
@@ -14,22 +15,14 @@ export function ArtifactsSection({ org, name, version }: { org: string; name: st
       title="Artifacts"
       actions={
         items && items.length > 0 ? (
-          <Button
-            component="a"
-            variant="default"
-            size="xs"
-            href={`${versionPath(org, name, version.version)}/archive?format=zip`}
-            download
-          >
+          <Button component="a" variant="default" size="xs" href={archiveUrl(org, name, version.version)} download>
             Download all (zip)
           </Button>
         ) : null
       }
     >
       {artifacts.isError ? (
-        <Alert color="red" role="alert">
-          {errorMessage(artifacts.error)}
-        </Alert>
+        <ErrorAlert error={artifacts.error} />
       ) : !items ? (
         <Skeleton h={60} />
       ) : items.length === 0 ? (
@@ -40,17 +33,7 @@ export function ArtifactsSection({ org, name, version }: { org: string; name: st
       ) : (
         <Table.ScrollContainer minWidth={600}>
           <Table aria-label="Artifacts">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>File</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>SHA-256</Table.Th>
-                <Table.Th>Downloads</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['File', 'Size', 'SHA-256', 'Downloads']} actions />
             <Table.Tbody>
               {items.map((a) => (
                 <Table.Tr key={a.path}>

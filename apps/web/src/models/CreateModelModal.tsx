@@ -1,10 +1,12 @@
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core'
+import { Modal, Stack } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useNavigate } from 'react-router'
-import { ApiError, api, unwrap } from '../api/http'
+import { api, unwrap } from '../api/http'
 import { useSession } from '../auth/session'
-import { errorMessage, fieldErrors } from '../ui/errors'
+import { DialogActions } from '../ui/DialogActions'
+import { ErrorAlert } from '../ui/ErrorAlert'
+import { formLevelError, serverFieldErrors } from './form-errors'
 import { ModelForm } from './ModelForm'
 import { createBody, emptyModelForm, type ModelFormValues, validateModelForm } from './model-form'
 
@@ -54,38 +56,15 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
     if (Object.keys(found).length === 0) create.mutate(values)
   }
 
-  const formError = create.error && Object.keys(serverFieldErrors(create.error)).length === 0 ? create.error : null
   return (
     <Modal opened={opened} onClose={close} title="Create Model" size="lg" centered>
       <form onSubmit={submit} noValidate aria-label="Create Model">
         <Stack>
-          {formError && (
-            <Alert color="red" role="alert">
-              {errorMessage(formError)}
-            </Alert>
-          )}
+          <ErrorAlert error={formLevelError(create.error)} />
           <ModelForm mode="create" values={values} errors={errors} onChange={change} orgs={orgs} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create Model
-            </Button>
-          </Group>
+          <DialogActions onCancel={close} label="Create Model" loading={create.isPending} />
         </Stack>
       </form>
     </Modal>
   )
-}
-
-/** Server messages placed at their fields: validation details, or a name clash at Model Name. */
-export function serverFieldErrors(err: unknown): Errors {
-  const out: Errors = {}
-  for (const [field, message] of Object.entries(fieldErrors(err))) {
-    const key = field.split('.')[0] as keyof ModelFormValues
-    out[key] = message
-  }
-  if (err instanceof ApiError && err.code === 'ALREADY_EXISTS') out.name = err.message
-  return out
 }

@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Group, List, Modal, Stack, Text } from '@mantine/core'
+import { Alert, Anchor, List, Modal, Stack, Text } from '@mantine/core'
 import type { Model } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, useNavigate } from 'react-router'
 import { ApiError, api, unwrap } from '../api/http'
 import { useDeployments } from '../api/queries'
-import { errorMessage } from '../ui/errors'
+import { DialogActions } from '../ui/DialogActions'
+import { ErrorAlert } from '../ui/ErrorAlert'
 
 const DEPLOYED_WARNING = 'You cannot delete a model that is currently deployed. Stop all deployments first.'
 
@@ -50,11 +51,7 @@ function DeleteModelDialog({ model, opened, onClose }: Props) {
         ) : (
           <Text>This deletes every version of {model.name} and its artifacts. It cannot be undone.</Text>
         )}
-        {remove.isError && !deployed && (
-          <Alert color="red" role="alert">
-            {errorMessage(remove.error)}
-          </Alert>
-        )}
+        {remove.isError && !deployed && <ErrorAlert error={remove.error} />}
         <div>
           <Text fw={600}>Before Deleting</Text>
           <List size="sm">
@@ -64,14 +61,14 @@ function DeleteModelDialog({ model, opened, onClose }: Props) {
             <List.Item>Archive instead of delete if uncertain</List.Item>
           </List>
         </div>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" onClick={() => remove.mutate()} loading={remove.isPending} disabled={active.isPending}>
-            Delete
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={onClose}
+          label="Delete"
+          color="red"
+          onConfirm={() => remove.mutate()}
+          loading={remove.isPending}
+          disabled={active.isPending}
+        />
       </Stack>
     </Modal>
   )

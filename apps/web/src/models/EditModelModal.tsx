@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
+import { Modal, Stack, Text } from '@mantine/core'
 import type { Model, Version } from '@modelreg/contract'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/http'
-import { errorMessage } from '../ui/errors'
-import { serverFieldErrors } from './CreateModelModal'
+import { DialogActions } from '../ui/DialogActions'
+import { ErrorAlert } from '../ui/ErrorAlert'
+import { formLevelError, serverFieldErrors } from './form-errors'
 import { ModelForm } from './ModelForm'
 import { editBodies, formFromModel, type ModelFormValues, validateModelForm } from './model-form'
 
@@ -51,7 +52,6 @@ function EditModelForm({ model, version, opened, onClose }: Props) {
     setErrors(found)
     if (Object.keys(found).length === 0) update.mutate(values)
   }
-  const formError = update.error && Object.keys(serverFieldErrors(update.error)).length === 0 ? update.error : null
   return (
     <Modal opened={opened} onClose={onClose} title="Edit Model" size="lg" centered>
       <form onSubmit={submit} noValidate aria-label="Edit Model">
@@ -60,20 +60,9 @@ function EditModelForm({ model, version, opened, onClose }: Props) {
             Model Name, Version and Framework cannot be changed: create a New Version instead. Changes apply to version{' '}
             {version.version}.
           </Text>
-          {formError && (
-            <Alert color="red" role="alert">
-              {errorMessage(formError)}
-            </Alert>
-          )}
+          <ErrorAlert error={formLevelError(update.error)} />
           <ModelForm mode="edit" values={values} errors={errors} onChange={(p) => setValues({ ...values, ...p })} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              Update Model
-            </Button>
-          </Group>
+          <DialogActions onCancel={onClose} label="Update Model" loading={update.isPending} />
         </Stack>
       </form>
     </Modal>

@@ -1,6 +1,7 @@
 import { Table, Text } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
 import { Section } from '../ui/Section'
+import { TableHead } from '../ui/TableHead'
 
 export function MetricsSection({ version }: { version: Version }) {
   const entries = Object.entries(version.metrics)
@@ -10,12 +11,7 @@ export function MetricsSection({ version }: { version: Version }) {
         <Text c="dimmed">No metrics recorded for version {version.version}.</Text>
       ) : (
         <Table aria-label="Metrics" maw={520}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Metric</Table.Th>
-              <Table.Th>Value</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Metric', 'Value']} />
           <Table.Tbody>
             {entries.map(([k, v]) => (
               <Table.Tr key={k}>

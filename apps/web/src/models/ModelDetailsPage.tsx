@@ -15,6 +15,7 @@ import {
 } from '@mantine/core'
 import { useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
+import { archiveUrl } from '../api/http'
 import { useModel, useVersion, useVersions } from '../api/queries'
 import { errorMessage } from '../ui/errors'
 import { formatDate } from '../ui/format'
@@ -113,10 +114,7 @@ export function ModelDetailsPage() {
             <Menu.Dropdown>
               <Menu.Item onClick={() => setDialog('edit')}>Edit</Menu.Item>
               <Menu.Item onClick={() => setDialog('new-version')}>New Version</Menu.Item>
-              <Menu.Item
-                component="a"
-                href={`/api/v1/models/${encodeURIComponent(org)}/${encodeURIComponent(name)}/versions/${encodeURIComponent(selected ?? 'latest')}/archive?format=zip`}
-              >
+              <Menu.Item component="a" href={archiveUrl(org, name, selected ?? 'latest')}>
                 Download version as zip
               </Menu.Item>
               <Menu.Divider />

@@ -27,27 +27,29 @@ const selects = [
 ] as const
 
 export function ModelFilters({ params, onChange }: Props) {
-  const [text, setText] = useState(params.get('q') ?? '')
-  const [tag, setTag] = useState(params.get('tag') ?? '')
-  const [author, setAuthor] = useState(params.get('author') ?? '')
+  // Typed filters show each keystroke at once and reach the URL (and the query) 300 ms after the last one.
+  const [texts, setTexts] = useState(() => textValues(params))
   const commit = useDebouncedCallback(
-    (key: string, value: string) => onChange(withParam(params, key, value.trim())),
+    (key: TextKey, value: string) => onChange(withParam(params, key, value.trim())),
     300,
+  )
+  const textInput = (key: TextKey, label: string, extra: { placeholder?: string; type?: string; w?: number } = {}) => (
+    <TextInput
+      label={label}
+      value={texts[key]}
+      onChange={(e) => {
+        const value = e.currentTarget.value
+        setTexts((t) => ({ ...t, [key]: value }))
+        commit(key, value)
+      }}
+      w={140}
+      {...extra}
+    />
   )
 
   return (
     <Group align="end" gap="sm" wrap="wrap">
-      <TextInput
-        label="Search"
-        placeholder="Name, description or tag"
-        type="search"
-        value={text}
-        onChange={(e) => {
-          setText(e.currentTarget.value)
-          commit('q', e.currentTarget.value)
-        }}
-        w={240}
-      />
+      {textInput('q', 'Search', { placeholder: 'Name, description or tag', type: 'search', w: 240 })}
       {selects.map((s) => (
         <NativeSelect
           key={s.key}
@@ -58,31 +60,13 @@ export function ModelFilters({ params, onChange }: Props) {
           w={140}
         />
       ))}
-      <TextInput
-        label="Tag"
-        value={tag}
-        onChange={(e) => {
-          setTag(e.currentTarget.value)
-          commit('tag', e.currentTarget.value)
-        }}
-        w={140}
-      />
-      <TextInput
-        label="Author"
-        value={author}
-        onChange={(e) => {
-          setAuthor(e.currentTarget.value)
-          commit('author', e.currentTarget.value)
-        }}
-        w={140}
-      />
+      {textInput('tag', 'Tag')}
+      {textInput('author', 'Author')}
       {hasFilters(params) && (
         <Button
           variant="subtle"
           onClick={() => {
-            setText('')
-            setTag('')
-            setAuthor('')
+            setTexts(textValues(new URLSearchParams()))
             onChange(new URLSearchParams(params.get('sort') ? { sort: params.get('sort') ?? '' } : {}))
           }}
         >
@@ -92,3 +76,10 @@ export function ModelFilters({ params, onChange }: Props) {
     </Group>
   )
 }
+
+type TextKey = 'q' | 'tag' | 'author'
+const textValues = (params: URLSearchParams): Record<TextKey, string> => ({
+  q: params.get('q') ?? '',
+  tag: params.get('tag') ?? '',
+  author: params.get('author') ?? '',
+})

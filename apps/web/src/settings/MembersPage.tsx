@@ -1,23 +1,11 @@
-import {
-  Alert,
-  Button,
-  Group,
-  NativeSelect,
-  Paper,
-  PasswordInput,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core'
+import { Button, Group, NativeSelect, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import type { Role } from '@modelreg/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/http'
 import { adminOrgs, useSession } from '../auth/session'
-import { errorMessage } from '../ui/errors'
+import { ErrorAlert } from '../ui/ErrorAlert'
+import { TableHead } from '../ui/TableHead'
 
 const roles = [
   { value: 'viewer', label: 'Viewer: sees the organisation\u2019s public models' },
@@ -118,21 +106,9 @@ export function MembersPage() {
           </Group>
         </form>
       </Paper>
-      {failure && (
-        <Alert color="red" role="alert">
-          {errorMessage(failure)}
-        </Alert>
-      )}
+      <ErrorAlert error={failure} />
       <Table aria-label="Members">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Username</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead columns={['Username', 'Role']} actions />
         <Table.Tbody>
           {(members.data?.items ?? []).map((m) => (
             <Table.Tr key={m.username}>

@@ -11,14 +11,14 @@ import {
   Text,
   TextInput,
   Title,
-  VisuallyHidden,
 } from '@mantine/core'
 import type { TokenScope } from '@modelreg/contract'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api, unwrap } from '../api/http'
-import { errorMessage } from '../ui/errors'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate } from '../ui/format'
+import { TableHead } from '../ui/TableHead'
 
 export function TokensPage() {
   const client = useQueryClient()
@@ -75,11 +75,7 @@ export function TokensPage() {
             </Button>
           </Group>
         </form>
-        {create.isError && (
-          <Alert color="red" mt="sm" role="alert">
-            {errorMessage(create.error)}
-          </Alert>
-        )}
+        <ErrorAlert error={create.error} mt="sm" />
         {created && (
           <Alert color="teal" mt="sm" title="Copy your new token now: it will not be shown again">
             <Group>
@@ -99,23 +95,10 @@ export function TokensPage() {
         )}
       </Paper>
       {tokens.isError ? (
-        <Alert color="red" role="alert">
-          {errorMessage(tokens.error)}
-        </Alert>
+        <ErrorAlert error={tokens.error} />
       ) : (
         <Table aria-label="API tokens">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Scope</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Name', 'Scope', 'Created', 'Expires', 'Last used']} actions />
           <Table.Tbody>
             {(tokens.data?.items ?? []).map((t) => (
               <Table.Tr key={t.id}>

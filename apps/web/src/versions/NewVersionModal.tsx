@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ApiError, api, sdkOptions, unwrap } from '../api/http'
 import { isSemver } from '../models/model-form'
+import { DialogActions } from '../ui/DialogActions'
 import { errorMessage } from '../ui/errors'
 import { formatBytes } from '../ui/format'
 import { FileDrop } from './FileDrop'
@@ -196,14 +197,7 @@ function NewVersionForm({ model, opened, onClose }: Props) {
               </Stack>
             ))}
           </Stack>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => onClose(created ?? undefined)}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
+          <DialogActions onCancel={() => onClose(created ?? undefined)} label="Create" loading={busy} />
         </Stack>
       </form>
     </Modal>
