@@ -1,5 +1,16 @@
 // @modelreg/sdk: the browser-safe entry (fetch only, no node: imports). Node file helpers: @modelreg/sdk/node.
 export type * from '@modelreg/contract'
+// The product doc's option lists (values and labels), for forms and command-line choices.
+export {
+  defaults,
+  frameworkOptions,
+  keysOf,
+  licenseOptions,
+  modelTypeOptions,
+  stageOptions,
+  statusOptions,
+  taskTypeOptions,
+} from '@modelreg/contract/options'
 export { type ApiClient, type ApiResult, createApiClient, type paths, unwrap } from './api-client.js'
 export type { ArtifactTarget, ByteSource, TransferOptions } from './artifact-upload.js'
 export { type ClientOptions, ModelregClient } from './client.js'

@@ -1,18 +1,12 @@
 // modelreg models ls|show|create|edit|delete
 import type { CreateModelBody, Model, UpdateModelBody } from '@modelreg/sdk'
 import { type Command, Option } from 'commander'
+import { frameworks, licenses, modelTypes, stages, statuses, taskTypes } from '../choices.js'
 import { usageError } from '../cli-error.js'
 import { contextOf } from '../context.js'
 import { collectMetric, collectTags, positiveInt } from '../option-parsers.js'
 import { fields, table } from '../output.js'
 import { parseModelOnly, parseRef } from '../refs.js'
-
-const frameworks = ['pytorch', 'tensorflow', 'onnx', 'scikit-learn', 'others']
-const taskTypes = ['classification', 'regression', 'detection', 'segmentation', 'others']
-const modelTypes = ['custom', 'resnet', 'bert', 'yolo', 'others']
-const statuses = ['draft', 'training', 'completed', 'deployed', 'archived']
-const stages = ['development', 'staging', 'production', 'archived']
-const licenses = ['mit', 'apache-2.0', 'gpl', 'proprietary', 'others']
 
 export function modelsCommand(program: Command): void {
   const models = program

@@ -1,10 +1,9 @@
 // modelreg stage <model>@<version> <stage>: move a version through the lifecycle.
+import type { Stage } from '@modelreg/sdk'
 import { type Command, InvalidArgumentError } from 'commander'
+import { stages } from '../choices.js'
 import { contextOf } from '../context.js'
 import { parseExactRef } from '../refs.js'
-
-const stages = ['development', 'staging', 'production', 'archived'] as const
-type Stage = (typeof stages)[number]
 
 export function stageCommand(program: Command): void {
   program

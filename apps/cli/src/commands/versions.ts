@@ -1,15 +1,12 @@
 // modelreg versions ls|show|create
 import type { Version } from '@modelreg/sdk'
 import { type Command, Option } from 'commander'
+import { licenses, stages, statuses } from '../choices.js'
 import { contextOf } from '../context.js'
 import { formatBytes } from '../format.js'
 import { collectMetric, collectTags, positiveInt } from '../option-parsers.js'
 import { fields, table } from '../output.js'
 import { parseExactRef, parseModelOnly, parseRef } from '../refs.js'
-
-const stages = ['development', 'staging', 'production', 'archived']
-const statuses = ['draft', 'training', 'completed', 'deployed', 'archived']
-const licenses = ['mit', 'apache-2.0', 'gpl', 'proprietary', 'others']
 
 export function versionsCommand(program: Command): void {
   const versions = program

@@ -1,7 +1,7 @@
 import type { EventType } from '@modelreg/contract'
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { fromJson, toIso } from '../db/database.js'
-import type { Database } from '../db/schema.js'
+import type { Database, EventTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import type { EventRecord, Page } from './records.js'
 
@@ -50,15 +50,7 @@ export class EventRepository {
     if (f.from !== undefined) q = q.where('at', '>=', f.from)
     if (f.to !== undefined) q = q.where('at', '<', f.to)
     const rows = await q.orderBy('id', 'desc').limit(f.limit).execute()
-    return rows.map((r) => ({
-      id: Number(r.id),
-      type: r.type as EventType,
-      model: `${r.org}/${r.model_name}`,
-      version: r.version,
-      actor: r.actor,
-      at: toIso(r.at),
-      data: fromJson<Record<string, unknown>>(r.data),
-    }))
+    return rows.map(toEvent)
   }
 
   /** Newest first; keyset on id. */
@@ -78,16 +70,20 @@ export class EventRepository {
       .execute()
     const last = rows.length > f.limit ? rows[f.limit - 1] : undefined
     return {
-      items: rows.slice(0, f.limit).map((r) => ({
-        id: Number(r.id),
-        type: r.type as EventType,
-        model: `${r.org}/${r.model_name}`,
-        version: r.version,
-        actor: r.actor,
-        at: toIso(r.at),
-        data: fromJson<Record<string, unknown>>(r.data),
-      })),
+      items: rows.slice(0, f.limit).map(toEvent),
       nextCursor: last ? encodeCursor([Number(last.id)]) : null,
     }
+  }
+}
+
+function toEvent(r: Selectable<EventTable>): EventRecord {
+  return {
+    id: Number(r.id),
+    type: r.type as EventType,
+    model: `${r.org}/${r.model_name}`,
+    version: r.version,
+    actor: r.actor,
+    at: toIso(r.at),
+    data: fromJson<Record<string, unknown>>(r.data),
   }
 }
