@@ -27,7 +27,10 @@ export const AnalyticsSummary = Type.Object(
       downloads: Type.Integer({ minimum: 0, description: 'Every download counted so far (files and archives).' }),
     }),
     byStatus: countsOf(StatusSchema, 'Models by the status of their latest version.'),
-    byStage: countsOf(StageSchema, 'Models by the stage of their latest version.'),
+    byStage: countsOf(
+      StageSchema,
+      "Models by the most advanced stage any of their versions holds (a model's topStage), not only the latest.",
+    ),
     byFramework: countsOf(FrameworkSchema, 'Models by framework.'),
     byTaskType: countsOf(TaskTypeSchema, 'Models by task type.'),
     byModelType: countsOf(ModelTypeSchema, 'Models by model type.'),

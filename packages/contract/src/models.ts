@@ -117,6 +117,15 @@ export const NextVersions = Type.Object(
   { description: 'Next free major/minor/patch after the latest version, to prefill New Version.' },
 )
 
+export const TopStage = Type.Object(
+  { stage: StageSchema, version: Type.String({ description: 'The highest version in that stage.' }) },
+  {
+    description:
+      'Where the model is in its lifecycle: the most advanced stage any version holds (Production, then Staging, then Development; Archived only when every version is), with the version that holds it.',
+  },
+)
+export type TopStage = Static<typeof TopStage>
+
 export const Model = Type.Object(
   {
     id: Type.String(),
@@ -134,9 +143,10 @@ export const Model = Type.Object(
     updatedAt: Timestamp,
     versionCount: Type.Integer(),
     latestVersion: Nullable(VersionSummary),
+    topStage: Nullable(TopStage),
     nextVersion: Nullable(NextVersions),
   },
-  { description: 'A model with its latest version summary.' },
+  { description: 'A model with its latest version summary and the most advanced stage any version holds.' },
 )
 export type Model = Static<typeof Model>
 

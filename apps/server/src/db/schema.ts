@@ -32,6 +32,9 @@ export interface ModelTable {
   version_count: number
   latest_version_id: number | null
   search_text: string
+  /** The most advanced stage any version holds, and the highest version holding it (0006-top-stage). */
+  top_stage: string | null
+  top_stage_version_id: number | null
 }
 
 export interface VersionTable {

@@ -12,7 +12,7 @@ export interface AnalyticsFilter {
   org?: string
 }
 
-/** Models counted by the values of the model and of its latest version (null when it has no versions). */
+/** Models counted by the values of the model, its latest version's status and its top stage (null without versions). */
 export interface ModelGroup {
   framework: string
   taskType: string
@@ -54,14 +54,15 @@ export class AnalyticsRepository {
         (q, c) => q.where(c),
         this.db.selectFrom('models as m').leftJoin('versions as v', 'v.id', 'm.latest_version_id'),
       )
-      .select(['m.framework', 'm.task_type', 'm.model_type', 'v.status', 'v.stage'])
+      // Stage: the most advanced one any version holds (models.top_stage), not the latest version's.
+      .select(['m.framework', 'm.task_type', 'm.model_type', 'v.status', 'm.top_stage'])
       .select((eb) => [
         eb.fn.countAll<number | string>().as('models'),
         eb.fn.sum<number | string>('m.version_count').as('versions'),
       ])
       // Version columns first: grouped by framework first, SQLite walks the framework index and reads the models in
       // its order instead of in one pass (2.5x slower at 100k models).
-      .groupBy(['v.status', 'v.stage', 'm.framework', 'm.task_type', 'm.model_type'])
+      .groupBy(['v.status', 'm.top_stage', 'm.framework', 'm.task_type', 'm.model_type'])
       .execute()
     const artifacts = await this.db
       .selectFrom('artifacts as a')
@@ -82,7 +83,7 @@ export class AnalyticsRepository {
         taskType: r.task_type,
         modelType: r.model_type,
         status: r.status,
-        stage: r.stage,
+        stage: r.top_stage,
         models: Number(r.models),
         versions: Number(r.versions),
       })),

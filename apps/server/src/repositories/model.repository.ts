@@ -91,6 +91,8 @@ export class ModelRepository {
         version_count: 0,
         latest_version_id: null,
         search_text: m.name,
+        top_stage: null,
+        top_stage_version_id: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -127,15 +129,23 @@ export class ModelRepository {
       .execute()
   }
 
-  /** Refreshes what the models list shows of the latest version; called after any version change. */
+  /** Refreshes what the models list shows of the latest version and the top stage; called after any version change. */
   async setSummary(
     id: number,
-    s: { latestVersionId: number | null; versionDelta: number; searchText: string; now: string },
+    s: {
+      latestVersionId: number | null
+      topStage: { stage: string; versionId: number } | null
+      versionDelta: number
+      searchText: string
+      now: string
+    },
   ): Promise<void> {
     await this.db
       .updateTable('models')
       .set({
         latest_version_id: s.latestVersionId,
+        top_stage: s.topStage?.stage ?? null,
+        top_stage_version_id: s.topStage?.versionId ?? null,
         version_count: sql`version_count + ${s.versionDelta}`,
         search_text: s.searchText,
         updated_at: s.now,
@@ -385,5 +395,6 @@ function toRecord(r: Row): ModelRecord {
     updatedAt: toIso(r.updated_at),
     versionCount: Number(r.version_count),
     latestVersionId: r.latest_version_id === null ? null : Number(r.latest_version_id),
+    topStageVersionId: r.top_stage_version_id === null ? null : Number(r.top_stage_version_id),
   }
 }

@@ -18,6 +18,8 @@ export interface ModelRecord {
   updatedAt: string
   versionCount: number
   latestVersionId: number | null
+  /** The version holding the model's most advanced stage (Production > Staging > Development > Archived). */
+  topStageVersionId: number | null
 }
 
 export interface VersionSource {

@@ -6,6 +6,9 @@ import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import type { VersionNumber } from '../domain/version-number.js'
 import type { Page, VersionRecord, VersionSource } from './records.js'
 
+/** Stages from the most to the least advanced; a model "is in" the first one any of its versions holds. */
+export const stagePrecedence = ['production', 'staging', 'development', 'archived'] as const
+
 export interface NewVersion {
   modelId: number
   number: VersionNumber
@@ -152,6 +155,25 @@ export class VersionRepository {
     let q = this.db.selectFrom('versions').selectAll().where('model_id', '=', modelId).where('status', '=', 'deployed')
     if (versionId !== undefined) q = q.where('id', '=', versionId)
     return (await q.execute()).map(toRecord)
+  }
+
+  /**
+   * The version holding the model's most advanced stage: the highest in Production, else in Staging, else in
+   * Development, else in Archived. At most four probes of (model_id, stage, sort_key).
+   */
+  async findTopStage(modelId: number): Promise<{ stage: string; versionId: number } | undefined> {
+    for (const stage of stagePrecedence) {
+      const row = await this.db
+        .selectFrom('versions')
+        .select('id')
+        .where('model_id', '=', modelId)
+        .where('stage', '=', stage)
+        .orderBy('sort_key', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      if (row) return { stage, versionId: Number(row.id) }
+    }
+    return undefined
   }
 
   async listInStage(modelId: number, stage: string): Promise<VersionRecord[]> {

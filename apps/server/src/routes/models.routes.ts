@@ -30,7 +30,7 @@ export function modelRoutes(app: App, services: Services): void {
     },
     async (req) => {
       const page = await services.models.list(req.actor, req.query)
-      return { items: page.items.map((r) => toModelResponse(r.model, r.latest)), nextCursor: page.nextCursor }
+      return { items: page.items.map((r) => toModelResponse(r.model, r.latest, r.top)), nextCursor: page.nextCursor }
     },
   )
 
@@ -46,8 +46,8 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req, reply) => {
-      const { model, latest } = await services.models.create(req.actor, req.body)
-      return reply.code(201).send(toModelResponse(model, latest))
+      const { model, latest, top } = await services.models.create(req.actor, req.body)
+      return reply.code(201).send(toModelResponse(model, latest, top))
     },
   )
 
@@ -55,8 +55,8 @@ export function modelRoutes(app: App, services: Services): void {
     '/api/v1/models/:org/:name',
     { schema: { tags, summary: 'Get a model', params: ModelParams, response: { 200: Model, ...errors } } },
     async (req) => {
-      const { model, latest } = await services.models.get(req.actor, req.params.org, req.params.name)
-      return toModelResponse(model, latest)
+      const { model, latest, top } = await services.models.get(req.actor, req.params.org, req.params.name)
+      return toModelResponse(model, latest, top)
     },
   )
 
@@ -90,8 +90,8 @@ export function modelRoutes(app: App, services: Services): void {
       },
     },
     async (req) => {
-      const { model, latest } = await services.models.update(req.actor, req.params.org, req.params.name, req.body)
-      return toModelResponse(model, latest)
+      const { model, latest, top } = await services.models.update(req.actor, req.params.org, req.params.name, req.body)
+      return toModelResponse(model, latest, top)
     },
   )
 

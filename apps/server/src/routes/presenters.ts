@@ -16,7 +16,7 @@ import type { DeploymentRecord, ModelRecord, VersionRecord } from '../repositori
 
 export const modelRef = (m: ModelRecord) => `${m.org}/${m.name}`
 
-export function toModelResponse(m: ModelRecord, latest: VersionRecord | null): Model {
+export function toModelResponse(m: ModelRecord, latest: VersionRecord | null, top: VersionRecord | null): Model {
   return {
     id: String(m.id),
     org: m.org,
@@ -33,6 +33,7 @@ export function toModelResponse(m: ModelRecord, latest: VersionRecord | null): M
     updatedAt: m.updatedAt,
     versionCount: m.versionCount,
     latestVersion: latest && toVersionSummary(latest),
+    topStage: top && { stage: top.stage as Stage, version: top.version },
     nextVersion: nextVersions(latest?.version ?? null),
   }
 }

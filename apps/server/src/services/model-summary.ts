@@ -1,4 +1,4 @@
-// Keeps a model's row in step with its versions: latest version, version count and the search text.
+// Keeps a model's row in step with its versions: latest version, top stage, version count and the search text.
 import type { ModelRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 
@@ -9,8 +9,10 @@ export async function refreshModelSummary(
 ): Promise<void> {
   const latest = await repos.versions.findLatest(model.id)
   const searchText = [model.name, latest?.description ?? '', ...(latest?.tags ?? [])].join(' ').slice(0, 20_000)
+  const topStage = (await repos.versions.findTopStage(model.id)) ?? null
   await repos.models.setSummary(model.id, {
     latestVersionId: latest?.id ?? null,
+    topStage,
     versionDelta: opts.versionDelta,
     searchText,
     now: opts.now,

@@ -17,6 +17,8 @@ import type { Actor, ServiceDeps } from './service-deps.js'
 export interface ModelWithLatest {
   model: ModelRecord
   latest: VersionRecord | null
+  /** The version holding the model's most advanced stage. */
+  top: VersionRecord | null
 }
 
 export class ModelService {
@@ -80,7 +82,7 @@ export class ModelService {
         const event = { modelId: model.id, org, modelName: name, actor: actor.username, at: now }
         await repos.events.append({ ...event, type: 'model.created', version: null, data: {} })
         await repos.events.append({ ...event, type: 'version.created', version: version.version, data: {} })
-        return { model: await this.reload(repos, model.id), latest: version }
+        return { model: await this.reload(repos, model.id), latest: version, top: version }
       })
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -92,11 +94,13 @@ export class ModelService {
 
   async get(actor: Actor, org: string, name: string): Promise<ModelWithLatest> {
     const model = await readableModel(this.deps.store.read, actor, org, name)
-    const latest =
-      model.latestVersionId === null
-        ? null
-        : ((await this.deps.store.read.versions.findById(model.latestVersionId)) ?? null)
-    return { model, latest }
+    const ids = [model.latestVersionId, model.topStageVersionId].flatMap((id) => (id === null ? [] : [id]))
+    const versions = await this.deps.store.read.versions.findByIds(ids)
+    return {
+      model,
+      latest: versions.get(model.latestVersionId ?? -1) ?? null,
+      top: versions.get(model.topStageVersionId ?? -1) ?? null,
+    }
   }
 
   async list(actor: Actor, query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
@@ -107,10 +111,16 @@ export class ModelService {
       sort: query.sort ?? '-updated',
       limit: query.limit ?? 50,
     })
-    const ids = page.items.flatMap((m) => (m.latestVersionId === null ? [] : [m.latestVersionId]))
-    const latest = await this.deps.store.read.versions.findByIds(ids)
+    const ids = page.items.flatMap((m) =>
+      [m.latestVersionId, m.topStageVersionId].flatMap((id) => (id === null ? [] : [id])),
+    )
+    const versions = await this.deps.store.read.versions.findByIds([...new Set(ids)])
     return {
-      items: page.items.map((model) => ({ model, latest: latest.get(model.latestVersionId ?? -1) ?? null })),
+      items: page.items.map((model) => ({
+        model,
+        latest: versions.get(model.latestVersionId ?? -1) ?? null,
+        top: versions.get(model.topStageVersionId ?? -1) ?? null,
+      })),
       nextCursor: page.nextCursor,
     }
   }

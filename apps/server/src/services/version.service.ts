@@ -219,6 +219,7 @@ export class VersionService {
         }
       }
       const transition = await move(version, body.stage, comment)
+      await refreshModelSummary(repos, model, { versionDelta: 0, now })
       return { id: version.id, transition, archived }
     })
     return { version: await this.byId(org, name, result.id), transition: result.transition, archived: result.archived }

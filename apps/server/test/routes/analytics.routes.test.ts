@@ -134,6 +134,16 @@ describe.each(dialects)('analytics routes on %s', (dialect) => {
       expect(counts(summary.byModelType)).toEqual({ custom: 3, resnet: 0, bert: 0, yolo: 1, others: 0 })
     })
 
+    it("counts a model by the most advanced stage any version holds, not its latest version's", async () => {
+      const o = await org()
+      const a = await createModel(o, { name: 'served', status: 'completed' })
+      await post(`${a}/versions`, { version: '1.1.0', status: 'completed' })
+      await post(`${a}/versions/1.1.0/stage`, { stage: 'production' }, 200)
+      await post(`${a}/versions`, { version: '1.2.0' })
+      const summary: AnalyticsSummary = await getJson(t, `${SUMMARY}?org=${o}`)
+      expect(counts(summary.byStage)).toEqual({ development: 0, staging: 0, production: 1, archived: 0 })
+    })
+
     it('counts a model whose versions were all deleted in the totals but in no status or stage', async () => {
       const o = await org()
       const e = await createModel(o, { name: 'empty' })

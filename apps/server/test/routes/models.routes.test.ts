@@ -52,6 +52,32 @@ describe.each(dialects)('models routes on %s', (dialect) => {
     })
   })
 
+  it('carries the most advanced stage any version holds, with that version, in the model and the list', async () => {
+    const { name } = await createModel(t)
+    expect((await getJson(t, modelPath(name))).topStage).toEqual({ stage: 'development', version: '1.0.0' })
+    await createVersion(t, name, '1.1.0')
+    expect((await send(t, 'POST', `${versionPath(name, '1.1.0')}/stage`, { stage: 'production' })).statusCode).toBe(200)
+    // A newer version in Development does not hide that 1.1.0 is in Production.
+    await createVersion(t, name, '1.2.0')
+    const model = await getJson(t, modelPath(name))
+    expect(model.latestVersion.stage).toBe('development')
+    expect(model.topStage).toEqual({ stage: 'production', version: '1.1.0' })
+    const listed = await getJson(t, `/api/v1/models?q=${encodeURIComponent(name)}`)
+    expect(listed.items.map((m: { topStage: unknown }) => m.topStage)).toEqual([
+      { stage: 'production', version: '1.1.0' },
+    ])
+    // Staging outranks Development; Archived counts only when every version is archived.
+    expect((await send(t, 'POST', `${versionPath(name, '1.1.0')}/stage`, { stage: 'archived' })).statusCode).toBe(200)
+    expect((await send(t, 'POST', `${versionPath(name, '1.0.0')}/stage`, { stage: 'staging' })).statusCode).toBe(200)
+    expect((await getJson(t, modelPath(name))).topStage).toEqual({ stage: 'staging', version: '1.0.0' })
+    for (const v of ['1.0.0', '1.2.0'])
+      expect((await send(t, 'POST', `${versionPath(name, v)}/stage`, { stage: 'archived' })).statusCode).toBe(200)
+    expect((await getJson(t, modelPath(name))).topStage).toEqual({ stage: 'archived', version: '1.2.0' })
+    // Deleting the version that held it moves it to the next.
+    expect((await send(t, 'DELETE', versionPath(name, '1.2.0'))).statusCode).toBe(204)
+    expect((await getJson(t, modelPath(name))).topStage).toEqual({ stage: 'archived', version: '1.1.0' })
+  })
+
   it('applies the product doc defaults', async () => {
     const name = uniqueName()
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'onnx' } })

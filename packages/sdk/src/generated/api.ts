@@ -185,7 +185,7 @@ export interface paths {
                                  */
                                 key: "custom" | "resnet" | "bert" | "yolo" | "others";
                             }[];
-                            /** @description Models by the stage of their latest version. */
+                            /** @description Models by the most advanced stage any of their versions holds (a model's topStage), not only the latest. */
                             byStage: {
                                 count: number;
                                 /**
@@ -1555,6 +1555,15 @@ export interface paths {
                                  */
                                 taskType: "classification" | "regression" | "detection" | "segmentation" | "others";
                                 taskTypeOther: string | null;
+                                topStage: {
+                                    /**
+                                     * @description Stage.
+                                     * @enum {unknown}
+                                     */
+                                    stage: "development" | "staging" | "production" | "archived";
+                                    /** @description The highest version in that stage. */
+                                    version: string;
+                                } | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                                 versionCount: number;
@@ -1721,7 +1730,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description A model with its latest version summary. */
+                /** @description A model with its latest version summary and the most advanced stage any version holds. */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1780,6 +1789,15 @@ export interface paths {
                              */
                             taskType: "classification" | "regression" | "detection" | "segmentation" | "others";
                             taskTypeOther: string | null;
+                            topStage: {
+                                /**
+                                 * @description Stage.
+                                 * @enum {unknown}
+                                 */
+                                stage: "development" | "staging" | "production" | "archived";
+                                /** @description The highest version in that stage. */
+                                version: string;
+                            } | null;
                             /** Format: date-time */
                             updatedAt: string;
                             versionCount: number;
@@ -1882,7 +1900,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A model with its latest version summary. */
+                /** @description A model with its latest version summary and the most advanced stage any version holds. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1941,6 +1959,15 @@ export interface paths {
                              */
                             taskType: "classification" | "regression" | "detection" | "segmentation" | "others";
                             taskTypeOther: string | null;
+                            topStage: {
+                                /**
+                                 * @description Stage.
+                                 * @enum {unknown}
+                                 */
+                                stage: "development" | "staging" | "production" | "archived";
+                                /** @description The highest version in that stage. */
+                                version: string;
+                            } | null;
                             /** Format: date-time */
                             updatedAt: string;
                             versionCount: number;
@@ -2151,7 +2178,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description A model with its latest version summary. */
+                /** @description A model with its latest version summary and the most advanced stage any version holds. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2210,6 +2237,15 @@ export interface paths {
                              */
                             taskType: "classification" | "regression" | "detection" | "segmentation" | "others";
                             taskTypeOther: string | null;
+                            topStage: {
+                                /**
+                                 * @description Stage.
+                                 * @enum {unknown}
+                                 */
+                                stage: "development" | "staging" | "production" | "archived";
+                                /** @description The highest version in that stage. */
+                                version: string;
+                            } | null;
                             /** Format: date-time */
                             updatedAt: string;
                             versionCount: number;
