@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkArtifactPath, mediaTypeOf } from './artifact-path.js'
+import { archiveEntryNames, checkArtifactPath, mediaTypeOf } from './artifact-path.js'
 
 describe('artifact paths', () => {
   it('accepts relative folder paths', () => {
@@ -31,9 +31,25 @@ describe('artifact paths', () => {
       'a\nb',
       'x'.repeat(256),
       'a/'.repeat(600),
+      'C:/x',
+      'c:x',
+      'weights.bin:stream',
+      'a/C:/b',
     ]) {
       expect(() => checkArtifactPath(bad), JSON.stringify(bad)).toThrow(/not valid/)
     }
+  })
+  it('makes names stored before the rule archive-safe, keeping valid names and every name unique', () => {
+    expect(archiveEntryNames(['C:/x', 'C_/x', 'a.bin', 'a:b', 'a_b', '/etc/p', 'x\\..\\y'])).toEqual([
+      'C_/x~2',
+      'C_/x',
+      'a.bin',
+      'a_b~2',
+      'a_b',
+      'etc/p',
+      'x_.._y',
+    ])
+    expect(archiveEntryNames(['..', '../../a'])).toEqual(['_', 'a'])
   })
   it('stores a declared media type or guesses one from the extension', () => {
     expect(mediaTypeOf('config.json', undefined)).toBe('application/json')

@@ -16,12 +16,44 @@ export function checkArtifactPath(input: string): string {
   if (/\p{Cc}/u.test(p)) fail('it contains NUL or control characters')
   if (p.includes('\\')) fail('use "/" between folders, not backslashes')
   if (p.startsWith('/')) fail('it must be relative, not absolute')
+  // "C:x" is a drive on Windows and "a:b" an alternate data stream: an archive of the version could not hold it.
+  if (p.includes(':')) fail('":" is not allowed (Windows reads it as a drive letter or a stream name)')
   for (const segment of p.split('/')) {
     if (segment === '') fail('it has an empty folder name ("//" or a trailing "/")')
     if (segment === '.' || segment === '..') fail('"." and ".." are not allowed')
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) fail(`a name is longer than ${MAX_SEGMENT_BYTES} bytes`)
   }
   return p
+}
+
+/**
+ * The name a stored artifact gets inside a zip or tar of its version. Names stored before the current rule
+ * (for example "C:/x") are made archive-safe rather than failing the whole archive: each character the rule
+ * refuses becomes "_", empty, "." and ".." folder names are dropped, and a name that collides gets "~2", "~3".
+ */
+export function archiveEntryNames(paths: readonly string[]): string[] {
+  const safe = (p: string) => {
+    try {
+      return checkArtifactPath(p) === p
+    } catch {
+      return false
+    }
+  }
+  // Names that follow the rule keep their name; only the others can be renamed.
+  const taken = new Set(paths.filter(safe))
+  return paths.map((stored) => {
+    if (safe(stored)) return stored
+    const name =
+      stored
+        .replace(/[\p{Cc}\\:]/gu, '_')
+        .split('/')
+        .filter((s) => s !== '' && s !== '.' && s !== '..')
+        .join('/') || '_'
+    let unique = name
+    for (let n = 2; taken.has(unique); n++) unique = `${name}~${n}`
+    taken.add(unique)
+    return unique
+  })
 }
 
 const printable = (s: string) =>

@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import tar from 'tar-stream'
 import yazl from 'yazl'
+import { archiveEntryNames } from '../domain/artifact-path.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 
 export type ArchiveFormat = 'zip' | 'tar'
@@ -11,8 +12,9 @@ type Open = (artifact: ArtifactRecord) => Promise<Readable>
 /** A stored (uncompressed) zip: weights do not compress, and storing keeps the transfer at disk speed. */
 export function zipStream(artifacts: ArtifactRecord[], open: Open): { stream: Readable; size?: number } {
   const zip = new yazl.ZipFile()
-  for (const a of artifacts) {
-    zip.addReadStreamLazy(a.path, { size: a.size, compress: false, mtime: new Date(a.createdAt) }, (cb) => {
+  const names = archiveEntryNames(artifacts.map((a) => a.path))
+  for (const [i, a] of artifacts.entries()) {
+    zip.addReadStreamLazy(names[i] as string, { size: a.size, compress: false, mtime: new Date(a.createdAt) }, (cb) => {
       open(a).then(
         (s) => cb(null, s),
         (err: unknown) => cb(err, new PassThrough()),
@@ -28,10 +30,11 @@ export function zipStream(artifacts: ArtifactRecord[], open: Open): { stream: Re
 
 export function tarStream(artifacts: ArtifactRecord[], open: Open): { stream: Readable } {
   const pack = tar.pack()
+  const names = archiveEntryNames(artifacts.map((a) => a.path))
   void (async () => {
     try {
-      for (const a of artifacts) {
-        const entry = pack.entry({ name: a.path, size: a.size, mtime: new Date(a.createdAt), mode: 0o644 })
+      for (const [i, a] of artifacts.entries()) {
+        const entry = pack.entry({ name: names[i] as string, size: a.size, mtime: new Date(a.createdAt), mode: 0o644 })
         await pipeline(await open(a), entry)
       }
       pack.finalize()

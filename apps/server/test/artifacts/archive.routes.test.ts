@@ -102,6 +102,30 @@ describe.each([
     for (const [path, bytes] of files) expect(got.get(path)?.equals(bytes), path).toBe(true)
   })
 
+  it('refuses archive-unsafe names at upload, and still archives a name stored before that rule', async () => {
+    const refused = await t.app.inject({
+      method: 'PUT',
+      url: `${url}/artifacts/C:/evil.txt`,
+      payload: Buffer.from('x'),
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'path' } })
+    // A version whose artifact was stored as "C:/x" before the rule (the attack broke its zip for everyone).
+    const name = uniqueName('legacy')
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+    const legacy = `/api/v1/models/default/${name}/versions/1.0.0`
+    const put = await t.app.inject({ method: 'PUT', url: `${legacy}/artifacts/x`, payload: Buffer.from('legacy') })
+    expect(put.statusCode).toBe(201)
+    await t.db.kysely.updateTable('artifacts').set({ path: 'C:/x' }).where('path', '=', 'x').execute()
+    const zip = await t.app.inject({ method: 'GET', url: `${legacy}/archive?format=zip` })
+    expect(zip.statusCode, zip.payload).toBe(200)
+    expect([...(await unzip(zip.rawPayload)).entries()]).toEqual([['C_/x', Buffer.from('legacy')]])
+    const tarred = await t.app.inject({ method: 'GET', url: `${legacy}/archive?format=tar` })
+    expect(tarred.statusCode).toBe(200)
+    expect([...(await untar(tarred.rawPayload)).keys()]).toEqual(['C_/x'])
+  })
+
   it('refuses an unknown format', async () => {
     const res = await t.app.inject({ method: 'GET', url: `${url}/archive?format=rar` })
     expect(res.statusCode).toBe(400)
