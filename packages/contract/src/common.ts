@@ -39,6 +39,17 @@ export const Line = (opts: { minLength?: number; maxLength: number; description?
 export const Text = (opts: { maxLength: number; description?: string }) =>
   Type.String({ pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$', ...opts })
 
+/**
+ * A stored link that the web UI renders as a link (a run URL, a deployment endpoint): http(s) only, so never
+ * javascript:, data:, vbscript: or file:. Server and web share this rule; readers of older rows check it again.
+ */
+export const LINK_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]'
+export const LinkUrl = (opts: { maxLength: number; description?: string }) =>
+  Type.String({ format: 'uri', pattern: LINK_URL_PATTERN, ...opts })
+const linkUrl = new RegExp(LINK_URL_PATTERN)
+/** True for an absolute http(s) URL with a host: what may be rendered as a link. */
+export const isLinkUrl = (value: string): boolean => linkUrl.test(value) && !/\s/.test(value)
+
 export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (1–500).' })
 export const Cursor = Type.String({
   maxLength: 512,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Cursor, Limit, Line, Nullable, Timestamp } from './common.js'
+import { Cursor, Limit, Line, LinkUrl, Nullable, Timestamp } from './common.js'
 
 export const DeploymentStatus = Type.Enum(['active', 'stopped'])
 
@@ -8,7 +8,7 @@ export const CreateDeploymentBody = Type.Object(
     model: Line({ minLength: 3, maxLength: 200, description: 'org/name' }),
     version: Line({ minLength: 1, maxLength: 128, description: 'A version or "latest".' }),
     environment: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
-    endpoint: Type.Optional(Type.String({ maxLength: 2048, format: 'uri' })),
+    endpoint: Type.Optional(LinkUrl({ maxLength: 2048, description: 'Where it serves (http or https).' })),
   },
   { additionalProperties: false },
 )

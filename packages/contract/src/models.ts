@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Cursor, Limit, Line, Nullable, Text, Timestamp } from './common.js'
+import { Cursor, Limit, Line, LinkUrl, Nullable, Text, Timestamp } from './common.js'
 import {
   frameworkOptions,
   keysOf,
@@ -31,7 +31,7 @@ export const MetricsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/
 })
 export const SourceSchema = Type.Object(
   {
-    runUrl: Type.Optional(Type.String({ maxLength: 2048, format: 'uri', description: 'Experiment or run link.' })),
+    runUrl: Type.Optional(LinkUrl({ maxLength: 2048, description: 'Experiment or run link (http or https).' })),
     commit: Type.Optional(Line({ minLength: 1, maxLength: 128 })),
     datasets: Type.Optional(Type.Array(Line({ minLength: 1, maxLength: 512 }), { maxItems: 64 })),
   },

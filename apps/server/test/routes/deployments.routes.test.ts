@@ -131,6 +131,17 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
     ['environment', { model: 'default/resnet', version: '1.0.0', environment: 'prod env!' }],
     ['endpoint', { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint: 'not a url' }],
     ['version', { model: 'default/resnet', version: '1.0', environment: 'production' }],
+    ...[
+      'javascript:alert(document.cookie)',
+      'JavaScript://x/%0aalert(1)',
+      'data:text/html,<script>x</script>',
+      'file:///etc/passwd',
+      '//evil.example/x',
+      'https:///x',
+    ].map(
+      (endpoint) =>
+        ['endpoint', { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint }] as const,
+    ),
   ])('refuses a malformed %s with 400 VALIDATION_FAILED', async (field, body) => {
     const { name } = await createModel(t)
     const res = await send(t, 'POST', '/api/v1/deployments', { ...body, model: body.model.replace('resnet', name) })

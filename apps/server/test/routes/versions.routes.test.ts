@@ -150,6 +150,24 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
     }
   })
 
+  it.each([
+    'javascript:alert(document.cookie)',
+    'JAVASCRIPT:alert(1)',
+    'javascript://runs.example.com/%0aalert(1)',
+    'data:text/html;base64,PHNjcmlwdD4=',
+    'vbscript:msgbox(1)',
+    '//evil.example/run',
+  ])('refuses a runUrl that is not http(s), on create and on edit: %s', async (runUrl) => {
+    const { name } = await createModel(t)
+    const created = await send(t, 'POST', versionsPath(name), { version: '1.1.0', source: { runUrl } })
+    expect(failingFields(expectError(created, 400, 'VALIDATION_FAILED'))).toContain('source.runUrl')
+    const edited = await send(t, 'PATCH', versionPath(name, '1.0.0'), { source: { runUrl } })
+    expect(failingFields(expectError(edited, 400, 'VALIDATION_FAILED'))).toContain('source.runUrl')
+    const model = await send(t, 'POST', '/api/v1/models', exampleModel({ name: uniqueName(), source: { runUrl } }))
+    expectError(model, 400, 'VALIDATION_FAILED')
+    expect((await getJson(t, versionPath(name, '1.0.0'))).source).toEqual({})
+  })
+
   describe('PATCH a version', () => {
     it.each([
       ['version', '2.0.0'],

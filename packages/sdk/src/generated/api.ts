@@ -1094,7 +1094,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description Where it serves (http or https).
+                         */
                         endpoint?: string;
                         environment: string;
                         /** @description org/name */
@@ -1703,7 +1706,7 @@ export interface paths {
                             datasets?: string[];
                             /**
                              * Format: uri
-                             * @description Experiment or run link.
+                             * @description Experiment or run link (http or https).
                              */
                             runUrl?: string;
                         };
@@ -3069,7 +3072,7 @@ export interface paths {
                                     datasets?: string[];
                                     /**
                                      * Format: uri
-                                     * @description Experiment or run link.
+                                     * @description Experiment or run link (http or https).
                                      */
                                     runUrl?: string;
                                 };
@@ -3208,7 +3211,7 @@ export interface paths {
                             datasets?: string[];
                             /**
                              * Format: uri
-                             * @description Experiment or run link.
+                             * @description Experiment or run link (http or https).
                              */
                             runUrl?: string;
                         };
@@ -3253,7 +3256,7 @@ export interface paths {
                                 datasets?: string[];
                                 /**
                                  * Format: uri
-                                 * @description Experiment or run link.
+                                 * @description Experiment or run link (http or https).
                                  */
                                 runUrl?: string;
                             };
@@ -3402,7 +3405,7 @@ export interface paths {
                                 datasets?: string[];
                                 /**
                                  * Format: uri
-                                 * @description Experiment or run link.
+                                 * @description Experiment or run link (http or https).
                                  */
                                 runUrl?: string;
                             };
@@ -3631,7 +3634,7 @@ export interface paths {
                             datasets?: string[];
                             /**
                              * Format: uri
-                             * @description Experiment or run link.
+                             * @description Experiment or run link (http or https).
                              */
                             runUrl?: string;
                         };
@@ -3674,7 +3677,7 @@ export interface paths {
                                 datasets?: string[];
                                 /**
                                  * Format: uri
-                                 * @description Experiment or run link.
+                                 * @description Experiment or run link (http or https).
                                  */
                                 runUrl?: string;
                             };
@@ -4305,7 +4308,7 @@ export interface paths {
                                     datasets?: string[];
                                     /**
                                      * Format: uri
-                                     * @description Experiment or run link.
+                                     * @description Experiment or run link (http or https).
                                      */
                                     runUrl?: string;
                                 };
