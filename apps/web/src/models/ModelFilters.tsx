@@ -12,9 +12,12 @@ import {
 } from '../ui/labels'
 import { hasFilters, withParam } from './model-search'
 
+/** A change of the view, applied to the newest params asked for (not to what the last render showed). */
+export type ParamsUpdate = (current: URLSearchParams) => URLSearchParams
+
 interface Props {
   params: URLSearchParams
-  onChange(next: URLSearchParams): void
+  onChange(update: ParamsUpdate): void
 }
 
 const selects = [
@@ -29,8 +32,10 @@ const selects = [
 export function ModelFilters({ params, onChange }: Props) {
   // Typed filters show each keystroke at once and reach the URL (and the query) 300 ms after the last one.
   const [texts, setTexts] = useState(() => textValues(params))
+  // Each change names only what it changes: a select picked before the URL caught up with "Clear filters" (or
+  // with a typed search) must not bring back the old values that render still shows.
   const commit = useDebouncedCallback(
-    (key: TextKey, value: string) => onChange(withParam(params, key, value.trim())),
+    (key: TextKey, value: string) => onChange((current) => withParam(current, key, value.trim())),
     300,
   )
   const textInput = (key: TextKey, label: string, extra: { placeholder?: string; type?: string; w?: number } = {}) => (
@@ -55,7 +60,10 @@ export function ModelFilters({ params, onChange }: Props) {
           key={s.key}
           label={s.label}
           value={params.get(s.key) ?? ''}
-          onChange={(e) => onChange(withParam(params, s.key, e.currentTarget.value))}
+          onChange={(e) => {
+            const value = e.currentTarget.value
+            onChange((current) => withParam(current, s.key, value))
+          }}
           data={[{ value: '', label: 'Any' }, ...optionData(s.options)]}
           w={140}
         />
@@ -66,8 +74,10 @@ export function ModelFilters({ params, onChange }: Props) {
         <Button
           variant="subtle"
           onClick={() => {
+            // A search still waiting for its 300 ms must not land after the clearing.
+            commit.cancel()
             setTexts(textValues(new URLSearchParams()))
-            onChange(new URLSearchParams(params.get('sort') ? { sort: params.get('sort') ?? '' } : {}))
+            onChange((current) => new URLSearchParams(current.get('sort') ? { sort: current.get('sort') ?? '' } : {}))
           }}
         >
           Clear filters

@@ -1,10 +1,10 @@
 import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { useModels } from '../api/queries'
 import { errorMessage } from '../ui/errors'
 import { CreateModelModal } from './CreateModelModal'
-import { ModelFilters } from './ModelFilters'
+import { ModelFilters, type ParamsUpdate } from './ModelFilters'
 import { ModelTable } from './ModelTable'
 import { hasFilters, queryFromParams, withParam } from './model-search'
 
@@ -17,9 +17,20 @@ export function ModelsPage() {
   const models = useModels(query)
   const sort = params.get('sort') ?? '-updated'
 
-  const change = (next: URLSearchParams) => {
-    setHistory([])
+  // The params of the newest change asked for. The router shows a new URL a render later (in a transition); a
+  // change made before that render must build on the newest params, or it would send the old search again.
+  const asked = useRef(params)
+  useEffect(() => {
+    asked.current = params
+  }, [params])
+  const go = (update: ParamsUpdate) => {
+    const next = update(asked.current)
+    asked.current = next
     setParams(next)
+  }
+  const change = (update: ParamsUpdate) => {
+    setHistory([])
+    go(update)
   }
 
   return (
@@ -48,7 +59,11 @@ export function ModelsPage() {
           )}
         </Paper>
       ) : (
-        <ModelTable models={models.data?.items} sort={sort} onSort={(s) => change(withParam(params, 'sort', s))} />
+        <ModelTable
+          models={models.data?.items}
+          sort={sort}
+          onSort={(s) => change((current) => withParam(current, 'sort', s))}
+        />
       )}
       <Group justify="flex-end">
         <Button
@@ -58,7 +73,7 @@ export function ModelsPage() {
             const prev = history.slice(0, -1)
             const cursor = history[history.length - 1] ?? null
             setHistory(prev)
-            setParams(withParam(params, 'cursor', cursor === '' ? null : cursor))
+            go((current) => withParam(current, 'cursor', cursor === '' ? null : cursor))
           }}
         >
           Previous page
@@ -68,7 +83,8 @@ export function ModelsPage() {
           disabled={!models.data?.nextCursor || models.isPlaceholderData}
           onClick={() => {
             setHistory([...history, params.get('cursor') ?? ''])
-            setParams(withParam(params, 'cursor', models.data?.nextCursor ?? null))
+            const next = models.data?.nextCursor ?? null
+            go((current) => withParam(current, 'cursor', next))
           }}
         >
           Next page
