@@ -33,6 +33,7 @@ const model = (over: Partial<Model> = {}): Model => ({
     createdAt: '2026-11-02T10:00:00.000Z',
     updatedAt: '2026-11-02T10:00:00.000Z',
   },
+  topStage: { stage: 'production', version: '1.1.0' },
   ...over,
 })
 
@@ -43,8 +44,26 @@ describe('ModelTable', () => {
     if (!row) throw new Error('no row')
     const cells = within(row)
     expect(cells.getByRole('link', { name: 'house-prices' })).toHaveAttribute('href', '/models/default/house-prices')
-    for (const text of ['1.1.0', 'XGBoost', 'Regression', 'Completed', 'Production', 'tabular', 'ML Team'])
+    for (const text of ['XGBoost', 'Regression', 'Completed', 'Production', 'tabular', 'ML Team'])
       expect(cells.getByText(text)).toBeInTheDocument()
+    expect(cells.getAllByRole('cell')[1]).toHaveTextContent('1.1.0')
+  })
+
+  it("shows the most advanced stage any version holds, with that version, not the latest version's stage", () => {
+    const latest = { ...model().latestVersion, version: '1.2.0', stage: 'development' } as Model['latestVersion']
+    renderUi(
+      <ModelTable
+        models={[model({ latestVersion: latest, topStage: { stage: 'production', version: '1.1.0' } })]}
+        sort="-updated"
+        onSort={() => undefined}
+      />,
+    )
+    const row = screen.getAllByRole('row')[1]
+    if (!row) throw new Error('no row')
+    const stageCell = within(row).getAllByRole('cell')[5]
+    if (!stageCell) throw new Error('no stage cell')
+    expect(stageCell).toHaveTextContent('Production1.1.0')
+    expect(within(row).queryByText('Development')).toBeNull()
   })
 
   it('shows placeholder rows while loading, without a layout jump', () => {

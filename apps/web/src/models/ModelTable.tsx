@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Skeleton, Table, UnstyledButton } from '@mantine/core'
+import { Anchor, Badge, Group, Skeleton, Table, Text, UnstyledButton } from '@mantine/core'
 import type { Model } from '@modelreg/contract'
 import { Link } from 'react-router'
 import { formatDate } from '../ui/format'
@@ -75,8 +75,12 @@ export function ModelTable({ models, sort, onSort }: Props) {
   )
 }
 
+/** A badge as wide as its label: a table column may narrow, but never to "DEVELOP…". */
+const whole = { minWidth: 'max-content' } as const
+
 function ModelRow({ model: m }: { model: Model }) {
   const v = m.latestVersion
+  const top = m.topStage
   return (
     <Table.Tr>
       <Table.Td>
@@ -89,16 +93,22 @@ function ModelRow({ model: m }: { model: Model }) {
       <Table.Td>{label(taskTypeOptions, m.taskType, m.taskTypeOther)}</Table.Td>
       <Table.Td>
         {v && (
-          <Badge variant="light" color={statusColor[v.status]}>
+          <Badge variant="light" color={statusColor[v.status]} style={whole}>
             {label(statusOptions, v.status)}
           </Badge>
         )}
       </Table.Td>
       <Table.Td>
-        {v && (
-          <Badge variant="outline" color={stageColor[v.stage]}>
-            {label(stageOptions, v.stage)}
-          </Badge>
+        {/* Where the model is: the most advanced stage any version holds, and which version, not the latest's. */}
+        {top && (
+          <Group gap={6} wrap="nowrap">
+            <Badge variant="outline" color={stageColor[top.stage]} style={whole}>
+              {label(stageOptions, top.stage)}
+            </Badge>
+            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+              {top.version}
+            </Text>
+          </Group>
         )}
       </Table.Td>
       <Table.Td>
