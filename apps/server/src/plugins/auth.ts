@@ -1,7 +1,8 @@
 // Who is calling: a bearer token (programs) or the session cookie (the browser, whose writes must carry the
-// CSRF token). Every /api/v1 route needs one unless its config says { public: true }.
+// CSRF token). The gate goes by the route the router matched, never by the URL's text: every route needs a
+// caller unless its config says { access: 'public' }; a route that declares nothing (or anything else) is closed.
 import cookie from '@fastify/cookie'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { ForbiddenError, UnauthenticatedError } from '../errors.js'
 import type { AuthService, SessionCredentials } from '../services/auth.service.js'
 import type { Actor } from '../services/service-deps.js'
@@ -12,9 +13,50 @@ declare module 'fastify' {
     actor: Actor
   }
   interface FastifyContextConfig {
-    /** A route anyone may call (sign-in). */
-    public?: boolean
+    /**
+     * Who may call the route. Unset means a signed-in caller (bearer token or session cookie); only routes that
+     * must answer before sign-in (sign-in itself, health, the OpenAPI document, the web UI's files) say 'public'.
+     */
+    access?: RouteAccess
   }
+}
+
+export type RouteAccess = 'public' | 'caller'
+
+/** A registered route and its access rule, as the gate applies it. */
+export interface RouteEntry {
+  method: string
+  url: string
+  access: RouteAccess
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteOptions[]>()
+
+/** Every route registered on `app` (HEAD twins of GET routes included) with the access rule the gate applies. */
+export function registeredRoutes(app: FastifyInstance): RouteEntry[] {
+  return (routeTables.get(app) ?? []).flatMap((r) =>
+    (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({
+      method,
+      url: r.url,
+      access: accessOf(r.config?.access),
+    })),
+  )
+}
+
+/** Anything but an explicit 'public' needs a caller: a typo or a missing rule fails closed. */
+const accessOf = (declared: unknown): RouteAccess => (declared === 'public' ? 'public' : 'caller')
+
+/**
+ * Registers `plugin` with every route it adds declared public: for third-party plugins that serve files before
+ * sign-in (the API reference, the web UI) and cannot take a route config themselves.
+ */
+export async function registerPublic(app: FastifyInstance, plugin: (scope: FastifyInstance) => Promise<void>) {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' }
+    })
+    await plugin(scope)
+  })
 }
 
 export const SESSION_COOKIE = 'modelreg_session'
@@ -28,8 +70,15 @@ export interface AuthOptions {
 export async function registerAuth(app: FastifyInstance, auth: AuthService): Promise<void> {
   await app.register(cookie)
   app.decorateRequest('actor', null as unknown as Actor)
+  // The route table, for the test that proves every route refuses an anonymous caller. The options objects are
+  // kept (not copied): a nested onRoute hook (registerPublic) may still set their config after this one ran.
+  const routes: RouteOptions[] = []
+  routeTables.set(app, routes)
+  app.addHook('onRoute', (route) => {
+    routes.push(route)
+  })
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/v1/') || req.routeOptions.config.public) return
+    if (isPublic(req)) return
     const header = req.headers.authorization
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header)
@@ -47,6 +96,11 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService): Pro
     }
     req.actor = session.actor
   })
+}
+
+/** No route matched (the not-found handler answers and runs no handler), or the matched route is declared public. */
+function isPublic(req: FastifyRequest): boolean {
+  return req.is404 || accessOf(req.routeOptions.config.access) === 'public'
 }
 
 export function setSessionCookie(reply: FastifyReply, s: SessionCredentials, opts: AuthOptions): void {

@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { registerPublic } from './auth.js'
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -45,6 +46,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       ],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await registerPublic(app, async (scope) => {
+    await scope.register(swaggerUi, { routePrefix: '/api/docs' })
+  })
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
 }

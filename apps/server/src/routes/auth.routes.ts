@@ -12,7 +12,7 @@ export function authRoutes(app: App, services: Services, opts: AuthOptions): voi
   app.post(
     '/api/v1/auth/login',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Sign in',

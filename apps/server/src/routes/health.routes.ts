@@ -9,14 +9,14 @@ const Health = Type.Object({ status: Type.String() })
 export function healthRoutes(app: App, db: Db): void {
   app.get(
     '/healthz',
-    { schema: { tags: ['Operations'], summary: 'Liveness', response: { 200: Health } } },
+    { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'Liveness', response: { 200: Health } } },
     async () => ({
       status: 'ok',
     }),
   )
   app.get(
     '/readyz',
-    { schema: { tags: ['Operations'], summary: 'Readiness: the database answers' } },
+    { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'Readiness: the database answers' } },
     async (req, reply) => {
       try {
         await sql`select 1`.execute(db.kysely)

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { InjectOptions } from 'fastify'
 import pg from 'pg'
-import { buildApp } from '../../src/app.js'
+import { type AppDeps, buildApp } from '../../src/app.js'
 import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
 import type { DownloadOffload } from '../../src/config/config.js'
@@ -100,10 +100,16 @@ export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
  * A registry behind the real HTTP layer. app.inject() sends the admin's token unless the request sets its
  * own authorization (or `authorization: ''` to be anonymous): route tests read as the site admin by default.
  */
-export async function openTestApp(dialect: Dialect, opts: TestRegistryOptions & { downloads?: DownloadOffload } = {}) {
-  const { downloads, ...rest } = opts
+export async function openTestApp(
+  dialect: Dialect,
+  opts: TestRegistryOptions & {
+    downloads?: DownloadOffload
+    http?: Omit<AppDeps, 'db' | 'services' | 'downloads'>
+  } = {},
+) {
+  const { downloads, http, ...rest } = opts
   const registry = await openTestRegistry(dialect, rest)
-  const app = await buildApp({ db: registry.db, services: registry.services, downloads })
+  const app = await buildApp({ db: registry.db, services: registry.services, downloads, ...http })
   // Inserted directly so that tests with their own clock see every reading of it.
   const token = `mrt_tests_${randomBytes(24).toString('base64url')}`
   await registry.store.read.credentials.insertToken({
