@@ -1,15 +1,34 @@
 import { AreaChart, BarChart, DonutChart } from '@mantine/charts'
-import { NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
+import { ColorSwatch, Group, NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, unwrap } from '../api/http'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatBytes } from '../ui/format'
-import { frameworkOptions, label, stageOptions, statusOptions } from '../ui/labels'
+import { frameworkOptions, label, stageOptions, statusColor, statusOptions } from '../ui/labels'
 import { Section } from '../ui/Section'
 import { MetricTrendChart } from './MetricTrendChart'
 
-const palette = ['gray.6', 'blue.6', 'teal.6', 'green.6', 'dark.4', 'grape.6', 'orange.6']
+/** A status keeps its colour from screen to screen (the badges' colours), whatever else the donut holds. */
+const statusShade = (status: string) => `${statusColor[status] ?? 'gray'}.6`
+
+/**
+ * Counts as horizontal bars: each label on its own row (a column of vertical bars skipped every other label), and
+ * whole-number ticks only, since these are counts of models.
+ */
+function CountBars({ data, color }: { data: { name: string; Models: number }[]; color: string }) {
+  return (
+    <BarChart
+      h={40 + 36 * data.length}
+      dataKey="name"
+      orientation="vertical"
+      series={[{ name: 'Models', color }]}
+      data={data}
+      xAxisProps={{ allowDecimals: false }}
+      yAxisProps={{ interval: 0, width: 96 }}
+    />
+  )
+}
 
 export function AnalyticsPage() {
   const [days, setDays] = useState('30')
@@ -47,7 +66,7 @@ export function AnalyticsPage() {
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               {name}
             </Text>
-            <Text size="xl" fw={700}>
+            <Text component="div" size="xl" fw={700}>
               {value ?? <Skeleton h={28} w={60} />}
             </Text>
           </Paper>
@@ -56,29 +75,35 @@ export function AnalyticsPage() {
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Section title="Models by status">
           {s ? (
-            <DonutChart
-              withLabelsLine
-              withLabels
-              withTooltip
-              h={220}
-              data={s.byStatus
-                .filter((x) => x.count > 0)
-                .map((x, i) => ({
-                  name: label(statusOptions, x.key),
-                  value: x.count,
-                  color: palette[i % palette.length] ?? 'gray.6',
-                }))}
-            />
+            <Stack gap="xs">
+              <DonutChart
+                withLabelsLine
+                withLabels
+                withTooltip
+                h={200}
+                data={s.byStatus
+                  .filter((x) => x.count > 0)
+                  .map((x) => ({ name: label(statusOptions, x.key), value: x.count, color: statusShade(x.key) }))}
+              />
+              <Group component="ul" aria-label="Legend: models by status" gap="sm" justify="center" m={0} p={0}>
+                {s.byStatus.map((x) => (
+                  <Group component="li" key={x.key} gap={6} wrap="nowrap" style={{ listStyle: 'none' }}>
+                    <ColorSwatch color={`var(--mantine-color-${statusShade(x.key).replace('.', '-')})`} size={12} />
+                    <Text size="sm" c={x.count === 0 ? 'dimmed' : undefined}>
+                      {label(statusOptions, x.key)}: {x.count}
+                    </Text>
+                  </Group>
+                ))}
+              </Group>
+            </Stack>
           ) : (
             <Skeleton h={220} />
           )}
         </Section>
         <Section title="Models by framework">
           {s ? (
-            <BarChart
-              h={220}
-              dataKey="name"
-              series={[{ name: 'Models', color: 'indigo.6' }]}
+            <CountBars
+              color="indigo.6"
               data={s.byFramework.map((x) => ({ name: label(frameworkOptions, x.key), Models: x.count }))}
             />
           ) : (
@@ -86,11 +111,12 @@ export function AnalyticsPage() {
           )}
         </Section>
         <Section title="Models by stage">
+          <Text size="xs" c="dimmed">
+            Each model counts once, in the most advanced stage any of its versions holds.
+          </Text>
           {s ? (
-            <BarChart
-              h={220}
-              dataKey="name"
-              series={[{ name: 'Models', color: 'teal.6' }]}
+            <CountBars
+              color="teal.6"
               data={s.byStage.map((x) => ({ name: label(stageOptions, x.key), Models: x.count }))}
             />
           ) : (

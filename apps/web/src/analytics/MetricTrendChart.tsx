@@ -1,14 +1,21 @@
 import { LineChart } from '@mantine/charts'
 import { Alert, Group, NativeSelect, Skeleton, Text, TextInput } from '@mantine/core'
+import { useDebouncedCallback } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, unwrap } from '../api/http'
+import { ApiError, api, unwrap } from '../api/http'
 import { errorMessage } from '../ui/errors'
 import { Section } from '../ui/Section'
 
 /** One metric across a model's versions, in version order. */
 export function MetricTrendChart() {
   const [model, setModel] = useState('')
+  // The chart follows the typing (400 ms after the last key); Enter or leaving the box shows it at once.
+  const follow = useDebouncedCallback((text: string) => setModel(text.trim()), 400)
+  const now = (text: string) => {
+    follow.cancel()
+    setModel(text.trim())
+  }
   const [metric, setMetric] = useState('')
   const [org = '', name = ''] = model.includes('/') ? model.split('/', 2) : ['default', model]
   const trend = useQuery({
@@ -31,8 +38,9 @@ export function MetricTrendChart() {
             aria-label="Model for the metric chart"
             placeholder="org/name"
             defaultValue={model}
-            onBlur={(e) => setModel(e.currentTarget.value.trim())}
-            onKeyDown={(e) => e.key === 'Enter' && setModel(e.currentTarget.value.trim())}
+            onChange={(e) => follow(e.currentTarget.value)}
+            onBlur={(e) => now(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Enter' && now(e.currentTarget.value)}
           />
           <NativeSelect
             size="xs"
@@ -45,7 +53,12 @@ export function MetricTrendChart() {
       }
     >
       {name === '' ? (
-        <Text c="dimmed">Type a model (org/name) to see how a metric moved from version to version.</Text>
+        <Text c="dimmed">
+          Type a model in the box above (org/name, or just the name in the default organisation): the chart shows how a
+          metric moved from version to version.
+        </Text>
+      ) : trend.error instanceof ApiError && trend.error.status === 404 ? (
+        <Text c="dimmed">No model {model} that you can see: check the name (org/name).</Text>
       ) : trend.isError ? (
         <Alert color="red">{errorMessage(trend.error)}</Alert>
       ) : !trend.data ? (
