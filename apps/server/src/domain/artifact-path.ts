@@ -80,6 +80,17 @@ const mediaTypes: Record<string, string> = {
   '.gz': 'application/gzip',
 }
 
+/**
+ * Types a download is served with as they are: the registry's own guesses and plain text, none of which a
+ * browser runs. Anything else (text/html, image/svg+xml, text/javascript, ...) is served as
+ * application/octet-stream: the stored type is the uploader's word, and downloads come from the app's origin.
+ */
+const inertTypes = new Set([...Object.values(mediaTypes), 'text/plain'])
+
+export function servedMediaType(stored: string): string {
+  return inertTypes.has(stored) ? stored : 'application/octet-stream'
+}
+
 /** The media type to store: what the client declared, unless generic, else guessed from the extension. */
 export function mediaTypeOf(artifactPath: string, declared: string | undefined): string {
   const type = declared?.split(';')[0]?.trim().toLowerCase()

@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify'
 import rangeParser from 'range-parser'
 import { Type } from 'typebox'
 import type { DownloadOffload } from '../config/config.js'
+import { servedMediaType } from '../domain/artifact-path.js'
 import { DomainError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactService } from '../services/artifact.service.js'
@@ -15,6 +16,14 @@ import { acceptRawBodies } from './raw-body.js'
 import { type App, errors } from './route-types.js'
 
 const tags = ['Artifacts']
+/**
+ * Uploaded bytes are served from the app's origin: never rendered, never run. A download is an attachment of
+ * an inert type, not sniffed, and sandboxed should a browser open it anyway (no script, no fetch, unique origin).
+ */
+const inertHeaders = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+} as const
 const base = '/api/v1/models/:org/:name/versions/:version/artifacts'
 
 const UploadHeaders = Type.Object({
@@ -134,6 +143,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
         format,
       )
       reply
+        .headers(inertHeaders)
         .header('content-type', format === 'zip' ? 'application/zip' : 'application/x-tar')
         .header('content-disposition', contentDisposition(archive.filename))
       if ('size' in archive && archive.size !== undefined) reply.header('content-length', archive.size)
@@ -172,7 +182,9 @@ async function sendArtifact(
   downloads: DownloadOffload,
 ) {
   const etag = `"${artifact.sha256}"`
+  const type = servedMediaType(artifact.mediaType)
   reply
+    .headers(inertHeaders)
     .header('etag', etag)
     .header('accept-ranges', 'bytes')
     .header('content-disposition', contentDisposition(path.posix.basename(artifact.path)))
@@ -186,7 +198,7 @@ async function sendArtifact(
     })
     if (handover.kind === 'redirect') return reply.redirect(handover.url, 302)
     // nginx serves the file (and any Range) from its internal location, with these headers.
-    return reply.header('content-type', artifact.mediaType).header('x-accel-redirect', handover.path).code(200).send()
+    return reply.header('content-type', type).header('x-accel-redirect', handover.path).code(200).send()
   }
 
   const rangeHeader = typeof headers.range === 'string' ? headers.range : undefined
@@ -200,14 +212,14 @@ async function sendArtifact(
     })
   }
   if (ranges === -2 || ranges.type !== 'bytes' || ranges.length === 0) {
-    reply.header('content-type', artifact.mediaType).header('content-length', artifact.size)
+    reply.header('content-type', type).header('content-length', artifact.size)
     if (method === 'HEAD') return reply.code(200).send()
     return reply.code(200).send(await artifacts.open(artifact))
   }
   if (ranges.length === 1) {
     const range = ranges[0] as rangeParser.Range
     reply
-      .header('content-type', artifact.mediaType)
+      .header('content-type', type)
       .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
       .header('content-length', range.end - range.start + 1)
     if (method === 'HEAD') return reply.code(206).send()
@@ -216,7 +228,7 @@ async function sendArtifact(
   // Several ranges: multipart/byteranges, each part streamed from the blob store in turn.
   const boundary = `modelreg-${artifact.sha256.slice(0, 24)}`
   const partHead = (r: rangeParser.Range) =>
-    `--${boundary}\r\ncontent-type: ${artifact.mediaType}\r\ncontent-range: bytes ${r.start}-${r.end}/${artifact.size}\r\n\r\n`
+    `--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${r.start}-${r.end}/${artifact.size}\r\n\r\n`
   const tail = `--${boundary}--\r\n`
   const length =
     ranges.reduce((n, r) => n + Buffer.byteLength(partHead(r)) + (r.end - r.start + 1) + 2, 0) + Buffer.byteLength(tail)

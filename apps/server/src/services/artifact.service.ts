@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import { frozenStatuses } from '@modelreg/contract'
 import { type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
-import { checkArtifactPath, mediaTypeOf } from '../domain/artifact-path.js'
+import { checkArtifactPath, mediaTypeOf, servedMediaType } from '../domain/artifact-path.js'
 import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
@@ -124,7 +124,7 @@ export class ArtifactService {
       const url = await this.deps.blobs.presignGet(artifact.sha256, {
         expiresInSeconds: offload.presignTtlSeconds,
         filename: opts.filename,
-        contentType: artifact.mediaType,
+        contentType: servedMediaType(artifact.mediaType),
       })
       return { kind: 'redirect', url }
     }

@@ -107,6 +107,41 @@ describe.each(setups)('artifact routes on %s with %s blobs', (dialect, blobs) =>
     expect((await t.app.inject({ method: 'GET', url: `${v}/1.0.0/artifacts` })).json().items).toEqual([])
   })
 
+  it.each([
+    ['page.html', 'text/html', '<script>fetch("/api/v1/tokens")</script>'],
+    ['logo.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'],
+    ['app.js', 'text/javascript', 'alert(document.cookie)'],
+    ['notes.txt', 'text/html; charset=utf-8', '<script>alert(1)</script>'],
+  ])('serves %s (uploaded as %s) as an inert attachment, whole, ranged and HEAD', async (file, type, body) => {
+    const url = `${await newModel()}/1.0.0/artifacts/${file}`
+    expect((await put(url, Buffer.from(body), { 'content-type': type })).statusCode).toBe(201)
+    for (const res of [
+      await t.app.inject({ method: 'GET', url }),
+      await t.app.inject({ method: 'GET', url, headers: { range: 'bytes=0-3' } }),
+      await t.app.inject({ method: 'HEAD', url }),
+    ]) {
+      expect(res.statusCode).toBeLessThan(300)
+      expect(res.headers['content-type']).toBe('application/octet-stream')
+      expect(res.headers['content-disposition']).toBe(`attachment; filename=${file}`)
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
+    }
+    const multi = await t.app.inject({ method: 'GET', url, headers: { range: 'bytes=0-0,2-2' } })
+    expect(multi.payload).toContain('content-type: application/octet-stream\r\n')
+    expect(multi.payload).not.toContain(type)
+  })
+
+  it('keeps inert types it knows (JSON, plain text) and the archive is sandboxed too', async () => {
+    const v = await newModel()
+    expect((await put(`${v}/1.0.0/artifacts/config.json`, Buffer.from('{}'))).statusCode).toBe(201)
+    const json = await t.app.inject({ method: 'GET', url: `${v}/1.0.0/artifacts/config.json` })
+    expect(json.headers['content-type']).toBe('application/json')
+    expect(json.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
+    const zip = await t.app.inject({ method: 'GET', url: `${v}/1.0.0/archive` })
+    expect(zip.headers['content-disposition']).toMatch(/^attachment; /)
+    expect(zip.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
+  })
+
   describe('ranges and conditional requests', () => {
     const bytes = Buffer.from('0123456789abcdefghij')
     let url: string

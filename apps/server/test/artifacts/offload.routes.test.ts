@@ -48,6 +48,22 @@ describe('download offload: presigned redirect on S3', () => {
     expect(list.json().items[0].downloadCount).toBe(1)
   })
 
+  it('has the storage serve an active type as an attachment of type application/octet-stream', async () => {
+    const name = uniqueName('offload')
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'onnx' } })
+    const url = `/api/v1/models/default/${name}/versions/1.0.0/artifacts/page.html`
+    const body = Buffer.from('<script>alert(document.cookie)</script>')
+    expect(
+      (await t.app.inject({ method: 'PUT', url, payload: body, headers: { 'content-type': 'text/html' } })).statusCode,
+    ).toBe(201)
+    const res = await t.app.inject({ method: 'GET', url })
+    expect(res.statusCode).toBe(302)
+    const direct = await fetch(String(res.headers.location))
+    expect(direct.headers.get('content-type')).toBe('application/octet-stream')
+    expect(direct.headers.get('content-disposition')).toBe('attachment; filename=page.html')
+    expect(Buffer.from(await direct.arrayBuffer()).equals(body)).toBe(true)
+  })
+
   it('still answers HEAD and 304 itself', async () => {
     const bytes = randomBytes(100)
     const url = await withFile(t, bytes)
@@ -78,6 +94,9 @@ describe('download offload: X-Accel-Redirect for a fronting nginx', () => {
     expect(res.headers['x-accel-redirect']).toBe(`/_modelreg_blobs/${d.slice(0, 2)}/${d.slice(2, 4)}/${d}`)
     expect(res.headers['content-disposition']).toBe('attachment; filename=model.onnx')
     expect(res.headers.etag).toBe(`"${d}"`)
+    expect(res.headers['content-type']).toBe('application/onnx')
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
     expect(res.payload).toBe('')
   })
 })
