@@ -1,6 +1,6 @@
 import { Modal, Stack } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { api, unwrap } from '../api/http'
 import { useSession } from '../auth/session'
@@ -18,6 +18,17 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
   const [values, setValues] = useState(() => emptyModelForm(orgs.includes('default') ? 'default' : orgs[0]))
   const [errors, setErrors] = useState<Errors>({})
   const [touched, setTouched] = useState(false)
+  // Bumped when a submit finds errors (here or from the server): the first invalid field is then scrolled to and
+  // focused, so the message is seen and the fix typed at once, even when the field is scrolled out of view.
+  const [errorRound, setErrorRound] = useState(0)
+  const formRef = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    if (errorRound === 0) return
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')
+    if (!first) return
+    first.scrollIntoView?.({ block: 'center' })
+    first.focus({ preventScroll: true })
+  }, [errorRound])
   const client = useQueryClient()
   const navigate = useNavigate()
   const create = useMutation({
@@ -29,7 +40,10 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
     },
     onError: (err) => {
       const byField = serverFieldErrors(err)
-      if (Object.keys(byField).length) setErrors(byField)
+      if (Object.keys(byField).length) {
+        setErrors(byField)
+        setErrorRound((n) => n + 1)
+      }
     },
   })
 
@@ -54,11 +68,12 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
     const found = validateModelForm(values, 'create')
     setErrors(found)
     if (Object.keys(found).length === 0) create.mutate(values)
+    else setErrorRound((n) => n + 1)
   }
 
   return (
     <Modal opened={opened} onClose={close} title="Create Model" size="lg" centered>
-      <form onSubmit={submit} noValidate aria-label="Create Model">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Create Model">
         <Stack>
           <ErrorAlert error={formLevelError(create.error)} />
           <ModelForm mode="create" values={values} errors={errors} onChange={change} orgs={orgs} />
