@@ -67,7 +67,8 @@ function DeleteModelDialog({ model, opened, onClose }: Props) {
           color="red"
           onConfirm={() => remove.mutate()}
           loading={remove.isPending}
-          disabled={active.isPending}
+          // Deployed: the explanation above stays, and the action is off until the deployments are stopped.
+          disabled={active.isPending || deployed}
         />
       </Stack>
     </Modal>

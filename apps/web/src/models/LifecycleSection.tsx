@@ -35,7 +35,11 @@ export function LifecycleSection({ org, name, version }: { org: string; name: st
           {[...items].reverse().map((t) => (
             <Timeline.Item
               key={`${t.at}-${t.to}`}
-              title={`${label(stageOptions, t.from)} → ${label(stageOptions, t.to)}`}
+              title={
+                t.from === null
+                  ? `Created in ${label(stageOptions, t.to)}`
+                  : `${label(stageOptions, t.from)} → ${label(stageOptions, t.to)}`
+              }
             >
               <Text size="sm">
                 by {t.actor} on {formatDate(t.at)}

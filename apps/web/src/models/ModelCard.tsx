@@ -1,13 +1,14 @@
 import { Alert, Typography } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import Markdown from 'react-markdown'
+import remarkGfm from 'remark-gfm'
 import { artifactUrl } from '../api/http'
 import { useArtifacts } from '../api/queries'
 import { Section } from '../ui/Section'
 
 const MAX_CARD_BYTES = 512 * 1024
 
-/** The version's README.md as a model card. react-markdown builds React elements and drops raw HTML: no XSS. */
+/** The version's README.md as a model card (GitHub-flavoured Markdown: tables, task lists, strikethrough). */
 export function ModelCard({ org, name, version }: { org: string; name: string; version: string }) {
   const artifacts = useArtifacts(org, name, version)
   const readme = artifacts.data?.items.find((a) => /^readme\.md$/i.test(a.path))
@@ -29,12 +30,26 @@ export function ModelCard({ org, name, version }: { org: string; name: string; v
       ) : text.isError ? (
         <Alert color="red">{String(text.error)}</Alert>
       ) : (
-        <Typography>
-          <Markdown skipHtml urlTransform={(url) => (/^(https?:|mailto:|#|\/)/i.test(url) ? url : '')}>
-            {text.data ?? ''}
-          </Markdown>
-        </Typography>
+        <MarkdownCard text={text.data ?? ''} />
       )}
     </Section>
+  )
+}
+
+/**
+ * Markdown as React elements: react-markdown never injects HTML, raw HTML in the text is dropped (skipHtml) and links
+ * keep only http(s), mailto, anchors and same-site paths. GFM adds syntax only (tables, task lists, ~~strike~~).
+ */
+export function MarkdownCard({ text }: { text: string }) {
+  return (
+    <Typography>
+      <Markdown
+        remarkPlugins={[remarkGfm]}
+        skipHtml
+        urlTransform={(url) => (/^(https?:|mailto:|#|\/)/i.test(url) ? url : '')}
+      >
+        {text}
+      </Markdown>
+    </Typography>
   )
 }

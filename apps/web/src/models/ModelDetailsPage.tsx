@@ -15,7 +15,7 @@ import {
 } from '@mantine/core'
 import { useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
-import { archiveUrl } from '../api/http'
+import { ApiError, archiveUrl } from '../api/http'
 import { useModel, useVersion, useVersions } from '../api/queries'
 import { errorMessage } from '../ui/errors'
 import { formatDate } from '../ui/format'
@@ -51,6 +51,7 @@ export function ModelDetailsPage() {
   const versions = useVersions(org, name)
   const selected = params.get('version') ?? model.data?.latestVersion?.version
   const version = useVersion(org, name, selected)
+  const missing = version.error instanceof ApiError && version.error.status === 404
 
   if (model.isError)
     return (
@@ -126,47 +127,63 @@ export function ModelDetailsPage() {
         </Group>
       </Group>
 
-      <Section title="Basic Information">
-        <Fields
-          items={[
-            ['Model Name', m?.name],
-            ['Version', v?.version],
-            ['Description', v?.description],
-            ['Versions', m?.versionCount],
-          ]}
-        />
-      </Section>
-      <Section title="Model Configuration">
-        <Fields
-          items={[
-            ['Framework', m && label(frameworkOptions, m.framework, m.frameworkOther)],
-            ['Task Type', m && label(taskTypeOptions, m.taskType, m.taskTypeOther)],
-            ['Model Type', m && label(modelTypeOptions, m.modelType, m.modelTypeOther)],
-            ['Status', v && label(statusOptions, v.status)],
-          ]}
-        />
-      </Section>
-      <Section title="Metadata">
-        <Fields
-          items={[
-            ['Tags', v?.tags.join(', ')],
-            ['Author', v?.author],
-            ['License', v && label(licenseOptions, v.license, v.licenseOther)],
-            ['Public Access', m ? (m.publicAccess ? 'Yes' : 'No') : undefined],
-            ['Created by', m?.createdBy],
-            ['Created', formatDate(m?.createdAt)],
-            ['Updated', formatDate(v?.updatedAt)],
-          ]}
-        />
-      </Section>
-      {v && (
+      {version.isError ? (
+        // A ?version= that names no version: say so, instead of a page of "—".
+        <Alert
+          color="red"
+          title={missing ? `Version ${selected} does not exist` : 'This version cannot be shown'}
+          role="alert"
+        >
+          {missing ? `${name} has no version ${selected}. ` : `${errorMessage(version.error)} `}
+          <Anchor component={Link} to={`/models/${encodeURIComponent(org)}/${encodeURIComponent(name)}`}>
+            Show the latest version
+          </Anchor>
+        </Alert>
+      ) : (
         <>
-          <ArtifactsSection org={org} name={name} version={v} />
-          <MetricsSection version={v} />
-          <LifecycleSection org={org} name={name} version={v} />
-          <DeploymentsSection org={org} name={name} version={v.version} />
-          <LineageSection version={v} />
-          <ModelCard org={org} name={name} version={v.version} />
+          <Section title="Basic Information">
+            <Fields
+              items={[
+                ['Model Name', m?.name],
+                ['Version', v?.version],
+                ['Description', v?.description],
+                ['Versions', m?.versionCount],
+              ]}
+            />
+          </Section>
+          <Section title="Model Configuration">
+            <Fields
+              items={[
+                ['Framework', m && label(frameworkOptions, m.framework, m.frameworkOther)],
+                ['Task Type', m && label(taskTypeOptions, m.taskType, m.taskTypeOther)],
+                ['Model Type', m && label(modelTypeOptions, m.modelType, m.modelTypeOther)],
+                ['Status', v && label(statusOptions, v.status)],
+              ]}
+            />
+          </Section>
+          <Section title="Metadata">
+            <Fields
+              items={[
+                ['Tags', v?.tags.join(', ')],
+                ['Author', v?.author],
+                ['License', v && label(licenseOptions, v.license, v.licenseOther)],
+                ['Public Access', m ? (m.publicAccess ? 'Yes' : 'No') : undefined],
+                ['Created by', m?.createdBy],
+                ['Created', formatDate(m?.createdAt)],
+                ['Updated', formatDate(v?.updatedAt)],
+              ]}
+            />
+          </Section>
+          {v && (
+            <>
+              <ArtifactsSection org={org} name={name} version={v} />
+              <MetricsSection version={v} />
+              <LifecycleSection org={org} name={name} version={v} />
+              <DeploymentsSection org={org} name={name} version={v.version} />
+              <LineageSection version={v} />
+              <ModelCard org={org} name={name} version={v.version} />
+            </>
+          )}
         </>
       )}
       {m && v && <EditModelModal opened={dialog === 'edit'} onClose={() => setDialog(null)} model={m} version={v} />}

@@ -1,0 +1,173 @@
+import { MantineProvider } from '@mantine/core'
+import type { Deployment, Model, Version } from '@modelreg/contract'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { MemoryRouter, Route, Routes } from 'react-router'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { theme } from '../theme'
+import { DeleteModelModal } from './DeleteModelModal'
+import { MarkdownCard } from './ModelCard'
+import { ModelDetailsPage } from './ModelDetailsPage'
+
+const get = vi.hoisted(() => vi.fn())
+vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { GET: get } }))
+vi.mock('../auth/session', () => ({ useSession: () => ({ session: { orgs: [{ org: 'default', role: 'admin' }] } }) }))
+
+const at = '2026-11-02T10:00:00.000Z'
+const version: Version = {
+  id: '1',
+  model: 'default/resnet',
+  version: '1.0.0',
+  description: '',
+  status: 'completed',
+  stage: 'development',
+  tags: [],
+  author: 'ML Team',
+  license: null,
+  licenseOther: null,
+  metrics: {},
+  source: {},
+  baseModel: null,
+  createdBy: 'admin',
+  createdAt: at,
+  updatedAt: at,
+}
+const model: Model = {
+  id: '1',
+  org: 'default',
+  name: 'resnet',
+  framework: 'pytorch',
+  frameworkOther: null,
+  taskType: 'classification',
+  taskTypeOther: null,
+  modelType: 'custom',
+  modelTypeOther: null,
+  publicAccess: false,
+  createdBy: 'admin',
+  createdAt: at,
+  updatedAt: at,
+  versionCount: 1,
+  latestVersion: version,
+  topStage: { stage: 'development', version: '1.0.0' },
+  nextVersion: { major: '2.0.0', minor: '1.1.0', patch: '1.0.1' },
+}
+const deployment: Deployment = {
+  id: '7',
+  model: 'default/resnet',
+  version: '1.0.0',
+  environment: 'production',
+  endpoint: null,
+  status: 'active',
+  startedBy: 'admin',
+  startedAt: at,
+  stoppedBy: null,
+  stoppedAt: null,
+}
+
+const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) })
+const notFound = (message: string) => ({
+  error: { error: { code: 'NOT_FOUND', message } },
+  response: new Response(null, { status: 404 }),
+})
+
+let deployments: Deployment[] = []
+beforeEach(() => {
+  deployments = []
+  get.mockReset()
+  get.mockImplementation(async (path: string, opts?: { params?: { path?: { version?: string } } }) => {
+    switch (path) {
+      case '/api/v1/models/{org}/{name}':
+        return ok(model)
+      case '/api/v1/models/{org}/{name}/versions':
+        return ok({ items: [version], nextCursor: null })
+      case '/api/v1/models/{org}/{name}/versions/{version}':
+        return opts?.params?.path?.version === '1.0.0' ? ok(version) : notFound('version not found')
+      case '/api/v1/models/{org}/{name}/versions/{version}/stages':
+        return ok({
+          items: [{ from: null, to: 'development', actor: 'admin', comment: '', at, version: '1.0.0' }],
+        })
+      case '/api/v1/deployments':
+        return ok({ items: deployments, nextCursor: null })
+      default:
+        return ok({ items: [], nextCursor: null })
+    }
+  })
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+function renderWith(ui: React.ReactNode, url = '/') {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  render(
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={[url]}>
+          <Routes>
+            <Route path="/models/:org/:name" element={ui} />
+            <Route path="*" element={ui} />
+          </Routes>
+        </MemoryRouter>
+      </QueryClientProvider>
+    </MantineProvider>,
+  )
+}
+
+describe('ModelDetailsPage', () => {
+  it('says that a ?version= which does not exist does not exist, instead of a page of "—"', async () => {
+    renderWith(<ModelDetailsPage />, '/models/default/resnet?version=9.9.9')
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('Version 9.9.9 does not exist')
+    expect(within(alert).getByRole('link', { name: 'Show the latest version' })).toHaveAttribute(
+      'href',
+      '/models/default/resnet',
+    )
+    expect(screen.queryByRole('region', { name: 'Basic Information' })).toBeNull()
+  })
+
+  it('names the first lifecycle entry as the creation, not "— → Development"', async () => {
+    renderWith(<ModelDetailsPage />, '/models/default/resnet')
+    const lifecycle = await screen.findByRole('region', { name: 'Lifecycle' })
+    expect(await within(lifecycle).findByText('Created in Development')).toBeInTheDocument()
+    expect(within(lifecycle).queryByText(/—/)).toBeNull()
+  })
+})
+
+describe('DeleteModelModal', () => {
+  it('keeps the explanation and disables Delete while the model is deployed', async () => {
+    deployments = [deployment]
+    renderWith(<DeleteModelModal opened onClose={() => undefined} model={model} />)
+    expect(
+      await screen.findByText('You cannot delete a model that is currently deployed. Stop all deployments first.'),
+    ).toBeInTheDocument()
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeDisabled()
+  })
+
+  it('enables Delete when nothing is deployed', async () => {
+    renderWith(<DeleteModelModal opened onClose={() => undefined} model={model} />)
+    expect(await screen.findByText(/This deletes every version/)).toBeInTheDocument()
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Delete' })).toBeEnabled())
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+  })
+})
+
+describe('MarkdownCard', () => {
+  it('renders GitHub-flavoured tables and still drops raw HTML and script links', () => {
+    render(
+      <MantineProvider theme={theme}>
+        <MarkdownCard
+          text={
+            '| metric | value |\n| --- | --- |\n| top1 | 0.765 |\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n'
+          }
+        />
+      </MantineProvider>,
+    )
+    const table = screen.getByRole('table')
+    expect(within(table).getByRole('columnheader', { name: 'metric' })).toBeInTheDocument()
+    expect(within(table).getByRole('cell', { name: '0.765' })).toBeInTheDocument()
+    expect(screen.queryByText(/\| metric/)).toBeNull()
+    expect(document.querySelector('script')).toBeNull()
+    expect(screen.getByText('x').getAttribute('href') ?? '').not.toMatch(/javascript/i)
+  })
+})
