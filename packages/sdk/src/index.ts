@@ -1,5 +1,12 @@
 // @modelreg/sdk: the browser-safe entry (fetch only, no node: imports). Node file helpers: @modelreg/sdk/node.
 export type * from '@modelreg/contract'
+// What a new version takes from the latest one: one rule for the web UI and the CLI.
+export {
+  type CarriedVersionFields,
+  type CarrySource,
+  carriedVersionFields,
+  carryForward,
+} from '@modelreg/contract/new-version'
 // The product doc's option lists (values and labels), for forms and command-line choices.
 export {
   defaults,

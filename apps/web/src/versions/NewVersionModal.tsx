@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Progress, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import type { Model } from '@modelreg/contract'
-import { uploadArtifact } from '@modelreg/sdk'
+import { carryForward, uploadArtifact } from '@modelreg/sdk'
 import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ApiError, api, sdkOptions, unwrap } from '../api/http'
@@ -33,7 +33,9 @@ export function NewVersionModal(props: Props) {
 function NewVersionForm({ model, opened, onClose }: Props) {
   const next = model.nextVersion
   const [version, setVersion] = useState(next?.minor ?? '1.0.0')
-  const [description, setDescription] = useState('')
+  // What the new version starts with: the rule the CLI's push and versions create use too.
+  const carried = carryForward(model.latestVersion)
+  const [description, setDescription] = useState(carried.description ?? '')
   const [metrics, setMetrics] = useState<MetricRow[]>([])
   const [files, setFiles] = useState<Pending[]>([])
   const [created, setCreated] = useState<string | null>(null)
@@ -71,9 +73,8 @@ function NewVersionForm({ model, opened, onClose }: Props) {
             params: { path: { org: model.org, name: model.name } },
             body: {
               version: version.trim(),
-              description: description || undefined,
+              ...carryForward(model.latestVersion, { description }),
               metrics: metricsOf(metrics),
-              ...carriedOver(model),
             },
           }),
         )
@@ -202,16 +203,4 @@ function NewVersionForm({ model, opened, onClose }: Props) {
       </form>
     </Modal>
   )
-}
-
-/** Tags, Author and License belong to a version; a new one starts with the latest version's, editable later. */
-function carriedOver(model: Model) {
-  const latest = model.latestVersion
-  if (!latest) return {}
-  return {
-    tags: latest.tags.length ? latest.tags : undefined,
-    author: latest.author || undefined,
-    license: latest.license ?? undefined,
-    licenseOther: latest.license === 'others' ? (latest.licenseOther ?? undefined) : undefined,
-  }
 }
