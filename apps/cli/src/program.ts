@@ -1,5 +1,5 @@
 // The command tree: global options and one registration function per command file.
-import { Command } from 'commander'
+import { Command, type OutputConfiguration } from 'commander'
 import { deployCommands } from './commands/deploy.js'
 import { loginCommand } from './commands/login.js'
 import { modelsCommand } from './commands/models.js'
@@ -11,8 +11,10 @@ import { whoamiCommand } from './commands/whoami.js'
 
 export const VERSION = '0.1.0'
 
-export function createProgram(): Command {
+/** `output` goes to commander before any command is added, so that every subcommand inherits it. */
+export function createProgram(output: OutputConfiguration = {}): Command {
   const program = new Command()
+    .configureOutput(output)
     .name('modelreg')
     .description('Register, version, push and pull trained models in a modelreg registry.')
     .version(VERSION)

@@ -85,6 +85,7 @@ export function modelsCommand(program: Command): void {
     .option('--model-type-other <text>', 'the model type when --model-type others')
     .option('--description <text>', 'description of the first version')
     .option('--tag <tags>', 'tags, comma-separated or repeated', collectTags)
+    .addOption(new Option('--status <status>', 'status of the first version (default draft)').choices(statuses))
     .option('--author <name>', 'author: a person or team')
     .addOption(new Option('--license <license>', 'license').choices(licenses))
     .option('--license-other <text>', 'the license when --license others')
@@ -95,7 +96,7 @@ export function modelsCommand(program: Command): void {
       `
 Examples:
   $ modelreg models create resnet50 --framework pytorch --task-type classification --tag vision,imagenet
-  $ modelreg models create acme/house-prices@0.1.0 --framework others --framework-other XGBoost`,
+  $ modelreg models create acme/house-prices@0.1.0 --framework others --framework-other XGBoost --status training`,
     )
     .action(async (text: string, opts, command: Command) => {
       const { registry, out } = contextOf(command)
@@ -112,6 +113,7 @@ Examples:
         modelTypeOther: opts.modelTypeOther,
         description: opts.description,
         tags: opts.tag,
+        status: opts.status,
         author: opts.author,
         license: opts.license,
         licenseOther: opts.licenseOther,

@@ -1,10 +1,12 @@
 // modelreg push <folder> <model>@<version>: upload a folder as the files of a version, creating the version
 // (and, with --framework, the model) when needed; files the version already has are skipped.
+import fs from 'node:fs/promises'
 import path from 'node:path'
-import { type CreateModelBody, ModelregError, type Version } from '@modelreg/sdk'
-import { FileSessionStore, uploadFolder } from '@modelreg/sdk/node'
+import { type CreateModelBody, carryForward, ModelregError, type Version } from '@modelreg/sdk'
+import { FileSessionStore, listFolderFiles, uploadFolder } from '@modelreg/sdk/node'
 import { type Command, Option } from 'commander'
-import { CliError } from '../cli-error.js'
+import { frameworks } from '../choices.js'
+import { CliError, usageError } from '../cli-error.js'
 import { configDir } from '../config.js'
 import { type Context, contextOf } from '../context.js'
 import { ExitCode } from '../exit-codes.js'
@@ -19,15 +21,12 @@ export function pushCommand(program: Command): void {
     .command('push <folder> <ref>')
     .description('upload a folder as the files of a version (org/name@version)')
     .addOption(
-      new Option('--framework <framework>', 'create the model too if it does not exist, with this framework').choices([
-        'pytorch',
-        'tensorflow',
-        'onnx',
-        'scikit-learn',
-        'others',
-      ]),
+      new Option('--framework <framework>', 'create the model too if it does not exist, with this framework').choices(
+        frameworks,
+      ),
     )
     .option('--framework-other <text>', 'the framework when --framework others')
+    .option('--no-carry', "a new version starts empty instead of with the latest version's description, tags…")
     .option('-j, --concurrency <n>', 'requests in flight at once', positiveInt, 4)
     .option('--no-progress', 'no progress output')
     .addHelpText(
@@ -35,6 +34,8 @@ export function pushCommand(program: Command): void {
       `
 Files keep their paths relative to the folder. Large files go as resumable uploads: run the same push again
 after an interruption and it continues where it stopped. Files whose sha256 the version already has are skipped.
+A version push creates starts with the latest version's description, tags, author and license (--no-carry:
+empty). The folder and the options are checked before anything is created.
 
 Examples:
   $ modelreg push ./out resnet50@1.1.0
@@ -43,6 +44,9 @@ Examples:
     .action(async (folder: string, text: string, opts, command: Command) => {
       const ctx = contextOf(command)
       const ref = parseExactRef(text, 'push')
+      // Every input is checked before the registry changes: a typo must not leave an empty version behind.
+      await checkFolder(folder)
+      checkFramework(opts)
       const started = Date.now()
       const created = await ensureVersion(ctx, ref, opts)
       const view = createProgressView({ mode: progressMode(ctx.out.json, opts.progress), verb: 'push' })
@@ -83,7 +87,7 @@ Examples:
 async function ensureVersion(
   ctx: Context,
   ref: { org: string; name: string; version: string },
-  opts: { framework?: string; frameworkOther?: string },
+  opts: { framework?: string; frameworkOther?: string; carry: boolean },
 ): Promise<'model' | 'version' | false> {
   const found = await ctx.registry.getVersion(ref.org, ref.name, ref.version).catch((err: unknown) => {
     if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
@@ -116,9 +120,36 @@ async function ensureVersion(
     ctx.out.note(`created model ${ref.org}/${ref.name} with version ${ref.version}`)
     return 'model'
   }
-  await ctx.registry.createVersion(ref.org, ref.name, { version: ref.version })
-  ctx.out.note(`created version ${ref.org}/${ref.name}@${ref.version}`)
+  const carried = carryForward(opts.carry ? model.latestVersion : null)
+  await ctx.registry.createVersion(ref.org, ref.name, { version: ref.version, ...carried })
+  const from =
+    Object.keys(carried).length && model.latestVersion
+      ? ` (${describeCarried(carried)} from ${model.latestVersion.version})`
+      : ''
+  ctx.out.note(`created version ${ref.org}/${ref.name}@${ref.version}${from}`)
   return 'version'
+}
+
+function describeCarried(carried: object): string {
+  return Object.keys(carried)
+    .filter((k) => k !== 'licenseOther')
+    .join(', ')
+}
+
+async function checkFolder(folder: string): Promise<void> {
+  const stat = await fs.stat(folder).catch(() => undefined)
+  const usage = 'push takes the folder to upload, then org/name@version'
+  if (!stat) throw usageError(`${folder} does not exist`, usage)
+  if (!stat.isDirectory()) throw usageError(`${folder} is not a folder`, usage)
+  if ((await listFolderFiles(folder)).length === 0) throw usageError(`${folder} has no files to push`)
+}
+
+function checkFramework(opts: { framework?: string; frameworkOther?: string }): void {
+  const other = opts.frameworkOther?.trim()
+  if (opts.framework === 'others' && !other) {
+    throw usageError('--framework-other is required when --framework is "others"', 'e.g. --framework-other XGBoost')
+  }
+  if (other && opts.framework !== 'others') throw usageError('--framework-other goes with --framework others only')
 }
 
 function warnIfFrozen(ctx: Context, v: Version): void {

@@ -1,7 +1,8 @@
 // modelreg stage <model>@<version> <stage>: move a version through the lifecycle.
 import type { Stage } from '@modelreg/sdk'
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { stages } from '../choices.js'
+import { usageError } from '../cli-error.js'
 import { contextOf } from '../context.js'
 import { parseExactRef } from '../refs.js'
 
@@ -37,6 +38,11 @@ Examples:
 
 function parseStage(text: string): Stage {
   const stage = stages.find((s) => s === text.toLowerCase())
-  if (!stage) throw new InvalidArgumentError(`"${text}" is not a stage; use one of ${stages.join(', ')}`)
-  return stage
+  if (stage) return stage
+  // A usage error of ours, not commander's: commander prints only the errors it raises while parsing.
+  const near = stages.find((s) => text.length >= 2 && s.startsWith(text.toLowerCase()))
+  throw usageError(
+    `"${text}" is not a stage; use one of ${stages.join(', ')}`,
+    near ? `did you mean ${near}?` : undefined,
+  )
 }

@@ -1,5 +1,5 @@
 // modelreg versions ls|show|create
-import type { Version } from '@modelreg/sdk'
+import { carryForward, type Version } from '@modelreg/sdk'
 import { type Command, Option } from 'commander'
 import { licenses, stages, statuses } from '../choices.js'
 import { contextOf } from '../context.js'
@@ -82,10 +82,13 @@ Examples:
     .option('--license-other <text>', 'the license when --license others')
     .option('--metric <name=value>', 'a metric (repeat)', collectMetric)
     .option('--base-model <ref>', 'lineage: the model it was derived from, org/name@version')
+    .option('--no-carry', "start empty instead of with the latest version's description, tags, author, license")
     .addHelpText(
       'after',
       `
-A version that exists is refused (exit 5) with the next free patch, minor and major.
+Description, tags, author and license start as the latest version's (as in the web UI's New Version); each
+flag given replaces its field. Metrics, status and files start empty. A version that exists is refused
+(exit 5) with the next free patch, minor and major.
 
 Examples:
   $ modelreg versions create resnet50@1.1.0 --metric top1_accuracy=0.771 --tag vision
@@ -94,14 +97,18 @@ Examples:
     .action(async (text: string, opts, command: Command) => {
       const { registry, out } = contextOf(command)
       const ref = parseExactRef(text, 'versions create')
-      const version = await registry.createVersion(ref.org, ref.name, {
-        version: ref.version,
+      const given = {
         description: opts.description,
         tags: opts.tag,
-        status: opts.status,
         author: opts.author,
         license: opts.license,
         licenseOther: opts.licenseOther,
+      }
+      const latest = opts.carry ? (await registry.getModel(ref.org, ref.name)).latestVersion : null
+      const version = await registry.createVersion(ref.org, ref.name, {
+        version: ref.version,
+        ...carryForward(latest, given),
+        status: opts.status,
         metrics: opts.metric,
         baseModel: opts.baseModel,
       })
