@@ -1,4 +1,5 @@
 // Shared steps: signing in through the page, arranging data through the API, and saving screenshots.
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { expect, type Page } from '@playwright/test'
@@ -8,10 +9,16 @@ export const SCREENS = path.resolve(import.meta.dirname, '../test-results/screen
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENS, { recursive: true })
-  // Let transitions of dialogs and charts finish, so the picture shows the screen at rest.
-  await page.waitForTimeout(350)
-  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true })
+  // Transitions of dialogs are finished at once rather than waited for: the picture shows the screen at rest.
+  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true, animations: 'disabled' })
 }
+
+/**
+ * A name this worker has not used before. Tests create their own data under such names, so that a retry (a new
+ * worker, the same registry) never meets what the failed attempt left behind.
+ */
+export const RUN = randomBytes(3).toString('hex')
+export const unique = (name: string) => `${name}-${RUN}`
 
 export async function signIn(page: Page, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
   await page.goto('/')
@@ -33,7 +40,7 @@ export async function adminApi(): Promise<(method: string, url: string, body?: u
   const created = await fetch(`${BASE_URL}/api/v1/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': session.csrfToken },
-    body: JSON.stringify({ name: `e2e-${Date.now()}`, scope: 'admin' }),
+    body: JSON.stringify({ name: unique(`e2e-${Date.now()}`), scope: 'admin' }),
   })
   const { token } = (await created.json()) as { token: string }
   return (method, url, body) =>

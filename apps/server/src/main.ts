@@ -1,8 +1,10 @@
 // Loads config, opens the registry, listens, and closes gracefully on SIGINT/SIGTERM.
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
+import { firstStartBanner, openUrl } from './banner.js'
 import { openRegistry } from './bootstrap.js'
 import { ConfigError, loadConfig } from './config/config.js'
 
@@ -41,12 +43,11 @@ async function main(): Promise<void> {
   })
   await app.listen({ port: config.port, host: config.host })
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'
-  app.log.info({ database: where, dataDir: config.dataDir }, 'modelreg is ready')
+  const url = openUrl(config.host, config.port)
+  app.log.info({ url, database: where, dataDir: config.dataDir }, 'modelreg is ready')
   if (firstAdminPassword !== undefined) {
     // Printed once, on the first start with an empty database; not logged as a structured field.
-    process.stdout.write(
-      `\nFirst start: created user "admin" (site admin, organisation "default") with the one-time password\n\n    ${firstAdminPassword}\n\nSign in with POST /api/v1/auth/login and create an API token with POST /api/v1/tokens.\n\n`,
-    )
+    process.stdout.write(firstStartBanner({ url, password: firstAdminPassword, webUi: fs.existsSync(webRoot) }))
   }
 }
 
