@@ -35,6 +35,8 @@ export function AnalyticsPage() {
   const summary = useQuery({
     queryKey: ['analytics', 'summary'],
     queryFn: async () => unwrap(await api.GET('/api/v1/analytics/summary')),
+    // Counts change with every stage change, version and deployment elsewhere: opening the page asks again.
+    refetchOnMount: 'always',
   })
   const downloads = useQuery({
     queryKey: ['analytics', 'downloads', days],

@@ -114,7 +114,7 @@ function ModelRow({ model: m }: { model: Model }) {
       <Table.Td>
         <Group gap={4}>
           {v?.tags.slice(0, 4).map((t) => (
-            <Badge key={t} variant="default" size="sm">
+            <Badge key={t} variant="default" size="sm" style={whole}>
               {t}
             </Badge>
           ))}
