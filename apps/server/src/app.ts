@@ -25,12 +25,21 @@ export interface AppDeps {
   db: Db
   services: Services
   downloads?: DownloadOffload
+  /** Mark the session cookie Secure on every response (otherwise only on requests that arrived over HTTPS). */
   secureCookies?: boolean
+  /** The URL browsers use; an https one turns on HSTS. */
+  publicUrl?: string
+  /** Reverse proxies whose X-Forwarded-For/-Proto are believed (IPs, CIDRs); nobody's when empty. */
+  trustedProxies?: readonly string[]
   logger?: FastifyServerOptions['logger']
   webRoot?: string
 }
 
 registerAjvFormats()
+
+/** A client's x-request-id is kept (for correlating logs) only when it is a plain token; otherwise a new one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+const HSTS = 'max-age=31536000; includeSubDomains'
 
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
@@ -38,20 +47,31 @@ export async function buildApp(deps: AppDeps) {
     // Model names go in path segments: allow long, URL-encoded names.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The client's id goes into logs, a response header and 500 messages: taken only when it is a plain token.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    // Client address and scheme from X-Forwarded-* only when the connection comes from a configured proxy.
+    trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
     return503OnClosing: true,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(strictValidatorCompiler)
   // JSON is the only body the API parses (artifact routes take raw streams in their own scope).
   app.removeContentTypeParser('text/plain')
+  const httpsPublicUrl = deps.publicUrl?.startsWith('https:') ?? false
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id)
+    // HSTS only where a browser reads it: over HTTPS, seen directly, through a trusted proxy, or per the public URL.
+    if (httpsPublicUrl || req.protocol === 'https') reply.header('strict-transport-security', HSTS)
   })
   registerErrorHandler(app)
   // Security headers; the API reference page needs its own scripts and styles.
   await app.register(helmet, {
+    // Sent by the onSend hook above, over HTTPS only.
+    strictTransportSecurity: false,
     contentSecurityPolicy: {
       directives: {
         'script-src': ["'self'"],

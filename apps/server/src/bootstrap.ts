@@ -9,7 +9,7 @@ import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { Store } from './repositories/repositories.js'
 import { collectUnreferenced } from './services/blob-collector.js'
-import { createServices, type Services } from './services/services.js'
+import { createServices, type LoginOptions, type Services } from './services/services.js'
 
 export interface RegistryOptions {
   database: Config['database']
@@ -22,6 +22,8 @@ export interface RegistryOptions {
   clock?: () => string
   /** First start: the admin's password; generated (and returned once) when unset. */
   adminPassword?: string
+  /** Sign-in throttling and password hashing. */
+  login?: LoginOptions
 }
 
 export async function openRegistry(
@@ -43,6 +45,7 @@ export async function openRegistry(
       parts,
       clock: opts.clock,
       limits: { maxArtifactBytes: opts.maxArtifactBytes },
+      login: opts.login,
     })
     await collectUnreferenced(services.deps)
     await services.uploads.sweepExpired(new Date().toISOString())

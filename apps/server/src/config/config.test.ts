@@ -20,6 +20,34 @@ describe('configuration', () => {
     expect(c.s3).toMatchObject({ bucket: 'models', region: 'us-east-1', forcePathStyle: true })
   })
 
+  it('derives the Secure cookie from an https public URL, and takes trusted proxies and sign-in limits', () => {
+    const c = loadConfig({
+      MODELREG_PUBLIC_URL: 'https://models.example.com/',
+      MODELREG_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1,loopback',
+      MODELREG_LOGIN_MAX_FAILURES: '3',
+    })
+    expect(c).toMatchObject({ host: '127.0.0.1', secureCookies: true, publicUrl: 'https://models.example.com' })
+    expect(c.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'loopback'])
+    expect(c.login).toEqual({ maxFailures: 3, maxFailuresPerAddress: 20, hashConcurrency: 2 })
+    expect(loadConfig({}).secureCookies).toBe(false)
+    expect(loadConfig({}).trustedProxies).toEqual([])
+  })
+
+  it('refuses a bad public URL, proxy address, and a hash concurrency that would fill the thread pool', () => {
+    const bad = () =>
+      loadConfig({
+        MODELREG_PUBLIC_URL: 'javascript:alert(1)',
+        MODELREG_TRUSTED_PROXIES: '10.0.0.0/33,nginx',
+        MODELREG_PASSWORD_HASH_CONCURRENCY: '4',
+      })
+    expect(bad).toThrow(
+      /MODELREG_PUBLIC_URL.*\n.*10\.0\.0\.0\/33.*\n.*"nginx".*\n.*MODELREG_PASSWORD_HASH_CONCURRENCY/s,
+    )
+    expect(
+      loadConfig({ UV_THREADPOOL_SIZE: '16', MODELREG_PASSWORD_HASH_CONCURRENCY: '4' }).login.hashConcurrency,
+    ).toBe(4)
+  })
+
   it('names every bad value at once', () => {
     const bad = () =>
       loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', MODELREG_BLOB_STORE: 's3' })

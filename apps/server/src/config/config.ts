@@ -1,4 +1,5 @@
 // The one place that reads process.env: validated once at start, frozen, passed down.
+import net from 'node:net'
 import path from 'node:path'
 import type { S3BlobStoreOptions } from '../blobs/s3-blob-store.js'
 
@@ -20,8 +21,20 @@ export interface Config {
   readonly downloads: Readonly<DownloadOffload>
   /** Password of the "admin" user created on first start; a one-time password is printed when unset. */
   readonly adminPassword?: string
-  /** Secure flag of the session cookie: on unless the registry listens on loopback only. */
+  /**
+   * Secure flag of the session cookie on every response: on when the public URL is https, or (no public URL) unless
+   * the registry listens on loopback only. When off, a request that arrived over HTTPS still gets a Secure cookie.
+   */
   readonly secureCookies: boolean
+  /** The URL browsers use (e.g. https://models.example.com behind a TLS-terminating proxy). */
+  readonly publicUrl?: string
+  /**
+   * Addresses (IPs, CIDRs, or loopback/linklocal/uniquelocal) of reverse proxies whose X-Forwarded-For and
+   * X-Forwarded-Proto are believed; from anyone else those headers are ignored.
+   */
+  readonly trustedProxies: readonly string[]
+  /** Sign-in throttling and password hashing (docs/security.md). */
+  readonly login: Readonly<LoginSettings>
   /** S3-compatible object storage for blobs instead of the local directory. */
   readonly s3?: Readonly<S3BlobStoreOptions>
   /** Largest artifact accepted, in bytes; unlimited when unset. */
@@ -36,7 +49,37 @@ export interface DownloadOffload {
   accelPrefix: string
 }
 
+export interface LoginSettings {
+  /** Failed sign-ins of one account from one address within the window before that pair is refused (429). */
+  maxFailures: number
+  /** Failed sign-ins from one address (any accounts) within the window before the address is refused. */
+  maxFailuresPerAddress: number
+  /** Password hashes computed at once; below the libuv thread pool size, which file I/O shares. */
+  hashConcurrency: number
+}
+
 export class ConfigError extends Error {}
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal']
+
+/** An IP address, a CIDR range or one of proxy-addr's names. */
+function isProxyAddress(entry: string): boolean {
+  if (proxyNames.includes(entry)) return true
+  const [ip, bits, ...rest] = entry.split('/')
+  const family = net.isIP(ip ?? '')
+  if (family === 0 || rest.length > 0) return false
+  if (bits === undefined) return true
+  const n = Number(bits)
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128)
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n <= 0) problems.push(`${name} must be a positive integer, got "${raw}"`)
+  return n
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const problems: string[] = []
@@ -115,7 +158,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!['auto', 'true', 'false'].includes(cookieSetting)) {
     problems.push(`MODELREG_COOKIE_SECURE must be auto, true or false, got "${cookieSetting}"`)
   }
-  const secureCookies = cookieSetting === 'auto' ? !loopback : cookieSetting === 'true'
+  let publicUrl: string | undefined = env.MODELREG_PUBLIC_URL || undefined
+  if (publicUrl !== undefined) {
+    const parsed = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined
+    if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      problems.push(`MODELREG_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`)
+    } else publicUrl = parsed.origin + parsed.pathname.replace(/\/$/, '')
+  }
+  const https = publicUrl?.startsWith('https:')
+  const secureCookies = cookieSetting === 'auto' ? (https ?? !loopback) : cookieSetting === 'true'
+  const trustedProxies = (env.MODELREG_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+  for (const entry of trustedProxies.filter((p) => !isProxyAddress(p))) {
+    problems.push(`MODELREG_TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR range or ${proxyNames.join('/')}`)
+  }
+  const threads = Number(env.UV_THREADPOOL_SIZE || '4')
+  const login: LoginSettings = {
+    maxFailures: positiveInt(env, 'MODELREG_LOGIN_MAX_FAILURES', 5, problems),
+    maxFailuresPerAddress: positiveInt(env, 'MODELREG_LOGIN_MAX_FAILURES_PER_ADDRESS', 20, problems),
+    hashConcurrency: positiveInt(
+      env,
+      'MODELREG_PASSWORD_HASH_CONCURRENCY',
+      Math.max(1, Math.floor(threads / 2)),
+      problems,
+    ),
+  }
+  if (Number.isInteger(threads) && threads > 1 && login.hashConcurrency >= threads) {
+    problems.push(
+      `MODELREG_PASSWORD_HASH_CONCURRENCY must be below UV_THREADPOOL_SIZE (${threads}): file I/O shares those threads`,
+    )
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -129,5 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     downloads,
     adminPassword,
     secureCookies,
+    publicUrl,
+    trustedProxies,
+    login,
   })
 }

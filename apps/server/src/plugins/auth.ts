@@ -63,9 +63,14 @@ export const SESSION_COOKIE = 'modelreg_session'
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export interface AuthOptions {
-  /** Mark the session cookie Secure (always, except a plain-HTTP loopback setup). */
+  /**
+   * Mark the session cookie Secure on every response. When false it is still Secure on a request that arrived
+   * over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy).
+   */
   secureCookies: boolean
 }
+
+const secureFor = (reply: FastifyReply, opts: AuthOptions) => opts.secureCookies || reply.request.protocol === 'https'
 
 export async function registerAuth(app: FastifyInstance, auth: AuthService): Promise<void> {
   await app.register(cookie)
@@ -108,11 +113,11 @@ export function setSessionCookie(reply: FastifyReply, s: SessionCredentials, opt
     path: '/',
     httpOnly: true,
     sameSite: 'strict',
-    secure: opts.secureCookies,
+    secure: secureFor(reply, opts),
     expires: new Date(s.expiresAt),
   })
 }
 
 export function clearSessionCookie(reply: FastifyReply, opts: AuthOptions): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: opts.secureCookies })
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureFor(reply, opts) })
 }

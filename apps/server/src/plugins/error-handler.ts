@@ -34,6 +34,7 @@ const parserErrors: Record<string, [ErrorCode, string]> = {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
+      if (typeof err.details.retryAfter === 'number') reply.header('retry-after', String(err.details.retryAfter))
       return reply.code(httpStatusOf[err.code]).send(errorBody(err.code, err.message, err.details))
     }
     if (err.validation) {

@@ -64,13 +64,13 @@ export class UserRepository {
     )
   }
 
-  async findCredentials(username: string): Promise<{ id: string; passwordHash: string } | undefined> {
+  async findCredentials(username: string): Promise<{ id: string; username: string; passwordHash: string } | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'password_hash'])
+      .select(['id', 'username', 'password_hash'])
       .where('username', '=', username)
       .executeTakeFirst()
-    return row && { id: row.id, passwordHash: row.password_hash }
+    return row && { id: row.id, username: row.username, passwordHash: row.password_hash }
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {

@@ -1,15 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../domain/password.js'
+import { DUMMY_HASH } from '../domain/password.js'
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js'
 import type { TokenRecord, TokenScope } from '../repositories/credential.repository.js'
 import type { UserRecord } from '../repositories/user.repository.js'
 import type { LoginThrottle } from './login-throttle.js'
+import type { PasswordHasher } from './password-hasher.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 const SESSION_HOURS = 12
 /** Credentials expire by the wall clock, whatever clock the domain events use. */
 const wallClock = () => new Date().toISOString()
 const scopes: TokenScope[] = ['read', 'write', 'admin']
+/** The audit log's actor of a failed sign-in to no existing account (no username has brackets or spaces). */
+export const UNKNOWN_ACCOUNT = '(unknown account)'
 /** Tokens and session ids are stored as their sha256: high-entropy secrets need no slow hash. */
 export const digest = (secret: string) => createHash('sha256').update(secret).digest('hex')
 const secret = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`
@@ -26,6 +29,7 @@ export class AuthService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly throttle: LoginThrottle,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   /** First start: the site admin "admin" in organisation "default", with the given or a generated password. */
@@ -41,7 +45,7 @@ export class AuthService {
         username: 'admin',
         siteAdmin: true,
         createdAt: now,
-        passwordHash: await hashPassword(chosen),
+        passwordHash: await this.passwords.hash(chosen),
       })
       const org = await tx.organisations.ensure('default', now)
       await tx.users.setMembership(org.id, id, 'admin', now)
@@ -49,27 +53,38 @@ export class AuthService {
     return { created: true, password: password === undefined ? chosen : undefined }
   }
 
+  /**
+   * Signs in. The attempt is counted before the password is checked (docs/security.md): parallel attempts cannot
+   * overtake the throttle, and only a right password takes the attempt back.
+   */
   async login(username: string, password: string, ip: string): Promise<SessionCredentials> {
-    const keys = [`user:${username.toLowerCase()}`, `ip:${ip}`]
-    const wait = this.throttle.retryAfter(keys)
-    if (wait > 0) {
+    const begun = await this.throttle.begin(username.toLowerCase(), ip)
+    if ('retryAfter' in begun) {
+      const wait = begun.retryAfter
       throw new DomainError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${wait} s`, {
         retryAfter: wait,
       })
     }
     const repos = this.deps.store.read
-    const credentials = await repos.users.findCredentials(username)
-    // Spend the same time whether or not the user exists.
-    const ok = await verifyPassword(password, credentials?.passwordHash ?? DUMMY_HASH)
+    let credentials: Awaited<ReturnType<typeof repos.users.findCredentials>>
+    let ok: boolean
+    try {
+      credentials = await repos.users.findCredentials(username)
+      // Spend the same time whether or not the user exists.
+      ok = await this.passwords.verify(password, credentials?.passwordHash ?? DUMMY_HASH)
+    } catch (err) {
+      await this.throttle.withdraw(begun.attempt)
+      throw err
+    }
     const now = wallClock()
-    if (!credentials || !ok) {
-      this.throttle.fail(keys)
-      await repos.audit.append({ type: 'login.failed', actor: username.slice(0, 64), ip, at: now, data: {} })
+    const user = credentials && ok ? await repos.users.findById(credentials.id) : undefined
+    if (!user) {
+      // What was typed as the username is kept only when it names an account: it may be a mistyped password.
+      const actor = credentials ? credentials.username : UNKNOWN_ACCOUNT
+      await repos.audit.append({ type: 'login.failed', actor, ip, at: now, data: {} })
       throw new UnauthenticatedError('wrong username or password')
     }
-    this.throttle.succeed(keys)
-    const user = await repos.users.findById(credentials.id)
-    if (!user) throw new UnauthenticatedError('wrong username or password')
+    await this.throttle.succeeded(begun.attempt)
     const sessionId = secret('mrs_')
     const csrfToken = randomBytes(24).toString('base64url')
     const expiresAt = new Date(Date.parse(now) + SESSION_HOURS * 3_600_000).toISOString()

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { isUniqueViolation } from '../db/database.js'
 import { checkOrgName } from '../domain/names.js'
-import { hashPassword } from '../domain/password.js'
 import { AlreadyExistsError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { GrantPermission } from '../repositories/grant.repository.js'
 import type { Role, UserRecord } from '../repositories/user.repository.js'
 import { writableModel } from './access.js'
+import type { PasswordHasher } from './password-hasher.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
@@ -13,7 +13,10 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 /** People, organisations, memberships and model shares: site admins manage users and organisations,
  * organisation admins their members, owners (and admins) the shares of their models. */
 export class IdentityService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   async createUser(
     actor: Actor,
@@ -32,7 +35,7 @@ export class IdentityService {
       createdAt: this.deps.clock(),
     }
     try {
-      await this.deps.store.read.users.insert({ ...user, passwordHash: await hashPassword(body.password) })
+      await this.deps.store.read.users.insert({ ...user, passwordHash: await this.passwords.hash(body.password) })
     } catch (err) {
       if (isUniqueViolation(err))
         throw new AlreadyExistsError(`user "${body.username}" already exists`, { username: body.username })

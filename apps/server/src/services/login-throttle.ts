@@ -1,38 +1,139 @@
-// Failed sign-ins counted per account and per address in a sliding window; too many and the next attempt
-// waits. An address gets a larger allowance (several people may share it). Kept in memory: one instance's
-// view, which is what a brute-force attempt against it meets.
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>()
+// Sign-in throttling (docs/security.md). An attempt is counted before its password is checked, so parallel
+// attempts cannot overtake the count; a success takes its own attempt back and nothing else. Three budgets:
+//   - account + address: `maxFailures` failures in the window, then that pair waits (the attacker's address is
+//     stopped; the owner signing in from anywhere else is not);
+//   - address: `maxFailuresPerAddress` failures over all accounts, then the address waits;
+//   - account, over all addresses: after `accountFreeFailures` failures each further attempt waits a delay that
+//     doubles up to `maxDelayMs` (a slowdown, never a lockout), except from an address that signed in to the
+//     account successfully within `rememberMs`.
+// The counters live in a ThrottleStore: in memory and bounded here, behind an interface a database can implement.
 
+/** The budgets and times of the throttle. */
+export interface LoginLimits {
+  maxFailures: number
+  maxFailuresPerAddress: number
+  windowMs: number
+  accountFreeFailures: number
+  maxDelayMs: number
+  rememberMs: number
+}
+
+export const defaultLoginLimits: LoginLimits = {
+  maxFailures: 5,
+  maxFailuresPerAddress: 20,
+  windowMs: 15 * 60_000,
+  accountFreeFailures: 10,
+  maxDelayMs: 30_000,
+  rememberMs: 30 * 24 * 3_600_000,
+}
+
+/**
+ * Times of recent hits (ms since the epoch, oldest first) per key. `update` must be atomic per call, across
+ * replicas for a shared store (a database: one transaction with the keys' rows locked).
+ *
+ * @example
+ *   const result = await store.update(['a', 'b'], ([a, b]) => ({ hits: [[...a, now], b], result: a.length }))
+ */
+export interface ThrottleStore {
+  /** Reads the hits of `keys`, stores the lists `decide` returns (an empty list removes the key), returns its result. */
+  update<T>(keys: readonly string[], decide: (hits: number[][]) => { hits: number[][]; result: T }): Promise<T>
+}
+
+/**
+ * One process's counters, at most `maxKeys` of them: the least recently used key goes first. Refused attempts
+ * create no keys, so an address can add at most `maxFailuresPerAddress` keys per window.
+ */
+export class MemoryThrottleStore implements ThrottleStore {
+  private readonly hits = new Map<string, number[]>()
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  get size(): number {
+    return this.hits.size
+  }
+
+  async update<T>(keys: readonly string[], decide: (hits: number[][]) => { hits: number[][]; result: T }): Promise<T> {
+    const { hits, result } = decide(keys.map((k) => this.hits.get(k) ?? []))
+    keys.forEach((key, i) => {
+      const list = hits[i] ?? []
+      // Re-inserted at the end: Map order is the LRU order.
+      this.hits.delete(key)
+      if (list.length > 0) this.hits.set(key, list)
+    })
+    for (const key of this.hits.keys()) {
+      if (this.hits.size <= this.maxKeys) break
+      this.hits.delete(key)
+    }
+    return result
+  }
+}
+
+/** An attempt that was let through; hand it back to `succeeded` or `withdraw`. */
+export interface Attempt {
+  readonly keys: readonly string[]
+  readonly at: number
+}
+
+export class LoginThrottle {
   constructor(
-    private readonly limits = { account: 5, address: 20 },
-    private readonly windowMs = 15 * 60_000,
+    private readonly store: ThrottleStore = new MemoryThrottleStore(),
+    private readonly limits: LoginLimits = defaultLoginLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private limitOf(key: string): number {
-    return key.startsWith('ip:') ? this.limits.address : this.limits.account
+  /** Counts an attempt of `account` from `address` unless a budget is spent: the attempt, or the seconds to wait. */
+  async begin(account: string, address: string): Promise<{ attempt: Attempt } | { retryAfter: number }> {
+    const l = this.limits
+    const at = this.now()
+    const pair = `pair:${account}\n${address}`
+    const keys = [pair, `addr:${address}`, `acct:${account}`, `known:${account}\n${address}`]
+    const result = await this.store.update(keys, (lists) => {
+      const [pairHits, addrHits, acctHits, known] = lists.map((list, i) =>
+        list.filter((t) => t > at - (i === 3 ? l.rememberMs : l.windowMs)),
+      ) as [number[], number[], number[], number[]]
+      let wait = 0
+      if (pairHits.length >= l.maxFailures) wait = Math.max(wait, (pairHits[0] ?? at) + l.windowMs - at)
+      if (addrHits.length >= l.maxFailuresPerAddress) wait = Math.max(wait, (addrHits[0] ?? at) + l.windowMs - at)
+      const beyond = acctHits.length - l.accountFreeFailures
+      if (beyond >= 0 && known.length === 0) {
+        const delay = Math.min(1000 * 2 ** beyond, l.maxDelayMs)
+        wait = Math.max(wait, (acctHits[acctHits.length - 1] ?? at) + delay - at)
+      }
+      if (wait > 0) return { hits: [pairHits, addrHits, acctHits, known], result: wait }
+      const keep = (list: number[], n: number) => [...list, at].slice(-n)
+      return {
+        hits: [
+          keep(pairHits, l.maxFailures),
+          keep(addrHits, l.maxFailuresPerAddress),
+          // Enough to tell every step of the delay apart.
+          keep(acctHits, l.accountFreeFailures + Math.ceil(Math.log2(l.maxDelayMs / 1000)) + 1),
+          known,
+        ],
+        result: 0,
+      }
+    })
+    return result > 0 ? { retryAfter: Math.max(1, Math.ceil(result / 1000)) } : { attempt: { keys, at } }
   }
 
-  /** Seconds to wait before another attempt for any of these keys, or 0. */
-  retryAfter(keys: string[]): number {
-    const t = this.now()
-    let wait = 0
-    for (const key of keys) {
-      const recent = (this.failures.get(key) ?? []).filter((at) => at > t - this.windowMs)
-      this.failures.set(key, recent)
-      if (recent.length >= this.limitOf(key))
-        wait = Math.max(wait, Math.ceil(((recent[0] ?? t) + this.windowMs - t) / 1000))
-    }
-    return wait
+  /** The password was right: the attempt was no failure; the pair starts afresh and is remembered. */
+  async succeeded(attempt: Attempt): Promise<void> {
+    await this.store.update(attempt.keys, ([, addr = [], acct = []]) => ({
+      hits: [[], without(addr, attempt.at), without(acct, attempt.at), [this.now()]],
+      result: undefined,
+    }))
   }
 
-  fail(keys: string[]): void {
-    const t = this.now()
-    for (const key of keys) this.failures.set(key, [...(this.failures.get(key) ?? []), t].slice(-this.limitOf(key)))
+  /** The password was never checked (the server was busy): take the attempt back. */
+  async withdraw(attempt: Attempt): Promise<void> {
+    await this.store.update(attempt.keys, ([pair = [], addr = [], acct = [], known = []]) => ({
+      hits: [without(pair, attempt.at), without(addr, attempt.at), without(acct, attempt.at), known],
+      result: undefined,
+    }))
   }
+}
 
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key)
-  }
+/** The list without one occurrence of `at`. */
+function without(list: number[], at: number): number[] {
+  const i = list.lastIndexOf(at)
+  return i < 0 ? list : [...list.slice(0, i), ...list.slice(i + 1)]
 }

@@ -1,5 +1,6 @@
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
+import { hashPassword, verifyPassword } from '../domain/password.js'
 import type { Store } from '../repositories/repositories.js'
 import { AnalyticsService } from './analytics.service.js'
 import { ArtifactService } from './artifact.service.js'
@@ -8,8 +9,15 @@ import { AuthService } from './auth.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { IdentityService } from './identity.service.js'
-import { LoginThrottle } from './login-throttle.js'
+import {
+  defaultLoginLimits,
+  type LoginLimits,
+  LoginThrottle,
+  MemoryThrottleStore,
+  type ThrottleStore,
+} from './login-throttle.js'
 import { ModelService } from './model.service.js'
+import { PasswordHasher } from './password-hasher.js'
 import type { ServiceDeps } from './service-deps.js'
 import { UploadService } from './upload.service.js'
 import { VersionService } from './version.service.js'
@@ -28,12 +36,24 @@ export interface Services {
   readonly analytics: AnalyticsService
 }
 
+/** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
+export interface LoginOptions {
+  limits?: Partial<LoginLimits>
+  /** Where the throttle's counters live (default: this process's memory, bounded). */
+  store?: ThrottleStore
+  /** Password hashes at once (default 2: below libuv's default thread pool of 4). */
+  hashConcurrency?: number
+  /** The throttle's clock, ms since the epoch (tests move it). */
+  now?: () => number
+}
+
 export function createServices(deps: {
   store: Store
   blobs: BlobStore
   parts: PartStore
   clock?: () => string
   limits?: ServiceDeps['limits']
+  login?: LoginOptions
 }): Services {
   const full: ServiceDeps = {
     store: deps.store,
@@ -42,6 +62,16 @@ export function createServices(deps: {
     limits: deps.limits ?? {},
   }
   const artifacts = new ArtifactService(full)
+  const login = deps.login ?? {}
+  const passwords = new PasswordHasher(
+    { hash: hashPassword, verify: verifyPassword },
+    { concurrency: login.hashConcurrency ?? 2, maxWaiting: 64 },
+  )
+  const throttle = new LoginThrottle(
+    login.store ?? new MemoryThrottleStore(),
+    { ...defaultLoginLimits, ...login.limits },
+    login.now,
+  )
   return {
     deps: full,
     models: new ModelService(full),
@@ -50,8 +80,8 @@ export function createServices(deps: {
     uploads: new UploadService(full, deps.parts, artifacts),
     deployments: new DeploymentService(full),
     events: new EventService(full),
-    auth: new AuthService(full, new LoginThrottle()),
-    identity: new IdentityService(full),
+    auth: new AuthService(full, throttle, passwords),
+    identity: new IdentityService(full, passwords),
     audit: new AuditService(full),
     analytics: new AnalyticsService(full),
   }

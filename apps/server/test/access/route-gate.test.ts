@@ -82,7 +82,7 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
     fs.mkdirSync(path.join(webRoot, 'assets'))
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>modelreg</title>')
     fs.writeFileSync(path.join(webRoot, 'assets', 'app.js'), 'console.log(1)')
-    t = await openTestApp(dialect, { http: { webRoot } })
+    t = await openTestApp(dialect, { app: { webRoot } })
     // Routes a later compatibility layer might add under its own prefix: one declares no rule, one a misspelt rule.
     t.app.get('/hf/api/models/:org/:name', async () => ({ leaked: true }))
     t.app.get('/api/2.0/mlflow/registered-models/get', { config: { access: 'publik' as 'public' } }, async () => ({

@@ -38,6 +38,8 @@ export interface TestRegistryOptions {
   maxArtifactBytes?: number
   /** Where blobs go: a temp directory (default) or a fresh bucket on the test S3 server. */
   blobs?: BlobBackend
+  /** Sign-in throttling: its store, limits and clock. */
+  login?: RegistryOptions['login']
 }
 
 export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptions = {}) {
@@ -104,12 +106,13 @@ export async function openTestApp(
   dialect: Dialect,
   opts: TestRegistryOptions & {
     downloads?: DownloadOffload
-    http?: Omit<AppDeps, 'db' | 'services' | 'downloads'>
+    /** More of buildApp's dependencies (web root, trusted proxies, public URL...). */
+    app?: Omit<AppDeps, 'db' | 'services' | 'downloads'>
   } = {},
 ) {
-  const { downloads, http, ...rest } = opts
+  const { downloads, app: appDeps, ...rest } = opts
   const registry = await openTestRegistry(dialect, rest)
-  const app = await buildApp({ db: registry.db, services: registry.services, downloads, ...http })
+  const app = await buildApp({ db: registry.db, services: registry.services, downloads, ...appDeps })
   // Inserted directly so that tests with their own clock see every reading of it.
   const token = `mrt_tests_${randomBytes(24).toString('base64url')}`
   await registry.store.read.credentials.insertToken({
