@@ -11,6 +11,7 @@ export default defineConfig({
             'apps/*/test/**/*.test.ts',
             'packages/*/src/**/*.test.ts',
             'packages/*/test/**/*.test.ts',
+            'scripts/test/**/*.test.ts',
           ],
           globalSetup: ['apps/server/test/helpers/global-setup.ts'],
           testTimeout: 30_000,
