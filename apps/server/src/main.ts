@@ -25,6 +25,10 @@ async function main(): Promise<void> {
     maxArtifactBytes: config.maxArtifactBytes,
     s3: config.s3,
     adminPassword: config.adminPassword,
+    login: {
+      limits: { maxFailures: config.login.maxFailures, maxFailuresPerAddress: config.login.maxFailuresPerAddress },
+      hashConcurrency: config.login.hashConcurrency,
+    },
   })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
   const app = await buildApp({
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
     services,
     downloads: config.downloads,
     secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
     logger: { level: config.logLevel },
     webRoot,
   })
