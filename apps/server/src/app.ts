@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import helmet from '@fastify/helmet'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
-import type { DownloadOffload } from './config/config.js'
+import { type DownloadOffload, defaultHttpSettings, type HttpSettings } from './config/config.js'
 import type { Db } from './db/database.js'
 import { registerAuth } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
@@ -33,6 +33,8 @@ export interface AppDeps {
   trustedProxies?: readonly string[]
   logger?: FastifyServerOptions['logger']
   webRoot?: string
+  /** Timeouts and connection cap of the HTTP server (defaults: config's defaultHttpSettings). */
+  http?: HttpSettings
 }
 
 registerAjvFormats()
@@ -42,6 +44,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const HSTS = 'max-age=31536000; includeSubDomains'
 
 export async function buildApp(deps: AppDeps) {
+  const http = deps.http ?? defaultHttpSettings
   const app = Fastify({
     logger: deps.logger ?? false,
     // Model names go in path segments: allow long, URL-encoded names.
@@ -57,7 +60,18 @@ export async function buildApp(deps: AppDeps) {
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
     return503OnClosing: true,
     frameworkErrors,
+    // Idle-based limits, never a total one: a multi-GB transfer runs as long as bytes move (docs/security.md).
+    requestTimeout: 0,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      // Node checks header deadlines on this beat (30 s by default): often enough to hold the timeout.
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(http.headersTimeoutMs / 4))),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // Connections past the cap are closed as they arrive, before a byte is read.
+  app.server.maxConnections = http.maxConnections
   app.setValidatorCompiler(strictValidatorCompiler)
   // JSON is the only body the API parses (artifact routes take raw streams in their own scope).
   app.removeContentTypeParser('text/plain')

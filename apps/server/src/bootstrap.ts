@@ -18,6 +18,9 @@ export interface RegistryOptions {
   /** Blobs in S3-compatible storage instead of blobRoot. */
   s3?: S3BlobStoreOptions
   maxArtifactBytes?: number
+  /** Open upload sessions, and bytes in them, per user (unlimited when unset). */
+  maxUploadSessionsPerUser?: number
+  maxUploadBytesPerUser?: number
   pgSchema?: string
   clock?: () => string
   /** First start: the admin's password; generated (and returned once) when unset. */
@@ -26,9 +29,14 @@ export interface RegistryOptions {
   login?: LoginOptions
 }
 
-export async function openRegistry(
-  opts: RegistryOptions,
-): Promise<{ db: Db; store: Store; blobs: BlobStore; services: Services; firstAdminPassword?: string }> {
+export async function openRegistry(opts: RegistryOptions): Promise<{
+  db: Db
+  store: Store
+  blobs: BlobStore
+  parts: PartStore
+  services: Services
+  firstAdminPassword?: string
+}> {
   const db = openDatabase(opts.database, { pgSchema: opts.pgSchema })
   try {
     await migrateToLatest(db)
@@ -44,13 +52,17 @@ export async function openRegistry(
       blobs,
       parts,
       clock: opts.clock,
-      limits: { maxArtifactBytes: opts.maxArtifactBytes },
+      limits: {
+        maxArtifactBytes: opts.maxArtifactBytes,
+        maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
+        maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
+      },
       login: opts.login,
     })
     await collectUnreferenced(services.deps)
     await services.uploads.sweepExpired(new Date().toISOString())
     const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
-    return { db, store, blobs, services, firstAdminPassword: admin.password }
+    return { db, store, blobs, parts, services, firstAdminPassword: admin.password }
   } catch (err) {
     await db.close()
     throw err

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     database: config.database,
     blobRoot: config.blobRoot,
     maxArtifactBytes: config.maxArtifactBytes,
+    maxUploadSessionsPerUser: config.uploads.maxSessionsPerUser,
+    maxUploadBytesPerUser: config.uploads.maxBytesPerUser,
     s3: config.s3,
     adminPassword: config.adminPassword,
     login: {
@@ -40,10 +42,15 @@ async function main(): Promise<void> {
     trustedProxies: config.trustedProxies,
     logger: { level: config.logLevel },
     webRoot,
+    http: config.http,
   })
+  const sweeper = services.uploads.startSweeping(config.uploads.sweepSeconds * 1000, (err) =>
+    app.log.error({ err }, 'sweeping expired uploads failed'),
+  )
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
+    await sweeper.stop()
     await app.close()
     await db.close()
   })

@@ -1,4 +1,6 @@
 // Parts of resumable uploads, on local disk: uploads/<session>/<part number>, each written whole or not at all.
+// The interface is what a store of parts in the blob store (several replicas) will implement too:
+// write / read / remove by upload id, and list the upload ids that have parts stored.
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
@@ -57,5 +59,11 @@ export class PartStore {
 
   async remove(uploadId: string): Promise<void> {
     await fsp.rm(this.dir(uploadId), { recursive: true, force: true })
+  }
+
+  /** Upload ids that have anything stored (sessions that live, and leftovers of sessions that do not). */
+  async list(): Promise<string[]> {
+    const entries = await fsp.readdir(this.root, { withFileTypes: true })
+    return entries.filter((e) => e.isDirectory() && /^[0-9a-f-]{36}$/.test(e.name)).map((e) => e.name)
   }
 }

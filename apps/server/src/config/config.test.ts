@@ -9,6 +9,25 @@ describe('configuration', () => {
     expect(c.s3).toBeUndefined()
   })
 
+  it('bounds uploads and connections by default, and takes other limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      uploads: { maxSessionsPerUser: 20, maxBytesPerUser: 256 * 1024 ** 3, sweepSeconds: 600 },
+      http: { headersTimeoutMs: 20_000, idleTimeoutMs: 120_000, keepAliveTimeoutMs: 72_000, maxConnections: 1000 },
+    })
+    const c = loadConfig({
+      MODELREG_MAX_ARTIFACT_BYTES: String(300 * 1024 ** 3),
+      MODELREG_MAX_UPLOAD_SESSIONS_PER_USER: '5',
+      MODELREG_HEADERS_TIMEOUT_SECONDS: '10',
+      MODELREG_MAX_CONNECTIONS: '64',
+    })
+    expect(c.uploads).toMatchObject({ maxSessionsPerUser: 5, maxBytesPerUser: 300 * 1024 ** 3 })
+    expect(c.http).toMatchObject({ headersTimeoutMs: 10_000, maxConnections: 64 })
+    expect(() => loadConfig({ MODELREG_MAX_CONNECTIONS: '0' })).toThrow(/MODELREG_MAX_CONNECTIONS/)
+    expect(() =>
+      loadConfig({ MODELREG_MAX_ARTIFACT_BYTES: '1000', MODELREG_MAX_UPLOAD_BYTES_PER_USER: '999' }),
+    ).toThrow(/at least MODELREG_MAX_ARTIFACT_BYTES/)
+  })
+
   it('switches to PostgreSQL for a postgres:// URL and to S3 when asked', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://u@db:5432/reg',

@@ -39,7 +39,40 @@ export interface Config {
   readonly s3?: Readonly<S3BlobStoreOptions>
   /** Largest artifact accepted, in bytes; unlimited when unset. */
   readonly maxArtifactBytes?: number
+  /** Resumable uploads: what one user may have open, and how often expired sessions are swept. */
+  readonly uploads: Readonly<UploadSettings>
+  /** HTTP server timeouts and connection cap (docs/security.md, "Limits and their settings"). */
+  readonly http: Readonly<HttpSettings>
 }
+
+export interface UploadSettings {
+  /** Open (unexpired) upload sessions per user. */
+  maxSessionsPerUser: number
+  /** Bytes of received parts in one user's open sessions. */
+  maxBytesPerUser: number
+  /** Seconds between sweeps of expired sessions and leftover parts. */
+  sweepSeconds: number
+}
+
+/** Idle-based timeouts only: a transfer of many GB runs as long as bytes keep moving. */
+export interface HttpSettings {
+  /** A client must have sent the whole request head within this many ms of starting it (408 after). */
+  headersTimeoutMs: number
+  /** A connection on which nothing moves either way for this long is closed (mid-request included). */
+  idleTimeoutMs: number
+  /** A kept-alive connection waiting for its next request is closed after this long. */
+  keepAliveTimeoutMs: number
+  /** Open connections at most; more are refused at once. */
+  maxConnections: number
+}
+
+/** The defaults of loadConfig, also buildApp's when a caller passes none. */
+export const defaultHttpSettings: Readonly<HttpSettings> = Object.freeze({
+  headersTimeoutMs: 20_000,
+  idleTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 72_000,
+  maxConnections: 1000,
+})
 
 export interface DownloadOffload {
   mode: 'none' | 'presigned' | 'x-accel'
@@ -190,6 +223,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       `MODELREG_PASSWORD_HASH_CONCURRENCY must be below UV_THREADPOOL_SIZE (${threads}): file I/O shares those threads`,
     )
   }
+  // An upload may always hold one artifact of the largest size: the per-user default grows with the limit.
+  const uploads: UploadSettings = {
+    maxSessionsPerUser: positiveInt(env, 'MODELREG_MAX_UPLOAD_SESSIONS_PER_USER', 20, problems),
+    maxBytesPerUser: positiveInt(
+      env,
+      'MODELREG_MAX_UPLOAD_BYTES_PER_USER',
+      Math.max(256 * 1024 ** 3, maxArtifactBytes ?? 0),
+      problems,
+    ),
+    sweepSeconds: positiveInt(env, 'MODELREG_UPLOAD_SWEEP_SECONDS', 600, problems),
+  }
+  if (maxArtifactBytes !== undefined && uploads.maxBytesPerUser < maxArtifactBytes) {
+    problems.push('MODELREG_MAX_UPLOAD_BYTES_PER_USER must be at least MODELREG_MAX_ARTIFACT_BYTES')
+  }
+  const seconds = (name: string, fallbackMs: number) => positiveInt(env, name, fallbackMs / 1000, problems) * 1000
+  const http: HttpSettings = {
+    headersTimeoutMs: seconds('MODELREG_HEADERS_TIMEOUT_SECONDS', defaultHttpSettings.headersTimeoutMs),
+    idleTimeoutMs: seconds('MODELREG_IDLE_TIMEOUT_SECONDS', defaultHttpSettings.idleTimeoutMs),
+    keepAliveTimeoutMs: seconds('MODELREG_KEEP_ALIVE_TIMEOUT_SECONDS', defaultHttpSettings.keepAliveTimeoutMs),
+    maxConnections: positiveInt(env, 'MODELREG_MAX_CONNECTIONS', defaultHttpSettings.maxConnections, problems),
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -199,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel,
     blobRoot: path.join(dataDir, 'blobs'),
     maxArtifactBytes,
+    uploads,
+    http,
     s3,
     downloads,
     adminPassword,

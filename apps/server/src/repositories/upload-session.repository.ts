@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { toIso } from '../db/database.js'
 import type { Database } from '../db/schema.js'
 
@@ -67,13 +67,63 @@ export class UploadSessionRepository {
     }
   }
 
-  /** Records a received part; a retry of the same number replaces it. */
-  async putPart(id: string, part: UploadPartRecord): Promise<void> {
-    await this.db
+  /**
+   * Records a received part; a retry of the same number replaces it. False when the session is gone (aborted or
+   * expired while the part was arriving): nothing is recorded then.
+   */
+  async putPart(id: string, part: UploadPartRecord): Promise<boolean> {
+    const res = await this.db
       .insertInto('upload_parts')
-      .values({ upload_id: id, ...part })
+      .columns(['upload_id', 'number', 'size', 'sha256'])
+      .expression(
+        this.db
+          .selectFrom('upload_sessions')
+          .select([
+            'id',
+            sql.lit(part.number).as('number'),
+            sql.lit(part.size).as('size'),
+            sql.lit(part.sha256).as('sha256'),
+          ])
+          .where('id', '=', id),
+      )
       .onConflict((oc) => oc.columns(['upload_id', 'number']).doUpdateSet({ size: part.size, sha256: part.sha256 }))
-      .execute()
+      .executeTakeFirst()
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+  }
+
+  /** Bytes received so far by one session. */
+  async receivedBytes(id: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('upload_parts')
+      .select((eb) => eb.fn.sum<string | number | null>('size').as('bytes'))
+      .where('upload_id', '=', id)
+      .executeTakeFirst()
+    return Number(row?.bytes ?? 0)
+  }
+
+  /** What a user has open: unexpired sessions, and the bytes of their received parts. */
+  async openBy(username: string, now: string): Promise<{ sessions: number; bytes: number }> {
+    const sessions = await this.db
+      .selectFrom('upload_sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('created_by', '=', username)
+      .where('expires_at', '>', now)
+      .executeTakeFirst()
+    const bytes = await this.db
+      .selectFrom('upload_parts')
+      .innerJoin('upload_sessions', 'upload_sessions.id', 'upload_parts.upload_id')
+      .select((eb) => eb.fn.sum<string | number | null>('upload_parts.size').as('bytes'))
+      .where('upload_sessions.created_by', '=', username)
+      .where('upload_sessions.expires_at', '>', now)
+      .executeTakeFirst()
+    return { sessions: Number(sessions?.n ?? 0), bytes: Number(bytes?.bytes ?? 0) }
+  }
+
+  /** Which of these ids are sessions (expired or not). */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set()
+    const rows = await this.db.selectFrom('upload_sessions').select('id').where('id', 'in', ids).execute()
+    return new Set(rows.map((r) => r.id))
   }
 
   async delete(id: string): Promise<void> {

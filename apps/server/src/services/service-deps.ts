@@ -6,7 +6,17 @@ export interface ServiceDeps {
   readonly store: Store
   readonly clock: () => string
   readonly blobs: BlobStore
-  readonly limits: { readonly maxArtifactBytes?: number }
+  readonly limits: Limits
+}
+
+/** Sizes and counts the registry refuses past (docs/security.md, "Limits and their settings"). */
+export interface Limits {
+  /** Largest artifact, whether sent whole or as the parts of an upload session. Unlimited when unset. */
+  readonly maxArtifactBytes?: number
+  /** Open (unexpired) upload sessions one user may have. Unlimited when unset. */
+  readonly maxUploadSessionsPerUser?: number
+  /** Bytes of received parts in one user's open upload sessions. Unlimited when unset. */
+  readonly maxUploadBytesPerUser?: number
 }
 
 /** Who is acting, and what their credential allows (a read-scoped token cannot write, whoever holds it). */

@@ -4,13 +4,16 @@ import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
-import { DomainError, NotFoundError, ValidationError } from '../errors.js'
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { UploadPartRecord, UploadSessionRecord } from '../repositories/upload-session.repository.js'
+import { writableModel } from './access.js'
 import { type ArtifactService, assertWritable } from './artifact.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version.service.js'
+
+const sum = (parts: readonly { size: number }[]) => parts.reduce((n, p) => n + p.size, 0)
 
 const SESSION_DAYS = 7
 
@@ -20,7 +23,11 @@ export interface UploadView {
   version: VersionRecord
 }
 
-/** Resumable uploads: parts arrive in any order (a retry replaces a part); complete streams them, in order, into an artifact. */
+/**
+ * Resumable uploads: parts arrive in any order (a retry replaces a part); complete streams them, in order, into an
+ * artifact. Every call checks the caller's access as it is now, and the limits hold on the session's total and on
+ * what each user has open (sessions and bytes), not per part.
+ */
 export class UploadService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -32,11 +39,25 @@ export class UploadService {
     const path = checkArtifactPath(body.path)
     const { model, version } = await resolveVersion(this.deps.store.read, actor, 'write', org, name, ref)
     assertWritable(version)
-    const limit = this.deps.limits.maxArtifactBytes
+    const { maxArtifactBytes: limit, maxUploadSessionsPerUser, maxUploadBytesPerUser } = this.deps.limits
     if (limit !== undefined && body.size !== undefined && body.size > limit) {
       throw new DomainError('PAYLOAD_TOO_LARGE', `artifact is ${body.size} bytes; the limit is ${limit}`, { limit })
     }
     const now = this.deps.clock()
+    const open = await this.deps.store.read.uploads.openBy(actor.username, now)
+    if (maxUploadSessionsPerUser !== undefined && open.sessions >= maxUploadSessionsPerUser) {
+      throw new ConflictError(
+        `you have ${open.sessions} open uploads, the most one user may have: complete or abort one first`,
+        { limit: maxUploadSessionsPerUser },
+      )
+    }
+    if (
+      maxUploadBytesPerUser !== undefined &&
+      body.size !== undefined &&
+      open.bytes + body.size > maxUploadBytesPerUser
+    ) {
+      throw userBytesError(open.bytes, maxUploadBytesPerUser)
+    }
     const session = {
       id: randomUUID(),
       modelId: model.id,
@@ -53,16 +74,24 @@ export class UploadService {
     return { session: { ...session, parts: [] }, model, version }
   }
 
-  /** A session is its creator's (or a site admin's): anyone else is told it does not exist. */
+  /**
+   * A session is its creator's (or a site admin's): anyone else is told it does not exist. Access is checked as it
+   * is now, not as it was when the session started: a caller removed from the organisation, or who lost write
+   * access to the model, cannot read or continue the session.
+   */
   async get(actor: Actor, id: string): Promise<UploadView> {
     const repos = this.deps.store.read
+    const gone = () => new NotFoundError(`upload ${id} not found (it may have expired or completed)`, { id })
     const session = await repos.uploads.find(id)
-    const model = session && (await repos.models.findById(session.modelId))
-    const version = session && (await repos.versions.findById(session.versionId))
     const mine = session !== undefined && (session.createdBy === actor.username || actor.siteAdmin)
-    if (!session || !model || !version || !mine || session.expiresAt < this.deps.clock()) {
-      throw new NotFoundError(`upload ${id} not found (it may have expired or completed)`, { id })
-    }
+    if (!session || !mine || session.expiresAt < this.deps.clock()) throw gone()
+    const stored = await repos.models.findById(session.modelId)
+    if (!stored) throw gone()
+    const model = await writableModel(repos, actor, stored.org, stored.name).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? gone() : err
+    })
+    const version = await repos.versions.findById(session.versionId)
+    if (!version || model.id !== session.modelId) throw gone()
     return { session, model, version }
   }
 
@@ -73,23 +102,57 @@ export class UploadService {
     body: Readable,
     opts: { expectedSha256?: string },
   ): Promise<UploadPartRecord> {
-    await this.get(actor, id)
+    const { session, version } = await this.get(actor, id)
+    assertWritable(version)
+    const { maxArtifactBytes, maxUploadBytesPerUser } = this.deps.limits
+    const repos = this.deps.store.read
+    // Room left once this part replaces the one of the same number, if any.
+    const replaced = session.parts.find((p) => p.number === number)?.size ?? 0
+    const sessionRoom =
+      maxArtifactBytes === undefined ? Number.POSITIVE_INFINITY : maxArtifactBytes - (sum(session.parts) - replaced)
+    const userBytes =
+      maxUploadBytesPerUser === undefined ? 0 : (await repos.uploads.openBy(session.createdBy, this.deps.clock())).bytes
+    const userRoom =
+      maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
+    const room = Math.max(0, Math.min(sessionRoom, userRoom))
     const info = await this.parts
-      .write(id, number, body, { maxBytes: this.deps.limits.maxArtifactBytes, expectedSha256: opts.expectedSha256 })
-      .catch((err: unknown) => {
+      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256 })
+      .catch(async (err: unknown) => {
         if (err instanceof ChecksumMismatchError) {
           throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
         }
-        if (err instanceof SizeLimitError) throw new DomainError('PAYLOAD_TOO_LARGE', err.message, { limit: err.limit })
+        if (err instanceof SizeLimitError) {
+          if (sessionRoom <= userRoom) throw await this.refuseTotal(id, maxArtifactBytes as number)
+          throw userBytesError(userBytes - replaced, maxUploadBytesPerUser as number)
+        }
         throw err
       })
     const part = { number, size: info.size, sha256: info.sha256 }
-    await this.deps.store.read.uploads.putPart(id, part)
+    if (!(await repos.uploads.putPart(id, part))) {
+      // Aborted (or refused) while this part was arriving: leave nothing behind.
+      await this.parts.remove(id)
+      throw new NotFoundError(`upload ${id} not found (it was aborted while part ${number} arrived)`, { id })
+    }
+    // Parts sent at the same time each saw room for themselves: the total decides.
+    if (maxArtifactBytes !== undefined && (await repos.uploads.receivedBytes(id)) > maxArtifactBytes) {
+      throw await this.refuseTotal(id, maxArtifactBytes)
+    }
     return part
+  }
+
+  /** An upload whose parts add up to more than the artifact limit can never complete: it is dropped at once. */
+  private async refuseTotal(id: string, limit: number): Promise<DomainError> {
+    await this.abort(id)
+    return new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `the parts of upload ${id} add up to more than the artifact limit of ${limit} bytes; the upload was aborted`,
+      { limit },
+    )
   }
 
   async complete(actor: Actor, id: string, order?: number[]): Promise<{ artifact: ArtifactRecord }> {
     const { session, model, version } = await this.get(actor, id)
+    assertWritable(version)
     const received = new Map(session.parts.map((p) => [p.number, p]))
     const numbers = order ?? session.parts.map((p) => p.number)
     if (numbers.length === 0) throw new ValidationError('no parts received yet', { field: 'parts' })
@@ -105,12 +168,18 @@ export class UploadService {
         expected: session.expectedSize,
       })
     }
-    const { artifact } = await this.artifacts.upload(
-      actor,
-      { org: model.org, name: model.name, version: version.version, path: session.path },
-      this.parts.read(id, numbers),
-      { expectedSha256: session.expectedSha256 ?? undefined, contentType: session.mediaType ?? undefined },
-    )
+    const { artifact } = await this.artifacts
+      .upload(
+        actor,
+        { org: model.org, name: model.name, version: version.version, path: session.path },
+        this.parts.read(id, numbers),
+        { expectedSha256: session.expectedSha256 ?? undefined, contentType: session.mediaType ?? undefined },
+      )
+      .catch(async (err: unknown) => {
+        // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.
+        if (err instanceof DomainError && err.code === 'PAYLOAD_TOO_LARGE') await this.abort(id)
+        throw err
+      })
     await this.abort(id)
     return { artifact }
   }
@@ -120,14 +189,49 @@ export class UploadService {
     await this.parts.remove(id)
   }
 
-  /** Drops sessions past their expiry with their parts (run at start). */
+  /**
+   * Drops sessions past their expiry with their parts, and parts whose session is gone (a deleted model or
+   * version, an abort while a part was arriving, a crash). Run at start and then every few minutes.
+   */
   async sweepExpired(now = this.deps.clock()): Promise<number> {
+    const repos = this.deps.store.read
     let n = 0
     for (;;) {
-      const ids = await this.deps.store.read.uploads.listExpired(now, 100)
+      const ids = await repos.uploads.listExpired(now, 100)
       for (const id of ids) await this.abort(id)
       n += ids.length
-      if (ids.length < 100) return n
+      if (ids.length < 100) break
+    }
+    const stored = await this.parts.list()
+    const live = await repos.uploads.existing(stored)
+    for (const id of stored) if (!live.has(id)) await this.parts.remove(id)
+    return n
+  }
+
+  /** Sweeps every `everyMs` on an unref'd timer (it never keeps the process alive); stop() waits for a running sweep. */
+  startSweeping(everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+    let running: Promise<unknown> | undefined
+    const timer = setInterval(() => {
+      running ??= this.sweepExpired()
+        .catch(onError)
+        .finally(() => {
+          running = undefined
+        })
+    }, everyMs)
+    timer.unref()
+    return {
+      stop: async () => {
+        clearInterval(timer)
+        await running
+      },
     }
   }
+}
+
+function userBytesError(open: number, limit: number): DomainError {
+  return new DomainError(
+    'PAYLOAD_TOO_LARGE',
+    `your open uploads hold ${open} bytes and may hold ${limit}: complete or abort one, then send this again`,
+    { limit },
+  )
 }

@@ -98,6 +98,103 @@ describe.each(dialects)('resources by id on %s', (dialect) => {
     expect((await part('carol')).statusCode).toBe(200)
   })
 
+  it('checks access as it is now on every call of an upload session', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: { username: 'erin', password: 'erin-password' },
+    })
+    const member = (role: string) =>
+      t.app.inject({ method: 'PUT', url: '/api/v1/orgs/lab/members/erin', payload: { role } })
+    expect((await member('member')).statusCode).toBe(204)
+    const erin = await t.store.read.users.findByUsername('erin')
+    const token = await t.services.auth.createToken(
+      { ...t.admin, userId: erin?.id ?? '', username: 'erin', siteAdmin: false },
+      { name: 't', scope: 'write' },
+    )
+    const headers = { authorization: `Bearer ${token.token}` }
+    const call = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: Buffer) =>
+      t.app.inject({
+        method,
+        url,
+        headers: { ...headers, ...(payload && { 'content-type': 'application/octet-stream' }) },
+        ...(payload && { payload }),
+      })
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/models',
+          headers,
+          payload: { org: 'lab', name: 'erin-model', framework: 'onnx' },
+        })
+      ).statusCode,
+    ).toBe(201)
+    const id = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/models/lab/erin-model/versions/1.0.0/uploads',
+        headers,
+        payload: { path: 'w.bin' },
+      })
+    ).json().id
+    expect((await call('PUT', `/api/v1/uploads/${id}/parts/1`, Buffer.from('abc'))).statusCode).toBe(200)
+    // Removed from the organisation: the open session is out of reach at once.
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/orgs/lab/members/erin' })).statusCode).toBe(204)
+    expect((await call('GET', `/api/v1/uploads/${id}`)).statusCode).toBe(404)
+    expect((await call('PUT', `/api/v1/uploads/${id}/parts/2`, Buffer.from('def'))).statusCode).toBe(404)
+    expect((await call('POST', `/api/v1/uploads/${id}/complete`)).statusCode).toBe(404)
+    expect((await call('DELETE', `/api/v1/uploads/${id}`)).statusCode).toBe(404)
+    // Back as a viewer: still the organisation's, but no longer one who may write.
+    expect((await member('viewer')).statusCode).toBe(204)
+    expect((await call('PUT', `/api/v1/uploads/${id}/parts/2`, Buffer.from('def'))).statusCode).toBe(403)
+    expect((await call('POST', `/api/v1/uploads/${id}/complete`)).statusCode).toBe(403)
+    const session = await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })
+    expect(session.json().parts).toHaveLength(1)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/models/lab/erin-model/versions/1.0.0/artifacts' })).json()
+        .items,
+    ).toEqual([])
+  })
+
+  it('stops a shared writer\u2019s upload session when the share is withdrawn', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/models',
+      payload: { org: 'lab', name: 'shared-upload', framework: 'onnx' },
+      headers: bearer.get('carol'),
+    })
+    const share = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/models/lab/shared-upload/shares/dave',
+      payload: { permission: 'write' },
+      headers: bearer.get('carol'),
+    })
+    expect(share.statusCode).toBe(204)
+    const s = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/lab/shared-upload/versions/1.0.0/uploads',
+      payload: { path: 'w.bin' },
+      headers: bearer.get('dave'),
+    })
+    expect(s.statusCode, s.payload).toBe(201)
+    const part = () =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/uploads/${s.json().id}/parts/1`,
+        payload: Buffer.from('x'),
+        headers: { ...bearer.get('dave'), 'content-type': 'application/octet-stream' },
+      })
+    expect((await part()).statusCode).toBe(200)
+    const unshare = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/models/lab/shared-upload/shares/dave',
+      headers: bearer.get('carol'),
+    })
+    expect(unshare.statusCode).toBe(204)
+    expect((await part()).statusCode).toBe(404)
+  })
+
   it('shares a private model with a member for reading, then for writing', async () => {
     const get = () =>
       t.app.inject({ method: 'GET', url: '/api/v1/models/lab/secret-model', headers: bearer.get('dave') })

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { uniqueName } from '../helpers/factories.js'
-import { dialects, openTestApp } from '../helpers/registry.js'
+import { dialects, openTestApp, testClock } from '../helpers/registry.js'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
@@ -106,5 +107,126 @@ describe.each(dialects)('resumable uploads on %s', (dialect) => {
     await t.app.inject({ method: 'PATCH', url, payload: { status: 'completed' } })
     const frozen = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: { path: 'b.bin' } })
     expect(frozen.statusCode).toBe(409)
+  })
+})
+
+describe.each(dialects)('upload limits and expiry on %s', (dialect) => {
+  const clock = testClock('2026-03-01T00:00:00.000Z')
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  beforeAll(async () => {
+    t = await openTestApp(dialect, {
+      clock,
+      maxArtifactBytes: 1000,
+      maxUploadSessionsPerUser: 4,
+      maxUploadBytesPerUser: 1500,
+    })
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+  afterEach(async () => {
+    // Each test starts with nothing open.
+    for (const id of await t.store.read.uploads.listExpired('9999-01-01T00:00:00.000Z', 1000)) {
+      await t.services.uploads.abort(id)
+    }
+  })
+
+  async function session(body: Record<string, unknown> = { path: 'a.bin' }) {
+    const name = uniqueName('limits')
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/models/default/${name}/versions/1.0.0/uploads`,
+      payload: body,
+    })
+    return res
+  }
+  const id = async (body?: Record<string, unknown>) => {
+    const res = await session(body)
+    expect(res.statusCode, res.payload).toBe(201)
+    return res.json().id as string
+  }
+  const putPart = (upload: string, n: number, size: number) =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/uploads/${upload}/parts/${n}`,
+      payload: randomBytes(size),
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+  const status = async (upload: string) =>
+    (await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${upload}` })).statusCode
+
+  it('holds the artifact limit on the session total: the part that crosses it gets 413 and the session is gone', async () => {
+    const upload = await id()
+    expect((await putPart(upload, 1, 600)).statusCode).toBe(200)
+    // A retry replaces the part: it counts once.
+    expect((await putPart(upload, 1, 600)).statusCode).toBe(200)
+    const crossing = await putPart(upload, 2, 600)
+    expect(crossing.statusCode).toBe(413)
+    expect(crossing.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 1000 } })
+    expect(await status(upload)).toBe(404)
+    expect(await t.parts.list()).not.toContain(upload)
+    expect((await putPart(upload, 3, 10)).statusCode).toBe(404)
+  })
+
+  it('refuses parts sent at the same time once their total crosses the limit, leaving nothing', async () => {
+    const upload = await id()
+    const results = await Promise.all([1, 2, 3].map((n) => putPart(upload, n, 400)))
+    expect(results.map((r) => r.statusCode)).toContain(413)
+    expect(await status(upload)).toBe(404)
+    expect(await t.parts.list()).not.toContain(upload)
+  })
+
+  it('caps the open sessions of a user', async () => {
+    const open = [await id(), await id(), await id(), await id()]
+    const fifth = await session()
+    expect(fifth.statusCode).toBe(409)
+    expect(fifth.json().error).toMatchObject({ code: 'CONFLICT', details: { limit: 4 } })
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${open[0]}` })).statusCode).toBe(204)
+    expect((await session()).statusCode).toBe(201)
+  })
+
+  it('caps the bytes in a user\u2019s open sessions: the part is refused, the session stays', async () => {
+    const first = await id()
+    const second = await id()
+    expect((await putPart(first, 1, 900)).statusCode).toBe(200)
+    const over = await putPart(second, 1, 700)
+    expect(over.statusCode).toBe(413)
+    expect(over.json().error.details).toEqual({ limit: 1500 })
+    expect(await status(second)).toBe(200)
+    expect((await putPart(second, 1, 600)).statusCode).toBe(200)
+    expect((await session({ path: 'b.bin', size: 1 })).statusCode).toBe(413)
+  })
+
+  it('sweeps expired sessions and parts whose session is gone, driven by its clock', async () => {
+    const old = await id()
+    expect((await putPart(old, 1, 10)).statusCode).toBe(200)
+    const orphan = randomUUID()
+    await t.parts.write(orphan, 1, Readable.from([Buffer.from('left behind')]), {})
+    clock.set('2026-03-05T00:00:00.000Z')
+    const fresh = await id()
+    expect((await putPart(fresh, 1, 10)).statusCode).toBe(200)
+    clock.set('2026-03-09T00:00:00.000Z')
+    expect(await t.services.uploads.sweepExpired()).toBe(1)
+    expect(await t.parts.list()).toEqual([fresh])
+    expect(await status(fresh)).toBe(200)
+  })
+
+  it('sweeps on an unref\u2019d interval until stopped', async () => {
+    const old = await id()
+    clock.set('2026-04-01T00:00:00.000Z')
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const errors: unknown[] = []
+      const sweeper = t.services.uploads.startSweeping(60_000, (err) => errors.push(err))
+      expect(await t.store.read.uploads.find(old)).toBeDefined()
+      await vi.advanceTimersByTimeAsync(60_000)
+      await sweeper.stop()
+      expect(await t.store.read.uploads.find(old)).toBeUndefined()
+      expect(errors).toEqual([])
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -36,6 +36,8 @@ export type BlobBackend = 'fs' | 's3'
 export interface TestRegistryOptions {
   clock?: () => string
   maxArtifactBytes?: number
+  maxUploadSessionsPerUser?: number
+  maxUploadBytesPerUser?: number
   /** Where blobs go: a temp directory (default) or a fresh bucket on the test S3 server. */
   blobs?: BlobBackend
   /** Sign-in throttling: its store, limits and clock. */

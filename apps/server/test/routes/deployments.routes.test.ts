@@ -126,7 +126,7 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
     expect((await getJson(t, versionPath(name, '1.0.0'))).status).toBe('draft')
   })
 
-  it.each([
+  it.each<[string, Record<string, string> & { model: string }]>([
     ['model', { model: 'resnet', version: '1.0.0', environment: 'production' }],
     ['environment', { model: 'default/resnet', version: '1.0.0', environment: 'prod env!' }],
     ['endpoint', { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint: 'not a url' }],
@@ -138,10 +138,10 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
       'file:///etc/passwd',
       '//evil.example/x',
       'https:///x',
-    ].map(
-      (endpoint) =>
-        ['endpoint', { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint }] as const,
-    ),
+    ].map((endpoint): [string, Record<string, string> & { model: string }] => [
+      'endpoint',
+      { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint },
+    ]),
   ])('refuses a malformed %s with 400 VALIDATION_FAILED', async (field, body) => {
     const { name } = await createModel(t)
     const res = await send(t, 'POST', '/api/v1/deployments', { ...body, model: body.model.replace('resnet', name) })
