@@ -1,13 +1,14 @@
-import { Alert, Button, Group, Modal, Progress, Stack, Text, Textarea, TextInput } from '@mantine/core'
-import type { Model } from '@modelreg/contract'
+import { Alert, Button, Group, Modal, NativeSelect, Progress, Stack, Text, Textarea, TextInput } from '@mantine/core'
+import type { License, Model } from '@modelreg/contract'
 import { carryForward, uploadArtifact } from '@modelreg/sdk'
 import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ApiError, api, sdkOptions, unwrap } from '../api/http'
-import { isSemver } from '../models/model-form'
+import { isSemver, parseTags } from '../models/model-form'
 import { DialogActions } from '../ui/DialogActions'
 import { errorMessage } from '../ui/errors'
 import { formatBytes } from '../ui/format'
+import { licenseOptions, optionData } from '../ui/labels'
 import { FileDrop } from './FileDrop'
 import { type MetricRow, MetricRows, metricsOf } from './MetricRows'
 
@@ -35,7 +36,13 @@ function NewVersionForm({ model, opened, onClose }: Props) {
   const [version, setVersion] = useState(next?.minor ?? '1.0.0')
   // What the new version starts with: the rule the CLI's push and versions create use too.
   const carried = carryForward(model.latestVersion)
+  // Shown and editable: what the dialog starts with is what the version gets (an emptied field stays empty).
   const [description, setDescription] = useState(carried.description ?? '')
+  const [tags, setTags] = useState(carried.tags?.join(', ') ?? '')
+  const [author, setAuthor] = useState(carried.author ?? '')
+  const [license, setLicense] = useState<string>(carried.license ?? '')
+  const [licenseOther, setLicenseOther] = useState(carried.licenseOther ?? '')
+  const [licenseOtherError, setLicenseOtherError] = useState<string | undefined>()
   const [metrics, setMetrics] = useState<MetricRow[]>([])
   const [files, setFiles] = useState<Pending[]>([])
   const [created, setCreated] = useState<string | null>(null)
@@ -63,6 +70,11 @@ function NewVersionForm({ model, opened, onClose }: Props) {
       return
     }
     setVersionError(undefined)
+    if (license === 'others' && !licenseOther.trim()) {
+      setLicenseOtherError('Name the license')
+      return
+    }
+    setLicenseOtherError(undefined)
     setBusy(true)
     setError(null)
     try {
@@ -73,7 +85,14 @@ function NewVersionForm({ model, opened, onClose }: Props) {
             params: { path: { org: model.org, name: model.name } },
             body: {
               version: version.trim(),
-              ...carryForward(model.latestVersion, { description }),
+              // The carried values were the form's start; what is sent is what the form shows now.
+              ...carryForward(null, {
+                description,
+                tags: parseTags(tags),
+                author: author.trim(),
+                license: (license || undefined) as License | undefined,
+                licenseOther: license === 'others' ? licenseOther.trim() : undefined,
+              }),
               metrics: metricsOf(metrics),
             },
           }),
@@ -160,6 +179,43 @@ function NewVersionForm({ model, opened, onClose }: Props) {
             disabled={created !== null}
             onChange={(e) => setDescription(e.currentTarget.value)}
           />
+          <Text size="xs" c="dimmed">
+            Description, Tags, Author and License start as the latest version's.
+          </Text>
+          <TextInput
+            label="Tags"
+            description="Comma-separated tags for organization"
+            value={tags}
+            disabled={created !== null}
+            onChange={(e) => setTags(e.currentTarget.value)}
+          />
+          <Group grow align="start">
+            <TextInput
+              label="Author"
+              description="Model creator or team name"
+              value={author}
+              disabled={created !== null}
+              onChange={(e) => setAuthor(e.currentTarget.value)}
+            />
+            <NativeSelect
+              label="License"
+              description="The license of this version"
+              value={license}
+              disabled={created !== null}
+              onChange={(e) => setLicense(e.currentTarget.value)}
+              data={[{ value: '', label: 'No license selected' }, ...optionData(licenseOptions)]}
+            />
+          </Group>
+          {license === 'others' && (
+            <TextInput
+              label="Other license"
+              required
+              value={licenseOther}
+              error={licenseOtherError}
+              disabled={created !== null}
+              onChange={(e) => setLicenseOther(e.currentTarget.value)}
+            />
+          )}
           <MetricRows rows={metrics} onChange={setMetrics} />
           <Stack gap="xs">
             <Text size="sm" fw={500}>

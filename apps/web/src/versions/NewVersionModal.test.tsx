@@ -1,0 +1,79 @@
+import type { Model } from '@modelreg/contract'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { renderUi } from '../test/render'
+import { NewVersionModal } from './NewVersionModal'
+
+const post = vi.hoisted(() => vi.fn())
+vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { POST: post } }))
+
+const at = '2026-11-02T10:00:00.000Z'
+const model: Model = {
+  id: '1',
+  org: 'default',
+  name: 'resnet',
+  framework: 'pytorch',
+  frameworkOther: null,
+  taskType: 'classification',
+  taskTypeOther: null,
+  modelType: 'custom',
+  modelTypeOther: null,
+  publicAccess: false,
+  createdBy: 'admin',
+  createdAt: at,
+  updatedAt: at,
+  versionCount: 1,
+  latestVersion: {
+    version: '1.0.0',
+    description: 'ResNet50 on ImageNet',
+    status: 'completed',
+    stage: 'production',
+    tags: ['computer-vision', 'production'],
+    author: 'ML Team',
+    license: 'mit',
+    licenseOther: null,
+    createdAt: at,
+    updatedAt: at,
+  },
+  topStage: { stage: 'production', version: '1.0.0' },
+  nextVersion: { major: '2.0.0', minor: '1.1.0', patch: '1.0.1' },
+}
+
+const field = (name: string) => screen.getByLabelText(new RegExp(`^${name}( \\*)?$`))
+
+beforeEach(() => {
+  post.mockReset()
+  post.mockResolvedValue({ data: {}, response: new Response(null, { status: 201 }) })
+})
+
+describe('NewVersionModal', () => {
+  it('shows the carried Tags, Author and License, editable, and sends what it shows', async () => {
+    const onClose = vi.fn()
+    renderUi(
+      <QueryClientProvider client={new QueryClient()}>
+        <NewVersionModal opened model={model} onClose={onClose} />
+      </QueryClientProvider>,
+    )
+    expect(field('Description')).toHaveValue('ResNet50 on ImageNet')
+    expect(field('Tags')).toHaveValue('computer-vision, production')
+    expect(field('Author')).toHaveValue('ML Team')
+    expect(field('License')).toHaveValue('mit')
+    await userEvent.clear(field('Author'))
+    await userEvent.type(field('Author'), 'Vision Team')
+    await userEvent.clear(field('Tags'))
+    await userEvent.type(field('Tags'), 'cv')
+    await userEvent.selectOptions(field('License'), '')
+    await userEvent.click(screen.getByRole('button', { name: 'Create' }))
+    await waitFor(() => expect(onClose).toHaveBeenCalledWith('1.1.0'))
+    const body = post.mock.calls[0]?.[1]?.body
+    expect(body).toMatchObject({
+      version: '1.1.0',
+      description: 'ResNet50 on ImageNet',
+      tags: ['cv'],
+      author: 'Vision Team',
+    })
+    expect(body.license).toBeUndefined()
+  })
+})
