@@ -163,20 +163,22 @@ export class AnalyticsRepository {
     return sql<SqlBool>`${column} in (${ids})`
   }
 
-  /** The conditions on models "m" for a filter; undefined when nothing can match (no such organisation, no access). */
+  /** The conditions on models "m" for a filter; undefined when the caller can see nothing at all. */
   private async conditions(f: AnalyticsFilter): Promise<ModelCondition[] | undefined> {
     const conditions: ModelCondition[] = []
+    // Visibility first, and the organisation looked up among the caller's own: whether another organisation exists
+    // must not change the statements run (model.repository.ts does the same).
+    const visible = await scopeOf(this.db, f.viewer)
+    // Depends on the caller alone: in no organisation, they see nothing.
+    if (!visible.all && visible.orgIds.length === 0) return undefined
     if (f.org !== undefined) {
-      // By id, a constant, so that no query joins organisations.
-      const org = await this.db.selectFrom('organisations').select('id').where('name', '=', f.org).executeTakeFirst()
-      if (org === undefined) return undefined
-      conditions.push((eb) => eb('m.org_id', '=', org.id))
+      // By id, a constant, so that no query joins organisations; an organisation not found matches nothing.
+      let lookup = this.db.selectFrom('organisations').select('id').where('name', '=', f.org)
+      if (!visible.all) lookup = lookup.where('id', 'in', visible.orgIds)
+      const org = await lookup.executeTakeFirst()
+      conditions.push(org === undefined ? () => sql<SqlBool>`1 = 0` : (eb) => eb('m.org_id', '=', org.id))
     }
-    if (!f.viewer.siteAdmin) {
-      const visible = await scopeOf(this.db, f.viewer)
-      if (!visible.all && visible.orgIds.length === 0) return undefined
-      conditions.push(visibleIn(visible))
-    }
+    if (!visible.all) conditions.push(visibleIn(visible))
     if (this.dialect === 'sqlite' && conditions.length > 0) {
       // Without statistics (the registry runs no ANALYZE) SQLite walks the organisation index and fetches every model
       // row in its order, 5x slower than one pass over the table when most models are visible (measured at 100k

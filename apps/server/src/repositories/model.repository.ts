@@ -13,7 +13,7 @@ import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import { modelNameKey } from '../domain/names.js'
 import type { ModelRecord, Page } from './records.js'
-import { scopeOf, type Viewer, visibleIn } from './visibility.js'
+import { scopeOf, type Viewer, type VisibleScope, visibleIn } from './visibility.js'
 
 export interface NewModel {
   orgId: string
@@ -56,6 +56,8 @@ export interface ModelFilter {
 const sortColumns = { name: 'm.name_key', created: 'm.created_at', updated: 'm.updated_at' } as const
 
 type Row = Selectable<ModelTable> & { org: string }
+/** A condition on the model row "m". */
+type ModelCondition = (eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>) => Expression<SqlBool>
 
 export class ModelRepository {
   constructor(
@@ -182,19 +184,25 @@ export class ModelRepository {
             ([sort, v]) => sort === f.sort && (sortKey === 'name' || (v !== undefined && isIsoTimestamp(v))),
           )
     // Conditions on the model row itself; the window below applies them without the organisations join.
-    const scope: ((eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>) => Expression<SqlBool>)[] = []
+    const scope: ModelCondition[] = []
     const { framework, taskType, modelType, publicAccess } = f
+    // What the caller may see comes first, and every later step works within it: whether another organisation or
+    // a model the caller cannot see exists must not change the statements run (their timing would tell).
+    let visible: VisibleScope = { all: true }
+    if (f.viewer !== undefined && !f.viewer.siteAdmin) {
+      visible = await scopeOf(this.db, f.viewer)
+      // Depends on the caller alone: in no organisation, they see nothing.
+      if (!visible.all && visible.orgIds.length === 0) return { items: [], nextCursor: null }
+    }
     if (f.org !== undefined) {
       // By id, a constant: so the planners pick the (org_id, sort) index instead of sorting the organisation.
-      const org = await this.db.selectFrom('organisations').select('id').where('name', '=', f.org).executeTakeFirst()
-      if (org === undefined) return { items: [], nextCursor: null }
-      scope.push((eb) => eb('m.org_id', '=', org.id))
+      // Looked up among the caller's organisations only; an unknown one matches nothing (no early return).
+      let lookup = this.db.selectFrom('organisations').select('id').where('name', '=', f.org)
+      if (!visible.all) lookup = lookup.where('id', 'in', visible.orgIds)
+      const org = await lookup.executeTakeFirst()
+      scope.push(org === undefined ? () => sql<SqlBool>`1 = 0` : (eb) => eb('m.org_id', '=', org.id))
     }
-    if (f.viewer !== undefined && !f.viewer.siteAdmin) {
-      const visible = await scopeOf(this.db, f.viewer)
-      if (!visible.all && visible.orgIds.length === 0) return { items: [], nextCursor: null }
-      scope.push(visibleIn(visible))
-    }
+    if (!visible.all) scope.push(visibleIn(visible))
     if (framework !== undefined) scope.push((eb) => eb('m.framework', '=', framework))
     if (taskType !== undefined) scope.push((eb) => eb('m.task_type', '=', taskType))
     if (modelType !== undefined) scope.push((eb) => eb('m.model_type', '=', modelType))
@@ -208,9 +216,9 @@ export class ModelRepository {
     let narrow = false
     const text = f.q?.trim() ?? ''
     if (text !== '') {
-      const match = await this.matches(text)
+      const match = await this.matches(text, scope)
       if (Array.isArray(match)) {
-        if (match.length === 0) return { items: [], nextCursor: null }
+        // Even with no match the page query runs: the same statements whether or not hidden models matched.
         q = q.where(this.idIn(match))
         narrow = true
       } else {
@@ -324,8 +332,9 @@ export class ModelRepository {
    * few models that match. PostgreSQL: ILIKE on the pg_trgm index; its planner picks index or ordered scan.
    * SQLite: the FTS5 trigram index finds the matches of a rare term; a common ASCII term is tested with LIKE while the
    * sort index is scanned (the same match for ASCII; FTS5 folds other letters too, so they stay with FTS5).
+   * The ids returned are only those that meet `scope` (visibility included), picked in the same statement.
    */
-  private async matches(text: string): Promise<number[] | RawBuilder<boolean>> {
+  private async matches(text: string, scope: ModelCondition[]): Promise<number[] | RawBuilder<boolean>> {
     // Trigram indexes need 3 characters: a shorter term (someone starting to type) matches the start of the
     // name instead, a range on the name index, rather than scanning every model.
     if ([...text].length < 3) {
@@ -335,10 +344,15 @@ export class ModelRepository {
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     if (this.dialect === 'postgres') return sql<boolean>`m.search_text ilike ${like} escape '\\'`
     const phrase = `"${text.replaceAll('"', '""')}"`
-    const found = await sql<{ id: number }>`select rowid as id from models_fts where models_fts match ${phrase} limit ${
-      FEW_MATCHES + 1
-    }`.execute(this.db)
-    if (found.rows.length <= FEW_MATCHES) return found.rows.map((r) => Number(r.id))
+    // The first FEW_MATCHES + 1 matches, each with whether the caller may see it: one statement whatever is hidden.
+    const visibleModel = scope
+      .reduce((acc, cond) => acc.where(cond), this.db.selectFrom('models as m').select(sql.lit(1).as('one')))
+      .where(sql<SqlBool>`m.id = f.id`)
+    const { rows: found } = await sql<{ id: number; visible: number }>`select f.id, exists ${visibleModel} as visible
+      from (select rowid as id from models_fts where models_fts match ${phrase} limit ${FEW_MATCHES + 1}) f`.execute(
+      this.db,
+    )
+    if (found.length <= FEW_MATCHES) return found.filter((r) => r.visible === 1).map((r) => Number(r.id))
     if (/^[ -~]*$/.test(text)) return sql<boolean>`m.search_text like ${like} escape '\\'`
     return sql<boolean>`m.id in (select rowid from models_fts where models_fts match ${phrase})`
   }
