@@ -156,6 +156,15 @@ export class ModelRepository {
       .execute()
   }
 
+  /** Only the top stage: a stage change is not an edit of the model, so it leaves updated_at (and the sort) alone. */
+  async setTopStage(id: number, top: { stage: string; versionId: number } | null): Promise<void> {
+    await this.db
+      .updateTable('models')
+      .set({ top_stage: top?.stage ?? null, top_stage_version_id: top?.versionId ?? null })
+      .where('id', '=', id)
+      .execute()
+  }
+
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('models').where('id', '=', id).execute()
   }

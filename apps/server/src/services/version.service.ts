@@ -219,7 +219,7 @@ export class VersionService {
         }
       }
       const transition = await move(version, body.stage, comment)
-      await refreshModelSummary(repos, model, { versionDelta: 0, now })
+      await repos.models.setTopStage(model.id, (await repos.versions.findTopStage(model.id)) ?? null)
       return { id: version.id, transition, archived }
     })
     return { version: await this.byId(org, name, result.id), transition: result.transition, archived: result.archived }
