@@ -204,7 +204,8 @@ describe('Ctrl-C during a push', () => {
   it('prints "interrupted" and exits 130, without a crash; the same push resumes', async () => {
     const folder = path.join(work, 'large')
     writeModelFolder(folder, 96 * MiB)
-    const push = startCli(['push', folder, 'ctrlc@1.0.0', '--framework', 'pytorch'], env)
+    // -j 1: parts wait in the limiter, so parts start after the abort (that path crashed with an unhandled AbortError).
+    const push = startCli(['push', folder, 'ctrlc@1.0.0', '--framework', 'pytorch', '-j', '1'], env)
     const sessions = path.join(env.configHome, 'modelreg/upload-sessions.json')
     const id = await waitFor(() => {
       if (!fs.existsSync(sessions)) return undefined
