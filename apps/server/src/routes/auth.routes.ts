@@ -32,6 +32,7 @@ export function authRoutes(app: App, services: Services, opts: AuthOptions): voi
         username: s.user.username,
         siteAdmin: s.user.siteAdmin,
         scope: 'admin',
+        credential: 'session',
       })
       return {
         username: s.user.username,
@@ -78,7 +79,8 @@ export function authRoutes(app: App, services: Services, opts: AuthOptions): voi
         tags,
         summary: 'Create a personal API token',
         description:
-          'The token is in the response once, as "token"; only its digest is stored. Send it as Authorization: Bearer.',
+          'The token is in the response once, as "token"; only its digest is stored. Send it as Authorization: Bearer. ' +
+          'Needs a signed-in session (the cookie and x-csrf-token): a token cannot create tokens (403).',
         body: CreateTokenBody,
         response: { 201: CreatedToken, ...errs },
       },

@@ -112,7 +112,7 @@ export class AuthService {
     if (!session || session.expiresAt <= wallClock()) return undefined
     const user = await repos.users.findById(session.userId)
     if (!user) return undefined
-    return { actor: actorOf(user, 'admin'), csrfToken: session.csrfToken, expiresAt: session.expiresAt }
+    return { actor: actorOf(user, 'admin', 'session'), csrfToken: session.csrfToken, expiresAt: session.expiresAt }
   }
 
   /** The actor of a bearer token; revocation and expiry take effect at once. */
@@ -134,13 +134,19 @@ export class AuthService {
         data: { token: record.id, name: record.name },
       })
     }
-    return actorOf(user, record.scope)
+    return actorOf(user, record.scope, 'token')
   }
 
   async createToken(
     actor: Actor,
     body: { name: string; scope?: TokenScope; expiresAt?: string },
   ): Promise<{ record: TokenRecord; token: string }> {
+    // A token never mints tokens: a child could outlive its parent's expiry and survive its revocation.
+    if (actor.credential !== 'session') {
+      throw new ForbiddenError(
+        'API tokens are created from a signed-in session (the web UI, or POST /api/v1/auth/login then this request with its cookie), not with another token',
+      )
+    }
     const scope = body.scope ?? 'write'
     if (scopes.indexOf(scope) > scopes.indexOf(actor.scope)) {
       throw new ForbiddenError(`a ${actor.scope}-scoped credential cannot create a ${scope}-scoped token`)
@@ -190,9 +196,11 @@ export class AuthService {
   }
 }
 
-export const actorOf = (user: UserRecord, scope: TokenScope): Actor => ({
+/** The actor of a user's credential; a token's unless told it is a signed-in session. */
+export const actorOf = (user: UserRecord, scope: TokenScope, credential: Actor['credential'] = 'token'): Actor => ({
   userId: user.id,
   username: user.username,
   siteAdmin: user.siteAdmin,
   scope,
+  credential,
 })

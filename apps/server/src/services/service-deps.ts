@@ -25,4 +25,6 @@ export interface Actor {
   readonly username: string
   readonly siteAdmin: boolean
   readonly scope: 'read' | 'write' | 'admin'
+  /** How they signed in: only a browser session may create API tokens (docs/decisions, tokens from sessions). */
+  readonly credential: 'session' | 'token'
 }

@@ -154,6 +154,49 @@ describe.each(dialects)('sign-in, tokens and sessions on %s', (dialect) => {
     expect(res.statusCode).toBe(403)
   })
 
+  it('mints tokens from a signed-in session only: a token cannot create one that outlives or outranks it', async () => {
+    const viaToken = (parent: string, body: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        payload: body,
+        headers: { authorization: `Bearer ${parent}` },
+      })
+    const works = async (token: string) =>
+      (await t.app.inject({ method: 'GET', url: '/api/v1/models', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode
+    // The attack: a child of a write token, then the parent revoked; a child without expiry under an expiring parent.
+    const parent = await tokenFor('alice', 'alice-password', { name: 'parent', scope: 'write' })
+    const child = await viaToken(parent.token, { name: 'child', scope: 'write' })
+    expect(child.statusCode).toBe(403)
+    expect(child.json().error.code).toBe('FORBIDDEN')
+    expect(child.json().error.message).toMatch(/signed-in session/)
+    const expiring = await tokenFor('alice', 'alice-password', {
+      name: 'expiring',
+      scope: 'write',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    })
+    expect((await viaToken(expiring.token, { name: 'forever', scope: 'read' })).statusCode).toBe(403)
+    const adminToken = await tokenFor('admin', ADMIN_PASSWORD, { name: 'admin parent', scope: 'admin' })
+    expect((await viaToken(adminToken.token, { name: 'child', scope: 'read' })).statusCode).toBe(403)
+    const names = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: { authorization: `Bearer ${parent.token}` } })
+    )
+      .json()
+      .items.map((i: { name: string }) => i.name)
+    expect(names).not.toContain('child')
+    expect(names).not.toContain('forever')
+    // A token still lists and revokes its user's tokens (that only takes power away).
+    const revoked = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${expiring.id}`,
+      headers: { authorization: `Bearer ${parent.token}` },
+    })
+    expect(revoked.statusCode).toBe(204)
+    expect(await works(expiring.token)).toBe(401)
+    expect(await works(parent.token)).toBe(200)
+  })
+
   it('throttles repeated failed sign-ins for an account', async () => {
     await t.app.inject({
       method: 'POST',

@@ -77,7 +77,7 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
   return {
     ...registry,
     /** The site admin of the first start, acting with full rights (services are called as this user). */
-    admin: actorOf(adminUser, 'admin'),
+    admin: actorOf(adminUser, 'admin', 'session'),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
     leftovers: async (): Promise<string[]> =>
       s3 ? s3.keys('tmp/') : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),

@@ -5532,7 +5532,7 @@ export interface paths {
         put?: never;
         /**
          * Create a personal API token
-         * @description The token is in the response once, as "token"; only its digest is stored. Send it as Authorization: Bearer.
+         * @description The token is in the response once, as "token"; only its digest is stored. Send it as Authorization: Bearer. Needs a signed-in session (the cookie and x-csrf-token): a token cannot create tokens (403).
          */
         post: {
             parameters: {
