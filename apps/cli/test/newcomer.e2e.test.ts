@@ -226,4 +226,16 @@ describe('Ctrl-C during a push', () => {
     const again = await runCli(['push', folder, 'ctrlc@1.0.0', '--json'], env)
     expect(again.code, again.stderr).toBe(0)
   }, 120_000)
+
+  it('…and during a pull the same: "interrupted", exit 130', async () => {
+    const dest = path.join(work, 'pulled')
+    const partial = path.join(dest, 'weights/model.bin.modelreg-partial')
+    const pull = startCli(['pull', 'ctrlc@1.0.0', dest, '-j', '1'], env)
+    await waitFor(() => (fs.existsSync(partial) && fs.statSync(partial).size > 0 ? true : undefined))
+    pull.child.kill('SIGINT')
+    const r = await pull.done
+    expect(r.stderr).toContain('interrupted')
+    expect(r.stderr).not.toMatch(/AbortError|at .*\.js:\d+/)
+    expect(r.code).toBe(130)
+  }, 120_000)
 })
