@@ -37,17 +37,31 @@ export function ModelCard({ org, name, version }: { org: string; name: string; v
 }
 
 /**
+ * The links a card keeps: http(s), mailto, in-page anchors and paths on this site. A path must not start with two
+ * slashes or a slash and a backslash (browsers read both as another host: "//evil.example"), in any spelling: it is
+ * judged decoded and without the tabs and newlines browsers drop. Anything else becomes "".
+ */
+export function cardUrl(url: string): string {
+  let seen = url
+  try {
+    seen = decodeURIComponent(url)
+  } catch {
+    return ''
+  }
+  seen = seen.replace(/[\t\n\r]/g, '')
+  if (/\p{Cc}/u.test(seen)) return ''
+  if (/^(https?:|mailto:|#)/i.test(seen)) return url
+  return /^\/(?![/\\])/.test(seen) ? url : ''
+}
+
+/**
  * Markdown as React elements: react-markdown never injects HTML, raw HTML in the text is dropped (skipHtml) and links
- * keep only http(s), mailto, anchors and same-site paths. GFM adds syntax only (tables, task lists, ~~strike~~).
+ * keep only what cardUrl allows. GFM adds syntax only (tables, task lists, ~~strike~~).
  */
 export function MarkdownCard({ text }: { text: string }) {
   return (
     <Typography>
-      <Markdown
-        remarkPlugins={[remarkGfm]}
-        skipHtml
-        urlTransform={(url) => (/^(https?:|mailto:|#|\/)/i.test(url) ? url : '')}
-      >
+      <Markdown remarkPlugins={[remarkGfm]} skipHtml urlTransform={cardUrl}>
         {text}
       </Markdown>
     </Typography>
