@@ -13,12 +13,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true, animations: 'disabled' })
 }
 
-/**
- * A name this worker has not used before. Tests create their own data under such names, so that a retry (a new
- * worker, the same registry) never meets what the failed attempt left behind.
- */
+/** A suffix no other worker uses: each retry of a failed test runs in a new worker, so it gets a new one. */
 export const RUN = randomBytes(3).toString('hex')
-export const unique = (name: string) => `${name}-${RUN}`
+let made = 0
+/**
+ * A name not used before in this registry: the worker's suffix and a counter. Tests create their own data under
+ * such names, so that a retry (or a repetition) never meets what an earlier attempt left behind.
+ */
+export const unique = (name: string) => `${name}-${RUN}${++made}`
 
 export async function signIn(page: Page, username = 'admin', password = ADMIN_PASSWORD): Promise<void> {
   await page.goto('/')

@@ -5,8 +5,6 @@ import fs from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { label, screenshot, signIn, unique } from './helpers.js'
 
-// The doc's example name, made unique to this worker so that a retry registers it again.
-const MODEL = unique('resnet50-imagenet-v1')
 const weights = randomBytes(3 * 1024 * 1024 + 17)
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
@@ -15,6 +13,8 @@ test('the doc journey: create, view, edit, version, download, promote, deploy, d
 }) => {
   // The whole product in one test: a budget of three test timeouts for a loaded machine.
   test.slow()
+  // The doc's example name, made unique so that a retry registers it again.
+  const MODEL = unique('resnet50-imagenet-v1')
   await signIn(page)
   await screenshot(page, '01-models')
 
