@@ -7,6 +7,7 @@ import type { S3BlobStoreOptions } from './blobs/s3-blob-store.js'
 import type { Config } from './config/config.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { LoginThrottleRepository } from './repositories/login-throttle.repository.js'
 import { Store } from './repositories/repositories.js'
 import { collectUnreferenced } from './services/blob-collector.js'
 import { createServices, type LoginOptions, type Services } from './services/services.js'
@@ -57,7 +58,13 @@ export async function openRegistry(opts: RegistryOptions): Promise<{
         maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
         maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
       },
-      login: opts.login,
+      // Several replicas share one PostgreSQL: their sign-in budgets live there. A SQLite registry is one process.
+      login: {
+        ...opts.login,
+        store:
+          opts.login?.store ??
+          (db.dialect === 'postgres' ? new LoginThrottleRepository(db.kysely, db.dialect, opts.login?.now) : undefined),
+      },
     })
     await collectUnreferenced(services.deps)
     await services.uploads.sweepExpired(new Date().toISOString())

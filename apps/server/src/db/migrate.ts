@@ -7,6 +7,7 @@ import * as uploadSessions from './migrations/0003-upload-sessions.js'
 import * as accessControl from './migrations/0004-access-control.js'
 import * as analytics from './migrations/0005-analytics.js'
 import * as topStage from './migrations/0006-top-stage.js'
+import * as loginThrottle from './migrations/0007-login-throttle.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -17,6 +18,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0004-access-control': { up: (k) => accessControl.up(k, dialect) },
     '0005-analytics': { up: (k) => analytics.up(k, dialect) },
     '0006-top-stage': { up: (k) => topStage.up(k, dialect) },
+    '0007-login-throttle': { up: (k) => loginThrottle.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.kysely,

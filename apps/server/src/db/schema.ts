@@ -201,7 +201,17 @@ export interface AuditLogTable {
   data: Json
 }
 
+/** Sign-in throttling counters (services/login-throttle.ts). */
+export interface LoginThrottleTable {
+  key: string
+  /** JSON array of ms timestamps, oldest first. */
+  hits: string
+  /** ms since the epoch after which the row means nothing. */
+  expires_at: number | string
+}
+
 export interface Database {
+  login_throttle: LoginThrottleTable
   users: UserTable
   memberships: MembershipTable
   model_grants: ModelGrantTable

@@ -27,16 +27,23 @@ export const defaultLoginLimits: LoginLimits = {
   rememberMs: 30 * 24 * 3_600_000,
 }
 
+/** A counter's name, and how long after its newest hit it still matters (a store may drop it then). */
+export interface ThrottleKey {
+  key: string
+  maxAgeMs: number
+}
+
 /**
  * Times of recent hits (ms since the epoch, oldest first) per key. `update` must be atomic per call, across
- * replicas for a shared store (a database: one transaction with the keys' rows locked).
+ * replicas for a shared store (repositories/login-throttle.repository.ts: one transaction, the keys' rows locked).
  *
  * @example
- *   const result = await store.update(['a', 'b'], ([a, b]) => ({ hits: [[...a, now], b], result: a.length }))
+ *   const keys = [{ key: 'a', maxAgeMs: 60_000 }]
+ *   const seen = await store.update(keys, ([a = []]) => ({ hits: [[...a, Date.now()]], result: a.length }))
  */
 export interface ThrottleStore {
   /** Reads the hits of `keys`, stores the lists `decide` returns (an empty list removes the key), returns its result. */
-  update<T>(keys: readonly string[], decide: (hits: number[][]) => { hits: number[][]; result: T }): Promise<T>
+  update<T>(keys: readonly ThrottleKey[], decide: (hits: number[][]) => { hits: number[][]; result: T }): Promise<T>
 }
 
 /**
@@ -52,9 +59,12 @@ export class MemoryThrottleStore implements ThrottleStore {
     return this.hits.size
   }
 
-  async update<T>(keys: readonly string[], decide: (hits: number[][]) => { hits: number[][]; result: T }): Promise<T> {
-    const { hits, result } = decide(keys.map((k) => this.hits.get(k) ?? []))
-    keys.forEach((key, i) => {
+  async update<T>(
+    keys: readonly ThrottleKey[],
+    decide: (hits: number[][]) => { hits: number[][]; result: T },
+  ): Promise<T> {
+    const { hits, result } = decide(keys.map((k) => this.hits.get(k.key) ?? []))
+    keys.forEach(({ key }, i) => {
       const list = hits[i] ?? []
       // Re-inserted at the end: Map order is the LRU order.
       this.hits.delete(key)
@@ -70,7 +80,7 @@ export class MemoryThrottleStore implements ThrottleStore {
 
 /** An attempt that was let through; hand it back to `succeeded` or `withdraw`. */
 export interface Attempt {
-  readonly keys: readonly string[]
+  readonly keys: readonly ThrottleKey[]
   readonly at: number
 }
 
@@ -85,11 +95,15 @@ export class LoginThrottle {
   async begin(account: string, address: string): Promise<{ attempt: Attempt } | { retryAfter: number }> {
     const l = this.limits
     const at = this.now()
-    const pair = `pair:${account}\n${address}`
-    const keys = [pair, `addr:${address}`, `acct:${account}`, `known:${account}\n${address}`]
+    const keys = [
+      { key: `pair:${account}\n${address}`, maxAgeMs: l.windowMs },
+      { key: `addr:${address}`, maxAgeMs: l.windowMs },
+      { key: `acct:${account}`, maxAgeMs: l.windowMs },
+      { key: `known:${account}\n${address}`, maxAgeMs: l.rememberMs },
+    ]
     const result = await this.store.update(keys, (lists) => {
       const [pairHits, addrHits, acctHits, known] = lists.map((list, i) =>
-        list.filter((t) => t > at - (i === 3 ? l.rememberMs : l.windowMs)),
+        list.filter((t) => t > at - (keys[i]?.maxAgeMs ?? 0)),
       ) as [number[], number[], number[], number[]]
       let wait = 0
       if (pairHits.length >= l.maxFailures) wait = Math.max(wait, (pairHits[0] ?? at) + l.windowMs - at)
