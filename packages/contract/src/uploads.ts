@@ -38,6 +38,12 @@ export const UploadSession = Type.Object(
 )
 export type UploadSession = Static<typeof UploadSession>
 
+export const UploadSessionList = Type.Object(
+  { items: Type.Array(UploadSession) },
+  { description: 'Your open uploads, newest first.' },
+)
+export type UploadSessionList = Static<typeof UploadSessionList>
+
 export const CompleteUploadBody = Type.Object(
   {
     parts: Type.Optional(

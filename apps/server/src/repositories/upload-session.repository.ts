@@ -119,6 +119,20 @@ export class UploadSessionRepository {
     return { sessions: Number(sessions?.n ?? 0), bytes: Number(bytes?.bytes ?? 0) }
   }
 
+  /** Ids of a user's unexpired sessions, newest first. */
+  async listOpenBy(username: string, now: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('upload_sessions')
+      .select('id')
+      .where('created_by', '=', username)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    return rows.map((r) => r.id)
+  }
+
   /** Which of these ids are sessions (expired or not). */
   async existing(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set()

@@ -7,6 +7,7 @@ import {
   UploadPart,
   UploadPartParams,
   UploadSession,
+  UploadSessionList,
   VersionParams,
 } from '@modelreg/contract'
 import { Type } from 'typebox'
@@ -38,6 +39,21 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
       const view = await services.uploads.create(req.actor, org, name, version, req.body)
       return reply.code(201).send(toUploadResponse(view))
     },
+  )
+
+  app.get(
+    '/api/v1/uploads',
+    {
+      schema: {
+        tags,
+        summary: 'Your open uploads',
+        description:
+          'Unexpired sessions you started, to resume or abort them: a user may have a limited number open ' +
+          '(MODELREG_MAX_UPLOAD_SESSIONS_PER_USER).',
+        response: { 200: UploadSessionList, ...errors },
+      },
+    },
+    async (req) => ({ items: (await services.uploads.listOpen(req.actor)).map(toUploadResponse) }),
   )
 
   app.get(

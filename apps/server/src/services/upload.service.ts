@@ -4,7 +4,7 @@ import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors.js'
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { UploadPartRecord, UploadSessionRecord } from '../repositories/upload-session.repository.js'
@@ -47,7 +47,7 @@ export class UploadService {
     const open = await this.deps.store.read.uploads.openBy(actor.username, now)
     if (maxUploadSessionsPerUser !== undefined && open.sessions >= maxUploadSessionsPerUser) {
       throw new ConflictError(
-        `you have ${open.sessions} open uploads, the most one user may have: complete or abort one first`,
+        `you have ${open.sessions} open uploads, the most one user may have: complete or abort one first (GET /api/v1/uploads lists them)`,
         { limit: maxUploadSessionsPerUser },
       )
     }
@@ -76,8 +76,9 @@ export class UploadService {
 
   /**
    * A session is its creator's (or a site admin's): anyone else is told it does not exist. Access is checked as it
-   * is now, not as it was when the session started: a caller removed from the organisation, or who lost write
-   * access to the model, cannot read or continue the session.
+   * is now, not as it was when the session started: a creator removed from the organisation, unshared or demoted
+   * can never complete it, so the session is dropped with its parts (404, or 403 where the model is still
+   * visible). A read-only token of a creator who still may write is refused (403) and the session kept.
    */
   async get(actor: Actor, id: string): Promise<UploadView> {
     const repos = this.deps.store.read
@@ -86,13 +87,32 @@ export class UploadService {
     const mine = session !== undefined && (session.createdBy === actor.username || actor.siteAdmin)
     if (!session || !mine || session.expiresAt < this.deps.clock()) throw gone()
     const stored = await repos.models.findById(session.modelId)
-    if (!stored) throw gone()
-    const model = await writableModel(repos, actor, stored.org, stored.name).catch((err: unknown) => {
-      throw err instanceof NotFoundError ? gone() : err
-    })
     const version = await repos.versions.findById(session.versionId)
-    if (!version || model.id !== session.modelId) throw gone()
+    if (!stored || !version) throw gone()
+    // The standing of the caller as a user, whatever the scope of the credential used for this call.
+    const model = await writableModel(repos, { ...actor, scope: 'write' }, stored.org, stored.name).catch(
+      async (err: unknown) => {
+        if (!(err instanceof NotFoundError || err instanceof ForbiddenError)) throw err
+        await this.abort(id)
+        throw err instanceof NotFoundError ? gone() : err
+      },
+    )
+    if (actor.scope === 'read') throw new ForbiddenError('this token is read-only: uploads need a write token')
     return { session, model, version }
+  }
+
+  /** The caller's open sessions, newest first (sessions they may no longer finish are dropped on the way). */
+  async listOpen(actor: Actor): Promise<UploadView[]> {
+    const ids = await this.deps.store.read.uploads.listOpenBy(actor.username, this.deps.clock(), 1000)
+    const views: UploadView[] = []
+    for (const id of ids) {
+      const view = await this.get(actor, id).catch((err: unknown) => {
+        if (err instanceof NotFoundError || err instanceof ForbiddenError) return undefined
+        throw err
+      })
+      if (view) views.push(view)
+    }
+    return views
   }
 
   async putPart(

@@ -130,27 +130,53 @@ describe.each(dialects)('resources by id on %s', (dialect) => {
         })
       ).statusCode,
     ).toBe(201)
-    const id = (
-      await t.app.inject({
+    const start = async (auth = headers) => {
+      const res = await t.app.inject({
         method: 'POST',
         url: '/api/v1/models/lab/erin-model/versions/1.0.0/uploads',
-        headers,
+        headers: auth,
         payload: { path: 'w.bin' },
       })
-    ).json().id
-    expect((await call('PUT', `/api/v1/uploads/${id}/parts/1`, Buffer.from('abc'))).statusCode).toBe(200)
-    // Removed from the organisation: the open session is out of reach at once.
+      expect(res.statusCode, res.payload).toBe(201)
+      const id = res.json().id as string
+      expect((await call('PUT', `/api/v1/uploads/${id}/parts/1`, Buffer.from('abc'))).statusCode).toBe(200)
+      return id
+    }
+    const asAdmin = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })).statusCode
+    // Removed from the organisation: the open session is out of reach at once, and dropped with its parts.
+    const removed = await start()
     expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/orgs/lab/members/erin' })).statusCode).toBe(204)
-    expect((await call('GET', `/api/v1/uploads/${id}`)).statusCode).toBe(404)
-    expect((await call('PUT', `/api/v1/uploads/${id}/parts/2`, Buffer.from('def'))).statusCode).toBe(404)
-    expect((await call('POST', `/api/v1/uploads/${id}/complete`)).statusCode).toBe(404)
-    expect((await call('DELETE', `/api/v1/uploads/${id}`)).statusCode).toBe(404)
-    // Back as a viewer: still the organisation's, but no longer one who may write.
+    expect((await call('GET', `/api/v1/uploads/${removed}`)).statusCode).toBe(404)
+    expect((await call('PUT', `/api/v1/uploads/${removed}/parts/2`, Buffer.from('def'))).statusCode).toBe(404)
+    expect((await call('POST', `/api/v1/uploads/${removed}/complete`)).statusCode).toBe(404)
+    expect((await call('DELETE', `/api/v1/uploads/${removed}`)).statusCode).toBe(404)
+    expect(await asAdmin(removed)).toBe(404)
+    expect(await t.parts.list()).not.toContain(removed)
+    // Demoted to viewer: still sees the model, may no longer write it.
+    expect((await member('member')).statusCode).toBe(204)
+    const demoted = await start()
     expect((await member('viewer')).statusCode).toBe(204)
-    expect((await call('PUT', `/api/v1/uploads/${id}/parts/2`, Buffer.from('def'))).statusCode).toBe(403)
-    expect((await call('POST', `/api/v1/uploads/${id}/complete`)).statusCode).toBe(403)
-    const session = await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })
-    expect(session.json().parts).toHaveLength(1)
+    expect((await call('PUT', `/api/v1/uploads/${demoted}/parts/2`, Buffer.from('def'))).statusCode).toBe(403)
+    // The session could never complete: it is gone after that answer.
+    expect((await call('POST', `/api/v1/uploads/${demoted}/complete`)).statusCode).toBe(404)
+    expect(await asAdmin(demoted)).toBe(404)
+    // A read-only token of someone who still may write: refused, and the session is kept.
+    expect((await member('member')).statusCode).toBe(204)
+    const kept = await start()
+    const read = await t.services.auth.createToken(
+      { ...t.admin, userId: erin?.id ?? '', username: 'erin', siteAdmin: false },
+      { name: 'r', scope: 'read' },
+    )
+    const status = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/uploads/${kept}`,
+      headers: { authorization: `Bearer ${read.token}` },
+    })
+    expect(status.statusCode).toBe(403)
+    expect(await asAdmin(kept)).toBe(200)
+    const mine = await call('GET', '/api/v1/uploads')
+    expect(mine.json().items.map((u: { id: string }) => u.id)).toEqual([kept])
     expect(
       (await t.app.inject({ method: 'GET', url: '/api/v1/models/lab/erin-model/versions/1.0.0/artifacts' })).json()
         .items,
