@@ -67,11 +67,10 @@ export function createServices(deps: {
     { hash: hashPassword, verify: verifyPassword },
     { concurrency: login.hashConcurrency ?? 2, maxWaiting: 64 },
   )
-  const throttle = new LoginThrottle(
-    login.store ?? new MemoryThrottleStore(),
-    { ...defaultLoginLimits, ...login.limits },
-    login.now,
-  )
+  const limits = { ...defaultLoginLimits, ...login.limits }
+  // The slowdown over all addresses starts only after more failures than one address may make.
+  limits.accountFreeFailures = Math.max(limits.accountFreeFailures, 2 * limits.maxFailures)
+  const throttle = new LoginThrottle(login.store ?? new MemoryThrottleStore(), limits, login.now)
   return {
     deps: full,
     models: new ModelService(full),
