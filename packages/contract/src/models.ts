@@ -9,6 +9,7 @@ import {
   statusOptions,
   taskTypeOptions,
 } from './options.js'
+import { MODEL_NAME_MAX, ORG_NAME_MAX, versionLimits } from './rules.js'
 
 const other = (label: string) =>
   Line({ minLength: 1, maxLength: 64, description: `Free-text ${label}, required when the choice is "others".` })
@@ -20,8 +21,8 @@ export const StatusSchema = Type.Enum(keysOf(statusOptions), { description: 'Sta
 export const StageSchema = Type.Enum(keysOf(stageOptions), { description: 'Stage.' })
 export const LicenseSchema = Type.Enum(keysOf(licenseOptions), { description: 'License.' })
 
-export const TagsSchema = Type.Array(Line({ minLength: 1, maxLength: 64 }), {
-  maxItems: 32,
+export const TagsSchema = Type.Array(Line({ minLength: 1, maxLength: versionLimits.tagLength }), {
+  maxItems: versionLimits.tags,
   description: 'Tags; the UI takes them comma-separated. Trimmed and de-duplicated; no commas.',
 })
 export const MetricsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/ -]{1,128}$' }), Type.Number(), {
@@ -47,7 +48,9 @@ export const versionFields = {
   description: Type.Optional(Text({ maxLength: 10_000, description: 'Description.' })),
   status: Type.Optional(StatusSchema),
   tags: Type.Optional(TagsSchema),
-  author: Type.Optional(Line({ maxLength: 200, description: 'Author: model creator or team name.' })),
+  author: Type.Optional(
+    Line({ maxLength: versionLimits.authorLength, description: 'Author: model creator or team name.' }),
+  ),
   license: Type.Optional(LicenseSchema),
   licenseOther: Type.Optional(other('license')),
   metrics: Type.Optional(MetricsSchema),
@@ -57,8 +60,10 @@ export const versionFields = {
 
 export const CreateModelBody = Type.Object(
   {
-    org: Type.Optional(Line({ minLength: 1, maxLength: 64, description: 'Organisation; default "default".' })),
-    name: Line({ minLength: 1, maxLength: 128, description: 'Model Name.' }),
+    org: Type.Optional(
+      Line({ minLength: 1, maxLength: ORG_NAME_MAX, description: 'Organisation; default "default".' }),
+    ),
+    name: Line({ minLength: 1, maxLength: MODEL_NAME_MAX, description: 'Model Name.' }),
     version: Type.Optional(
       Type.String({
         minLength: 1,

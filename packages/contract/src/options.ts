@@ -59,5 +59,7 @@ export const defaults = {
 
 /** Statuses whose content (artifacts, metrics) can no longer change. */
 export const frozenStatuses: readonly Status[] = ['completed', 'deployed', 'archived']
+/** True when a version in this status can no longer gain or lose artifacts or change its metrics. */
+export const isFrozen = (status: string): boolean => (frozenStatuses as readonly string[]).includes(status)
 
 export const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[]

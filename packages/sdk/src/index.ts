@@ -11,6 +11,8 @@ export {
 export {
   defaults,
   frameworkOptions,
+  frozenStatuses,
+  isFrozen,
   keysOf,
   licenseOptions,
   modelTypeOptions,
@@ -18,6 +20,14 @@ export {
   statusOptions,
   taskTypeOptions,
 } from '@modelreg/contract/options'
+// Names and field limits the registry enforces, to check input before sending it.
+export {
+  isOrgName,
+  MODEL_NAME_MAX,
+  modelNameProblem,
+  ORG_NAME_MAX,
+  versionLimits,
+} from '@modelreg/contract/rules'
 export { type ApiClient, type ApiResult, createApiClient, type paths, unwrap } from './api-client.js'
 export type { ArtifactTarget, ByteSource, TransferOptions } from './artifact-upload.js'
 export { type ClientOptions, ModelregClient } from './client.js'

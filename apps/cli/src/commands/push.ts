@@ -2,7 +2,7 @@
 // (and, with --framework, the model) when needed; files the version already has are skipped.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { type CreateModelBody, carryForward, ModelregError, type Version } from '@modelreg/sdk'
+import { type CreateModelBody, carryForward, isFrozen, ModelregError, type Version } from '@modelreg/sdk'
 import { FileSessionStore, listFolderFiles, uploadFolder } from '@modelreg/sdk/node'
 import { type Command, Option } from 'commander'
 import { frameworks } from '../choices.js'
@@ -153,7 +153,7 @@ function checkFramework(opts: { framework?: string; frameworkOther?: string }): 
 }
 
 function warnIfFrozen(ctx: Context, v: Version): void {
-  if (v.status === 'completed' || v.status === 'deployed' || v.status === 'archived') {
+  if (isFrozen(v.status)) {
     ctx.out.note(`${v.model}@${v.version} is ${v.status}: its files are frozen; only unchanged files can be skipped`)
   }
 }

@@ -1,26 +1,20 @@
 // Model and organisation names: what may be typed, and the key that makes them unique case-insensitively.
+// The rules themselves are the contract's (@modelreg/contract/rules), shared with the web form and the CLI.
+import { isOrgName, modelNameProblem } from '@modelreg/contract'
 import { ValidationError } from '../errors.js'
 
-const MODEL_NAME = /^[\p{L}\p{N}_-][\p{L}\p{N} ._-]{0,127}$/u
-const ORG_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/
-
+/** The name as stored (NFC), or a ValidationError on field "name". */
 export function checkModelName(input: string): string {
-  const name = input.normalize('NFC')
-  if (!MODEL_NAME.test(name) || [...name].length > 128) {
-    throw new ValidationError(
-      'Model Name must be 1–128 letters, digits, spaces, "-", "_" or ".", and must not start with "." or a space',
-      { field: 'name' },
-    )
-  }
-  if (name.endsWith(' ')) throw new ValidationError('Model Name must not end with a space', { field: 'name' })
-  return name
+  const problem = modelNameProblem(input)
+  if (problem !== undefined) throw new ValidationError(problem, { field: 'name' })
+  return input.normalize('NFC')
 }
 
 /** Uniqueness key: NFC + lower case, so "ResNet" and "resnet" are the same model. */
 export const modelNameKey = (name: string) => name.normalize('NFC').toLowerCase()
 
 export function checkOrgName(input: string): string {
-  if (!ORG_NAME.test(input)) {
+  if (!isOrgName(input)) {
     throw new ValidationError('organisation names are 1–64 lower-case letters, digits, "-" or "_"', { field: 'org' })
   }
   return input

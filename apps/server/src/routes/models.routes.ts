@@ -11,10 +11,9 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import { toModelResponse } from './presenters.js'
-import { type App, errors, refuseFields } from './route-types.js'
+import { type App, errors } from './route-types.js'
 
 const tags = ['Models']
-const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
 
 export function modelRoutes(app: App, services: Services): void {
   app.get(
@@ -63,22 +62,8 @@ export function modelRoutes(app: App, services: Services): void {
   app.patch(
     '/api/v1/models/:org/:name',
     {
-      preValidation: refuseFields(
-        {
-          name: 'Model Name never changes; register a new model instead',
-          framework: 'Framework never changes; register a new model instead',
-          version: 'create a new version instead',
-        },
-        {
-          description: versionFieldHint,
-          tags: versionFieldHint,
-          status: versionFieldHint,
-          author: versionFieldHint,
-          license: versionFieldHint,
-          licenseOther: versionFieldHint,
-          metrics: versionFieldHint,
-        },
-      ),
+      // Before the schema: a non-editable field is FIELD_NOT_EDITABLE, not an unknown property.
+      preValidation: async (req) => services.models.checkEditable(req.body),
       schema: {
         tags,
         summary: 'Update Model',

@@ -13,10 +13,9 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import { toVersionResponse } from './presenters.js'
-import { type App, errors, refuseFields } from './route-types.js'
+import { type App, errors } from './route-types.js'
 
 const tags = ['Versions']
-const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
 
 export function versionRoutes(app: App, services: Services): void {
   app.get(
@@ -87,14 +86,8 @@ export function versionRoutes(app: App, services: Services): void {
   app.patch(
     '/api/v1/models/:org/:name/versions/:version',
     {
-      preValidation: refuseFields(
-        {
-          version: 'create a new version instead',
-          name: 'Model Name never changes',
-          framework: 'Framework never changes',
-        },
-        { taskType: modelFieldHint, modelType: modelFieldHint, publicAccess: modelFieldHint },
-      ),
+      // Before the schema: a non-editable field is FIELD_NOT_EDITABLE, not an unknown property.
+      preValidation: async (req) => services.versions.checkEditable(req.body),
       schema: {
         tags,
         summary: 'Edit a version',

@@ -1,6 +1,7 @@
 import { type CreateModelBody, defaults, type ListModelsQuery, type UpdateModelBody } from '@modelreg/contract'
 import { isUniqueViolation } from '../db/database.js'
 import { otherValue } from '../domain/choices.js'
+import { type Editability, refuseNotEditable } from '../domain/editability.js'
 import { diff } from '../domain/field-diff.js'
 import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
 import { versionInput } from '../domain/version-input.js'
@@ -21,8 +22,27 @@ export interface ModelWithLatest {
   top: VersionRecord | null
 }
 
+const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
+
+/** A model edit changes Task Type, Model Type and Public Access; Model Name and Framework never change. */
+export const modelEditability: Editability = {
+  fixed: {
+    name: 'Model Name never changes; register a new model instead',
+    framework: 'Framework never changes; register a new model instead',
+    version: 'create a new version instead',
+  },
+  elsewhere: Object.fromEntries(
+    ['description', 'tags', 'status', 'author', 'license', 'licenseOther', 'metrics'].map((f) => [f, versionFieldHint]),
+  ),
+}
+
 export class ModelService {
   constructor(private readonly deps: ServiceDeps) {}
+
+  /** Refuses the fields a model edit may not name (FIELD_NOT_EDITABLE); update() checks them too. */
+  checkEditable(changes: unknown): void {
+    refuseNotEditable(changes, modelEditability)
+  }
 
   /** The Create Model form: the model and its first version, in one transaction. */
   async create(actor: Actor, body: CreateModelBody): Promise<ModelWithLatest> {
@@ -126,6 +146,7 @@ export class ModelService {
   }
 
   async update(actor: Actor, org: string, name: string, body: UpdateModelBody): Promise<ModelWithLatest> {
+    this.checkEditable(body)
     const now = this.deps.clock()
     await this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })

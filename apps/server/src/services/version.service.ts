@@ -2,7 +2,7 @@ import {
   type ChangeStageBody,
   type CreateVersionBody,
   defaults,
-  frozenStatuses,
+  isFrozen,
   type ListVersionsQuery,
   type Stage,
   stageOptions,
@@ -10,6 +10,7 @@ import {
 } from '@modelreg/contract'
 import { isUniqueViolation } from '../db/database.js'
 import { multiLine, normaliseTags, otherValue, singleLine } from '../domain/choices.js'
+import { type Editability, refuseNotEditable } from '../domain/editability.js'
 import { diff } from '../domain/field-diff.js'
 import { versionInput } from '../domain/version-input.js'
 import { nextVersions, parseVersion } from '../domain/version-number.js'
@@ -35,8 +36,25 @@ export interface ModelVersion {
   version: VersionRecord
 }
 
+const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
+
+/** A version edit changes its own fields; its number, the Model Name and the Framework never change. */
+export const versionEditability: Editability = {
+  fixed: {
+    version: 'create a new version instead',
+    name: 'Model Name never changes',
+    framework: 'Framework never changes',
+  },
+  elsewhere: { taskType: modelFieldHint, modelType: modelFieldHint, publicAccess: modelFieldHint },
+}
+
 export class VersionService {
   constructor(private readonly deps: ServiceDeps) {}
+
+  /** Refuses the fields a version edit may not name (FIELD_NOT_EDITABLE); update() checks them too. */
+  checkEditable(changes: unknown): void {
+    refuseNotEditable(changes, versionEditability)
+  }
 
   async create(actor: Actor, org: string, name: string, body: CreateVersionBody): Promise<ModelVersion> {
     const number = parseVersion(body.version)
@@ -114,6 +132,7 @@ export class VersionService {
   }
 
   async update(actor: Actor, org: string, name: string, ref: string, body: UpdateVersionBody): Promise<ModelVersion> {
+    this.checkEditable(body)
     const now = this.deps.clock()
     const id = await this.deps.store.transaction(async (repos) => {
       const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
@@ -133,7 +152,7 @@ export class VersionService {
       }
       const changes = diff(version, next)
       if (Object.keys(changes).length === 0) return version.id
-      const frozen = (frozenStatuses as string[]).includes(version.status)
+      const frozen = isFrozen(version.status)
       for (const field of ['metrics', 'source'] as const) {
         if (frozen && changes[field]) {
           throw new VersionFrozenError(

@@ -1,3 +1,4 @@
+import type { UpdateModelBody } from '@modelreg/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FieldNotEditableError } from '../../src/errors.js'
 import type { Actor } from '../../src/services/service-deps.js'
@@ -80,6 +81,20 @@ describe.each(dialects)('ModelService on %s', (dialect) => {
       },
     })
     expect(new FieldNotEditableError('name', 'x').code).toBe('FIELD_NOT_EDITABLE')
+  })
+
+  it('refuses Model Name, Framework and version fields itself, whatever the caller, and changes nothing', async () => {
+    const name = uniqueName()
+    await t.services.models.create(actor, { name, framework: 'onnx' })
+    const edit = (changes: object) =>
+      t.services.models.update(actor, 'default', name, { publicAccess: true, ...changes } as UpdateModelBody)
+    await expect(edit({ name: 'renamed' })).rejects.toMatchObject({
+      code: 'FIELD_NOT_EDITABLE',
+      details: { field: 'name' },
+    })
+    await expect(edit({ framework: 'pytorch' })).rejects.toMatchObject({ code: 'FIELD_NOT_EDITABLE' })
+    await expect(edit({ tags: ['x'] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'tags' } })
+    expect((await t.services.models.get(actor, 'default', name)).model).toMatchObject({ name, publicAccess: false })
   })
 
   it('deletes a model with its versions and keeps a model.deleted event', async () => {

@@ -1,3 +1,4 @@
+import type { UpdateVersionBody } from '@modelreg/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../src/services/service-deps.js'
 import { uniqueName } from '../helpers/factories.js'
@@ -88,6 +89,19 @@ describe.each(dialects)('VersionService on %s', (dialect) => {
     ).rejects.toMatchObject({ code: 'VERSION_FROZEN' })
     const v = await t.services.versions.update(actor, 'default', name, '1.0.0', { description: 'still editable' })
     expect(v.version).toMatchObject({ description: 'still editable', metrics: { top1_accuracy: 0.765 } })
+  })
+
+  it('refuses the version number, Model Name and model fields itself, whatever the caller', async () => {
+    const name = await modelWith(['1.0.0'])
+    const edit = (changes: object) =>
+      t.services.versions.update(actor, 'default', name, '1.0.0', { description: 'x', ...changes } as UpdateVersionBody)
+    await expect(edit({ version: '2.0.0' })).rejects.toMatchObject({
+      code: 'FIELD_NOT_EDITABLE',
+      details: { field: 'version' },
+    })
+    await expect(edit({ framework: 'onnx' })).rejects.toMatchObject({ code: 'FIELD_NOT_EDITABLE' })
+    await expect(edit({ publicAccess: true })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    expect((await t.services.versions.get(actor, 'default', name, '1.0.0')).version.description).toBe('')
   })
 
   it('keeps the model row in step: count, latest and search text follow creates, edits and deletes', async () => {

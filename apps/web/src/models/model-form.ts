@@ -1,5 +1,6 @@
 // Values of the Create Model / Edit form, their checks before submit, and the API bodies they become.
 import type { CreateModelBody, Model, UpdateModelBody, UpdateVersionBody, Version } from '@modelreg/contract'
+import { modelNameProblem, versionLimits } from '@modelreg/contract/rules'
 
 export interface ModelFormValues {
   org: string
@@ -81,7 +82,6 @@ export const parseTags = (text: string) => [
   ),
 ]
 
-const NAME = /^[\p{L}\p{N}_-][\p{L}\p{N} ._-]{0,127}$/u
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
 
@@ -97,9 +97,8 @@ export function validateModelForm(
   const e: Partial<Record<keyof ModelFormValues, string>> = {}
   if (mode === 'create') {
     const name = v.name.trim()
-    if (!name) e.name = 'Model Name is required'
-    else if (!NAME.test(name))
-      e.name = 'Use letters, digits, spaces, "-", "_" or "." (up to 128), not starting with "." or a space'
+    const nameProblem = name ? modelNameProblem(name) : 'Model Name is required'
+    if (nameProblem) e.name = nameProblem
     if (!v.version.trim()) e.version = 'Version is required'
     else if (!isSemver(v.version)) e.version = 'Use a semantic version such as 1.0.0'
     if (!v.framework) e.framework = 'Select a framework'
@@ -109,9 +108,11 @@ export function validateModelForm(
   }
   if (v.license === 'others' && !v.licenseOther.trim()) e.licenseOther = 'Name the license'
   const tags = parseTags(v.tags)
-  if (tags.length > 32) e.tags = 'At most 32 tags'
-  else if (tags.some((t) => t.length > 64)) e.tags = 'Each tag can be at most 64 characters'
-  if (v.author.length > 200) e.author = 'At most 200 characters'
+  if (tags.length > versionLimits.tags) e.tags = `At most ${versionLimits.tags} tags`
+  else if (tags.some((t) => t.length > versionLimits.tagLength)) {
+    e.tags = `Each tag can be at most ${versionLimits.tagLength} characters`
+  }
+  if (v.author.length > versionLimits.authorLength) e.author = `At most ${versionLimits.authorLength} characters`
   return e
 }
 

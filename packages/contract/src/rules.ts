@@ -1,0 +1,37 @@
+// Rules that the server enforces and the web form and CLI check before sending: one copy, no typebox, so
+// browser bundles and the CLI import it cheaply (@modelreg/contract/rules, re-exported by @modelreg/sdk).
+
+/** Model Name: letters, digits, " ", ".", "-", "_"; not starting with "." or a space. Counted in code points. */
+export const MODEL_NAME_MAX = 128
+const MODEL_NAME = new RegExp(`^[\\p{L}\\p{N}_-][\\p{L}\\p{N} ._-]{0,${MODEL_NAME_MAX - 1}}$`, 'u')
+
+/**
+ * What is wrong with a Model Name, or undefined when it is acceptable. Judged on its NFC form, which is what the
+ * registry stores.
+ * @example
+ * modelNameProblem('resnet50-imagenet') // undefined
+ * modelNameProblem('.hidden') // 'Model Name must be 1–128 letters, …'
+ */
+export function modelNameProblem(input: string): string | undefined {
+  const name = input.normalize('NFC')
+  if (!MODEL_NAME.test(name) || [...name].length > MODEL_NAME_MAX) {
+    return `Model Name must be 1–${MODEL_NAME_MAX} letters, digits, spaces, "-", "_" or ".", and must not start with "." or a space`
+  }
+  if (name.endsWith(' ')) return 'Model Name must not end with a space'
+  return undefined
+}
+
+/** Organisation names: lower-case, as they appear in paths. */
+export const ORG_NAME_MAX = 64
+const ORG_NAME = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${ORG_NAME_MAX - 1}}$`)
+export const isOrgName = (input: string): boolean => ORG_NAME.test(input)
+
+/** Sizes of a version's fields; the contract's schemas and the web form's checks both read these. */
+export const versionLimits = {
+  /** Tags per version. */
+  tags: 32,
+  /** Characters per tag. */
+  tagLength: 64,
+  /** Characters of Author. */
+  authorLength: 200,
+} as const
