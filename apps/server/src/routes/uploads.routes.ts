@@ -28,10 +28,13 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
       schema: {
         tags,
         summary: 'Start a resumable upload',
-        description: 'Returns a session id. Parts live for 7 days; GET the session to see which parts arrived.',
+        description:
+          'Returns a session id. Parts live for 7 days; GET the session to see which parts arrived. 409 when you ' +
+          'have the most open uploads a user may have; 413 when the declared size passes the artifact limit or ' +
+          "your open uploads' bytes limit.",
         params: VersionParams,
         body: CreateUploadBody,
-        response: { 201: UploadSession, ...errors },
+        response: { 201: UploadSession, ...errors, 413: errors[400] },
       },
     },
     async (req, reply) => {
@@ -78,7 +81,9 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
           tags,
           summary: 'Send one part',
           description:
-            'Raw body; parts 1–10000 in any order; sending a number again replaces it. Optional x-checksum-sha256.',
+            'Raw body; parts 1–10000 in any order; sending a number again replaces it. Optional x-checksum-sha256. ' +
+            '413 when the parts would add up to more than the artifact limit (the upload is aborted) or your open ' +
+            'uploads would hold more bytes than a user may (the part is not kept; the upload stays).',
           params: UploadPartParams,
           response: { 200: UploadPart, ...errors, 413: errors[400] },
         },

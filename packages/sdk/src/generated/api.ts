@@ -4543,7 +4543,7 @@ export interface paths {
         put?: never;
         /**
          * Start a resumable upload
-         * @description Returns a session id. Parts live for 7 days; GET the session to see which parts arrived.
+         * @description Returns a session id. Parts live for 7 days; GET the session to see which parts arrived. 409 when you have the most open uploads a user may have; 413 when the declared size passes the artifact limit or your open uploads' bytes limit.
          */
         post: {
             parameters: {
@@ -4634,6 +4634,23 @@ export interface paths {
                 };
                 /** @description Every error, whatever the status. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6339,7 +6356,7 @@ export interface paths {
         get?: never;
         /**
          * Send one part
-         * @description Raw body; parts 1–10000 in any order; sending a number again replaces it. Optional x-checksum-sha256.
+         * @description Raw body; parts 1–10000 in any order; sending a number again replaces it. Optional x-checksum-sha256. 413 when the parts would add up to more than the artifact limit (the upload is aborted) or your open uploads would hold more bytes than a user may (the part is not kept; the upload stays).
          */
         put: {
             parameters: {
