@@ -1,5 +1,5 @@
-// What every command needs: the parsed global options, the connection, an SDK client and the output.
-import { type ApiClientOptions, ModelregClient } from '@modelreg/sdk'
+// What every command needs: the parsed global options, the connection, the SDK's typed client and the output.
+import { type ApiClient, type ApiClientOptions, createApiClient } from '@modelreg/sdk'
 import type { Command } from 'commander'
 import { CliError } from './cli-error.js'
 import { type Connection, configFile, resolveConnection } from './config.js'
@@ -18,7 +18,8 @@ export interface Context {
   options: GlobalOptions
   /** Connection options for the SDK helpers. */
   clientOptions: ApiClientOptions
-  registry: ModelregClient
+  /** The typed client: `unwrap(await api.GET('/api/v1/models/{org}/{name}', …))`. */
+  api: ApiClient
 }
 
 /** Builds the context of the running command; `needsToken` makes a missing login an auth error up front. */
@@ -43,6 +44,6 @@ export function contextOf(command: Command, needsToken = true): Context {
     connection,
     options,
     clientOptions,
-    registry: new ModelregClient(clientOptions),
+    api: createApiClient(clientOptions),
   }
 }

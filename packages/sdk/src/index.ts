@@ -30,7 +30,6 @@ export {
 } from '@modelreg/contract/rules'
 export { type ApiClient, type ApiResult, createApiClient, type paths, unwrap } from './api-client.js'
 export type { ArtifactTarget, ByteSource, TransferOptions } from './artifact-upload.js'
-export { type ClientOptions, ModelregClient } from './client.js'
 export { ModelregError, type ModelregErrorCode } from './errors.js'
 export { DEFAULT_ORG, formatModelRef, type ModelRef, parseModelRef } from './model-ref.js'
 export { createLimiter, type Limiter, type RetryOptions, withRetries } from './retry.js'

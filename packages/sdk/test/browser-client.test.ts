@@ -1,14 +1,14 @@
 // The browser entry against a real registry: typed calls, typed errors, uploadArtifact in one PUT and in parts.
 import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApiClient, ModelregClient, ModelregError, unwrap, uploadArtifact } from '../src/index.js'
+import { createApiClient, ModelregError, unwrap, uploadArtifact } from '../src/index.js'
 import { type LiveRegistry, startLiveRegistry } from './helpers/live-registry.js'
 
 let live: LiveRegistry
 beforeAll(async () => {
   live = await startLiveRegistry()
-  const registry = new ModelregClient({ baseUrl: live.baseUrl, token: live.token })
-  await registry.createModel({ name: 'uploads', version: '1.0.0', framework: 'onnx' })
+  const api = createApiClient({ baseUrl: live.baseUrl, token: live.token })
+  unwrap(await api.POST('/api/v1/models', { body: { name: 'uploads', version: '1.0.0', framework: 'onnx' } }))
 })
 afterAll(() => live?.close())
 

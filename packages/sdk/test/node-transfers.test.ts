@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ModelregClient } from '../src/index.js'
+import { createApiClient, unwrap } from '../src/index.js'
 import { downloadVersion, FileSessionStore, localPathOf, type TransferEvent, uploadFolder } from '../src/node/index.js'
 import { startFlakyProxy } from './helpers/flaky-proxy.js'
 import { type LiveRegistry, startLiveRegistry } from './helpers/live-registry.js'
@@ -30,11 +30,8 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(source, rel)), { recursive: true })
     fs.writeFileSync(path.join(source, rel), bytes)
   }
-  await new ModelregClient({ baseUrl: live.baseUrl, token: live.token }).createModel({
-    name: 'transfers',
-    version: '1.0.0',
-    framework: 'onnx',
-  })
+  const api = createApiClient({ baseUrl: live.baseUrl, token: live.token })
+  unwrap(await api.POST('/api/v1/models', { body: { name: 'transfers', version: '1.0.0', framework: 'onnx' } }))
 })
 afterAll(async () => {
   await live?.close()

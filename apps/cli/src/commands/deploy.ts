@@ -1,5 +1,5 @@
 // modelreg deploy / undeploy: record that a version runs in an environment, and that it stopped.
-import type { Deployment } from '@modelreg/sdk'
+import { type Deployment, unwrap } from '@modelreg/sdk'
 import type { Command } from 'commander'
 import { CliError, usageError } from '../cli-error.js'
 import { contextOf } from '../context.js'
@@ -25,14 +25,15 @@ Examples:
   $ modelreg deploy vision/resnet50 --env staging --json`,
     )
     .action(async (text: string, opts: { env: string; endpoint?: string }, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const ref = parseRef(text)
-      const deployment = await registry.startDeployment({
+      const body = {
         model: `${ref.org}/${ref.name}`,
         version: ref.version,
         environment: opts.env,
         endpoint: opts.endpoint,
-      })
+      }
+      const deployment = unwrap(await api.POST('/api/v1/deployments', { body }))
       out.result(deployment, () => `deployed ${describe(deployment)} (id ${deployment.id})`)
     })
 
@@ -48,13 +49,14 @@ Examples:
   $ modelreg undeploy 3f1c2a9e-8d0b-4c57-9a43-2b1f0c6d7e81`,
     )
     .action(async (target: string, opts: { env?: string }, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       let id = target
       if (!uuid.test(target)) {
         const ref = parseRef(target)
         const model = `${ref.org}/${ref.name}`
         const version = ref.explicitVersion ? ref.version : undefined
-        const page = await registry.listDeployments({ model, version, status: 'active', limit: 500 })
+        const query = { model, version, status: 'active', limit: 500 } as const
+        const page = unwrap(await api.GET('/api/v1/deployments', { params: { query } }))
         const matches = page.items.filter((d) => opts.env === undefined || d.environment === opts.env)
         const [only] = matches
         if (!only) {
@@ -73,7 +75,7 @@ Examples:
         }
         id = only.id
       }
-      const stopped = await registry.stopDeployment(id)
+      const stopped = unwrap(await api.POST('/api/v1/deployments/{id}/stop', { params: { path: { id } } }))
       out.result(stopped, () => `stopped ${describe(stopped)}`)
     })
 }

@@ -1,5 +1,5 @@
 // modelreg login: check a token against the registry, then store URL and token (file mode 0600).
-import { ModelregClient } from '@modelreg/sdk'
+import { createApiClient, unwrap } from '@modelreg/sdk'
 import type { Command } from 'commander'
 import { usageError } from '../cli-error.js'
 import { DEFAULT_URL, readConfig, writeConfig } from '../config.js'
@@ -38,7 +38,7 @@ Examples:
       token = token.trim()
       if (!token) throw usageError('the token is empty')
       // Refuse to save a token the registry does not take: the error says why (exit 3 or 6).
-      const session = await new ModelregClient({ baseUrl: url, token }).whoami()
+      const session = unwrap(await createApiClient({ baseUrl: url, token }).GET('/api/v1/auth/session'))
       const file = writeConfig({ url, token })
       out.result({ url, username: session.username, configFile: file }, () => {
         return `Logged in to ${url} as ${session.username}; saved in ${file} (readable by you only)`

@@ -1,5 +1,5 @@
 // modelreg models ls|show|create|edit|delete
-import type { CreateModelBody, Model, UpdateModelBody } from '@modelreg/sdk'
+import { type CreateModelBody, type Model, type UpdateModelBody, unwrap } from '@modelreg/sdk'
 import { type Command, Option } from 'commander'
 import { frameworks, licenses, modelTypes, stages, statuses, taskTypes } from '../choices.js'
 import { usageError } from '../cli-error.js'
@@ -33,8 +33,8 @@ export function modelsCommand(program: Command): void {
       '\nExamples:\n  $ modelreg models ls\n  $ modelreg models ls -q bert --framework pytorch --tag nlp --json',
     )
     .action(async (opts, command: Command) => {
-      const { registry, out } = contextOf(command)
-      const page = await registry.listModels({
+      const { api, out } = contextOf(command)
+      const query = {
         q: opts.query,
         org: opts.org,
         framework: opts.framework,
@@ -44,7 +44,8 @@ export function modelsCommand(program: Command): void {
         sort: opts.sort,
         limit: opts.limit,
         cursor: opts.cursor,
-      })
+      }
+      const page = unwrap(await api.GET('/api/v1/models', { params: { query } }))
       out.result(page, () => {
         if (page.items.length === 0) return 'no models match'
         const rows = page.items.map((m) => [
@@ -68,9 +69,9 @@ export function modelsCommand(program: Command): void {
       '\nExamples:\n  $ modelreg models show resnet50\n  $ modelreg models show vision/resnet50 --json',
     )
     .action(async (text: string, _opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const { org, name } = parseModelOnly(text)
-      const model = await registry.getModel(org, name)
+      const model = unwrap(await api.GET('/api/v1/models/{org}/{name}', { params: { path: { org, name } } }))
       out.result(model, () => describeModel(model))
     })
 
@@ -99,7 +100,7 @@ Examples:
   $ modelreg models create acme/house-prices@0.1.0 --framework others --framework-other XGBoost --status training`,
     )
     .action(async (text: string, opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const ref = parseRef(text)
       const body: CreateModelBody = {
         org: ref.org,
@@ -120,7 +121,7 @@ Examples:
         metrics: opts.metric,
         publicAccess: opts.public,
       }
-      const model = await registry.createModel(body)
+      const model = unwrap(await api.POST('/api/v1/models', { body }))
       out.result(model, () => `created ${model.org}/${model.name}@${model.latestVersion?.version ?? ''}`)
     })
 
@@ -143,7 +144,7 @@ Examples:
   $ modelreg models edit vision/resnet50 --private`,
     )
     .action(async (text: string, opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const { org, name } = parseModelOnly(text)
       if (opts.public && opts.private) throw usageError('--public and --private contradict each other')
       const body: UpdateModelBody = {
@@ -156,7 +157,7 @@ Examples:
       if (Object.values(body).every((v) => v === undefined)) {
         throw usageError('nothing to change', 'pass --task-type, --model-type, --public or --private')
       }
-      const model = await registry.updateModel(org, name, body)
+      const model = unwrap(await api.PATCH('/api/v1/models/{org}/{name}', { params: { path: { org, name } }, body }))
       out.result(model, () => `updated ${model.org}/${model.name}`)
     })
 
@@ -169,10 +170,10 @@ Examples:
       '\nRefused while a version is deployed.\n\nExamples:\n  $ modelreg models delete old-model --yes',
     )
     .action(async (text: string, opts: { yes?: boolean }, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const { org, name } = parseModelOnly(text)
       if (!opts.yes) throw usageError(`deleting ${org}/${name} removes every version and file`, 'add --yes to confirm')
-      await registry.deleteModel(org, name)
+      unwrap(await api.DELETE('/api/v1/models/{org}/{name}', { params: { path: { org, name } } }))
       out.result({ deleted: `${org}/${name}` }, () => `deleted ${org}/${name}`)
     })
 }

@@ -1,4 +1,5 @@
 // modelreg pull <model>@<version|latest> [folder]: download the files of a version, verified and resumable.
+import { unwrap } from '@modelreg/sdk'
 import { downloadVersion } from '@modelreg/sdk/node'
 import type { Command } from 'commander'
 import { contextOf } from '../context.js'
@@ -30,7 +31,8 @@ Examples:
       const ref = parseRef(text)
       const started = Date.now()
       // Resolve "latest" first: the default folder and the files must name the same version.
-      const version = await ctx.registry.getVersion(ref.org, ref.name, ref.version)
+      const path = { org: ref.org, name: ref.name, version: ref.version }
+      const version = unwrap(await ctx.api.GET('/api/v1/models/{org}/{name}/versions/{version}', { params: { path } }))
       const folder = folderArg ?? `${ref.name}-${version.version}`
       const view = createProgressView({ mode: progressMode(ctx.out.json, opts.progress), verb: 'pull' })
       const result = await withInterrupt((signal) =>

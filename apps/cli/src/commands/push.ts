@@ -2,7 +2,15 @@
 // (and, with --framework, the model) when needed; files the version already has are skipped.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { type CreateModelBody, carryForward, isFrozen, ModelregError, type Version } from '@modelreg/sdk'
+import {
+  type ApiResult,
+  type CreateModelBody,
+  carryForward,
+  isFrozen,
+  ModelregError,
+  unwrap,
+  type Version,
+} from '@modelreg/sdk'
 import { FileSessionStore, listFolderFiles, uploadFolder } from '@modelreg/sdk/node'
 import { type Command, Option } from 'commander'
 import { frameworks } from '../choices.js'
@@ -89,18 +97,17 @@ async function ensureVersion(
   ref: { org: string; name: string; version: string },
   opts: { framework?: string; frameworkOther?: string; carry: boolean },
 ): Promise<'model' | 'version' | false> {
-  const found = await ctx.registry.getVersion(ref.org, ref.name, ref.version).catch((err: unknown) => {
-    if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
-    throw err
-  })
+  const path = { org: ref.org, name: ref.name }
+  const found = orNotFound(
+    await ctx.api.GET('/api/v1/models/{org}/{name}/versions/{version}', {
+      params: { path: { ...path, version: ref.version } },
+    }),
+  )
   if (found) {
     warnIfFrozen(ctx, found)
     return false
   }
-  const model = await ctx.registry.getModel(ref.org, ref.name).catch((err: unknown) => {
-    if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
-    throw err
-  })
+  const model = orNotFound(await ctx.api.GET('/api/v1/models/{org}/{name}', { params: { path } }))
   if (!model) {
     if (!opts.framework) {
       throw new CliError(
@@ -110,24 +117,36 @@ async function ensureVersion(
         `create it with \`modelreg models create ${ref.org}/${ref.name}@${ref.version} --framework <framework>\`, or pass --framework to push`,
       )
     }
-    await ctx.registry.createModel({
+    const body: CreateModelBody = {
       org: ref.org,
       name: ref.name,
       version: ref.version,
       framework: opts.framework as CreateModelBody['framework'], // checked by the option's choices
       frameworkOther: opts.frameworkOther,
-    })
+    }
+    unwrap(await ctx.api.POST('/api/v1/models', { body }))
     ctx.out.note(`created model ${ref.org}/${ref.name} with version ${ref.version}`)
     return 'model'
   }
   const carried = carryForward(opts.carry ? model.latestVersion : null)
-  await ctx.registry.createVersion(ref.org, ref.name, { version: ref.version, ...carried })
+  const body = { version: ref.version, ...carried }
+  unwrap(await ctx.api.POST('/api/v1/models/{org}/{name}/versions', { params: { path }, body }))
   const from =
     Object.keys(carried).length && model.latestVersion
       ? ` (${describeCarried(carried)} from ${model.latestVersion.version})`
       : ''
   ctx.out.note(`created version ${ref.org}/${ref.name}@${ref.version}${from}`)
   return 'version'
+}
+
+/** The answer's data, or undefined when the registry answered NOT_FOUND. */
+function orNotFound<T>(result: ApiResult<T>): T | undefined {
+  try {
+    return unwrap(result)
+  } catch (err) {
+    if (err instanceof ModelregError && err.code === 'NOT_FOUND') return undefined
+    throw err
+  }
 }
 
 function describeCarried(carried: object): string {

@@ -1,5 +1,5 @@
 // modelreg stage <model>@<version> <stage>: move a version through the lifecycle.
-import type { Stage } from '@modelreg/sdk'
+import { type Stage, unwrap } from '@modelreg/sdk'
 import type { Command } from 'commander'
 import { stages } from '../choices.js'
 import { usageError } from '../cli-error.js'
@@ -20,14 +20,15 @@ Examples:
   $ modelreg stage vision/resnet50@1.1.0 production --comment "beats 1.0.0" --archive-previous`,
     )
     .action(async (text: string, stageText: string, opts: { comment?: string; archivePrevious?: boolean }, command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const ref = parseExactRef(text, 'stage')
       const stage = parseStage(stageText)
-      const result = await registry.changeStage(ref.org, ref.name, ref.version, {
-        stage,
-        comment: opts.comment,
-        archivePrevious: opts.archivePrevious,
-      })
+      const result = unwrap(
+        await api.POST('/api/v1/models/{org}/{name}/versions/{version}/stage', {
+          params: { path: { org: ref.org, name: ref.name, version: ref.version } },
+          body: { stage, comment: opts.comment, archivePrevious: opts.archivePrevious },
+        }),
+      )
       out.result(result, () => {
         const from = result.transition.from ?? 'none'
         const archived = result.archived.length ? `; archived ${result.archived.join(', ')}` : ''

@@ -1,5 +1,5 @@
 // modelreg versions ls|show|create
-import { carryForward, type Version } from '@modelreg/sdk'
+import { carryForward, unwrap, type Version } from '@modelreg/sdk'
 import { type Command, Option } from 'commander'
 import { licenses, stages, statuses } from '../choices.js'
 import { contextOf } from '../context.js'
@@ -31,16 +31,19 @@ Examples:
   $ modelreg versions ls resnet50 --stage production --at 2026-03-03T12:00:00Z`,
     )
     .action(async (text: string, opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const { org, name } = parseModelOnly(text)
-      const page = await registry.listVersions(org, name, {
+      const query = {
         stage: opts.stage,
         status: opts.status,
         at: opts.at,
         order: opts.order,
         limit: opts.limit,
         cursor: opts.cursor,
-      })
+      }
+      const page = unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions', { params: { path: { org, name }, query } }),
+      )
       out.result(page, () => {
         if (page.items.length === 0) return `no versions of ${org}/${name} match`
         const rows = page.items.map((v) => [v.version, v.stage, v.status, v.author || '-', v.createdAt.slice(0, 10)])
@@ -58,10 +61,15 @@ Examples:
       '\nExamples:\n  $ modelreg versions show resnet50@1.1.0\n  $ modelreg versions show vision/resnet50 --json',
     )
     .action(async (text: string, _opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const ref = parseRef(text)
-      const version = await registry.getVersion(ref.org, ref.name, ref.version)
-      const files = await registry.listArtifacts(ref.org, ref.name, version.version)
+      const path = { org: ref.org, name: ref.name, version: ref.version }
+      const version = unwrap(await api.GET('/api/v1/models/{org}/{name}/versions/{version}', { params: { path } }))
+      const files = unwrap(
+        await api.GET('/api/v1/models/{org}/{name}/versions/{version}/artifacts', {
+          params: { path: { ...path, version: version.version } },
+        }),
+      )
       out.result({ ...version, artifacts: files }, () => {
         const list = files.items.map((a) => [a.path, formatBytes(a.size), a.sha256.slice(0, 16)])
         const filesText = list.length
@@ -95,7 +103,7 @@ Examples:
   $ modelreg versions create vision/resnet50@2.0.0-rc.1 --status training`,
     )
     .action(async (text: string, opts, command: Command) => {
-      const { registry, out } = contextOf(command)
+      const { api, out } = contextOf(command)
       const ref = parseExactRef(text, 'versions create')
       const given = {
         description: opts.description,
@@ -104,14 +112,18 @@ Examples:
         license: opts.license,
         licenseOther: opts.licenseOther,
       }
-      const latest = opts.carry ? (await registry.getModel(ref.org, ref.name)).latestVersion : null
-      const version = await registry.createVersion(ref.org, ref.name, {
+      const path = { org: ref.org, name: ref.name }
+      const latest = opts.carry
+        ? unwrap(await api.GET('/api/v1/models/{org}/{name}', { params: { path } })).latestVersion
+        : null
+      const body = {
         version: ref.version,
         ...carryForward(latest, given),
         status: opts.status,
         metrics: opts.metric,
         baseModel: opts.baseModel,
-      })
+      }
+      const version = unwrap(await api.POST('/api/v1/models/{org}/{name}/versions', { params: { path }, body }))
       out.result(version, () => `created ${version.model}@${version.version}`)
     })
 }
