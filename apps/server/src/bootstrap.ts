@@ -5,6 +5,7 @@ import { FsBlobStore } from './blobs/fs-blob-store.js'
 import { PartStore } from './blobs/part-store.js'
 import type { S3BlobStoreOptions } from './blobs/s3-blob-store.js'
 import type { Config } from './config/config.js'
+import { withAdvisoryLock } from './db/advisory-lock.js'
 import { type Db, openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { LoginThrottleRepository } from './repositories/login-throttle.repository.js'
@@ -30,48 +31,55 @@ export interface RegistryOptions {
   login?: LoginOptions
 }
 
-export async function openRegistry(opts: RegistryOptions): Promise<{
+export interface Registry {
   db: Db
   store: Store
   blobs: BlobStore
   parts: PartStore
   services: Services
   firstAdminPassword?: string
-}> {
+}
+
+export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const db = openDatabase(opts.database, { pgSchema: opts.pgSchema })
   try {
-    await migrateToLatest(db)
-    const store = new Store(db)
-    await store.read.organisations.ensure('default', new Date().toISOString())
-    const blobs: BlobStore = opts.s3
-      ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
-        new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
-      : new FsBlobStore(path.resolve(opts.blobRoot))
-    const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
-    const services = createServices({
-      store,
-      blobs,
-      parts,
-      clock: opts.clock,
-      limits: {
-        maxArtifactBytes: opts.maxArtifactBytes,
-        maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
-        maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
-      },
-      // Several replicas share one PostgreSQL: their sign-in budgets live there. A SQLite registry is one process.
-      login: {
-        ...opts.login,
-        store:
-          opts.login?.store ??
-          (db.dialect === 'postgres' ? new LoginThrottleRepository(db.kysely, db.dialect, opts.login?.now) : undefined),
-      },
-    })
-    await collectUnreferenced(services.deps)
-    await services.uploads.sweepExpired(new Date().toISOString())
-    const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
-    return { db, store, blobs, parts, services, firstAdminPassword: admin.password }
+    // Replicas starting together take turns: the first migrates and creates the admin, the next finds them done.
+    return await withAdvisoryLock(db, 'start-up', () => start(db, opts))
   } catch (err) {
     await db.close()
     throw err
   }
+}
+
+async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
+  await migrateToLatest(db)
+  const store = new Store(db)
+  await store.read.organisations.ensure('default', new Date().toISOString())
+  const blobs: BlobStore = opts.s3
+    ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
+      new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
+    : new FsBlobStore(path.resolve(opts.blobRoot))
+  const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
+  const services = createServices({
+    store,
+    blobs,
+    parts,
+    clock: opts.clock,
+    limits: {
+      maxArtifactBytes: opts.maxArtifactBytes,
+      maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
+      maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
+    },
+    // Several replicas share one PostgreSQL: their sign-in budgets live there. A SQLite registry is one process.
+    login: {
+      ...opts.login,
+      store:
+        opts.login?.store ??
+        (db.dialect === 'postgres' ? new LoginThrottleRepository(db.kysely, db.dialect, opts.login?.now) : undefined),
+    },
+  })
+  await collectUnreferenced(services.deps)
+  await services.uploads.sweepExpired(new Date().toISOString())
+  const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
+  return { db, store, blobs, parts, services, firstAdminPassword: admin.password }
 }
