@@ -8,5 +8,7 @@ export default defineProject({
     environment: 'jsdom',
     include: ['src/**/*.test.tsx'],
     setupFiles: ['src/test/setup.ts'],
+    // A budget for a loaded 2-core machine (typing through user-event takes seconds there), as for the node project.
+    testTimeout: 30_000,
   },
 })

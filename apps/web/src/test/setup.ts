@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
 afterEach(cleanup)
+// findBy…/waitFor wait for the thing; on a loaded 2-core machine a page can take seconds to render, so the budget is
+// 10 s rather than 1 s (a passing test still returns as soon as the thing is there).
+configure({ asyncUtilTimeout: 10_000 })
 
 // jsdom lacks these browser APIs that Mantine asks for.
 Object.defineProperty(window, 'matchMedia', {
