@@ -31,6 +31,19 @@ const parserErrors: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'Content-Length does not match the body'],
 }
 
+/** What reading a request body throws when the client's connection goes away before the body's end. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
+
+/**
+ * A client abort is a body that never arrived whole, failing the way a closed connection fails. Once the body is
+ * all in, nothing the client does makes the handler throw: an error then (a missing part file, a storage server
+ * resetting its connection) is the server's, even when the request stream is already destroyed (as it is after
+ * its end) or the error carries a network code.
+ */
+function clientAborted(err: FastifyError, req: FastifyRequest): boolean {
+  return !req.raw.complete && err.code !== undefined && CLIENT_GONE.has(err.code)
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
@@ -50,7 +63,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const known = err.code ? parserErrors[err.code] : undefined
     if (known) return reply.code(httpStatusOf[known[0]]).send(errorBody(known[0], known[1]))
     // The client went away mid-request (an aborted upload): nothing to answer, nothing went wrong here.
-    if (req.raw.destroyed || err.code === 'ECONNRESET' || err.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    if (clientAborted(err, req)) {
       req.log.info({ code: err.code }, 'client closed the request')
       return reply.code(400).send(errorBody('VALIDATION_FAILED', 'the request body ended early'))
     }
