@@ -15,11 +15,17 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .on('versions')
     .columns(['model_id', 'stage', 'sort_key'])
     .execute()
+  await backfillTopStage(db)
+}
+
+/** Sets every model's top stage from its versions: the same rule as VersionRepository.findTopStage, in one pass. */
+export async function backfillTopStage(db: Kysely<unknown>): Promise<void> {
   await sql`update models set top_stage_version_id = (
     select v.id from versions v where v.model_id = models.id
     order by case v.stage when 'production' then 0 when 'staging' then 1 when 'development' then 2 else 3 end,
       v.sort_key desc
     limit 1)`.execute(db)
-  await sql`update models set top_stage = (select v.stage from versions v where v.id = models.top_stage_version_id)
-    where top_stage_version_id is not null`.execute(db)
+  await sql`update models set top_stage = (select v.stage from versions v where v.id = models.top_stage_version_id)`.execute(
+    db,
+  )
 }
