@@ -19,6 +19,8 @@ export interface RegistryOptions {
   blobRoot: string
   /** Blobs in S3-compatible storage instead of blobRoot. */
   s3?: S3BlobStoreOptions
+  /** A blob store made by the caller (the unit tests' MemoryBlobStore); it wins over s3 and blobRoot. */
+  blobs?: BlobStore
   maxArtifactBytes?: number
   /** Open upload sessions, and bytes in them, per user (unlimited when unset). */
   maxUploadSessionsPerUser?: number
@@ -55,10 +57,12 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
   await migrateToLatest(db)
   const store = new Store(db)
   await store.read.organisations.ensure('default', new Date().toISOString())
-  const blobs: BlobStore = opts.s3
-    ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
-      new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
-    : new FsBlobStore(path.resolve(opts.blobRoot))
+  const blobs: BlobStore =
+    opts.blobs ??
+    (opts.s3
+      ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
+        new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
+      : new FsBlobStore(path.resolve(opts.blobRoot)))
   const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
   const services = createServices({
     store,

@@ -1,4 +1,5 @@
-// One suite, both backends: the local directory and S3 (a real Ceph RGW).
+// One suite, every backend: the local directory, S3 (a real Ceph RGW) and the in-memory fake (whose behaviour the
+// unit lane's service tests rely on). The unit lane (no RGW) runs it on fs and memory only.
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -7,6 +8,8 @@ import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BlobStore, ChecksumMismatchError, SizeLimitError } from '../../src/blobs/blob-store.js'
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
+import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
+import { unitLane } from '../helpers/registry.js'
 import { openTestBucket } from '../helpers/s3.js'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
@@ -37,9 +40,13 @@ const backends: Record<string, () => Promise<Backend>> = {
     const bucket = await openTestBucket({ partSize: 5 * 1024 * 1024, multipartCopyThreshold: 6 * 1024 * 1024 })
     return { store: bucket.store, leftovers: () => bucket.keys('tmp/'), close: bucket.close }
   },
+  memory: async () => {
+    const store = new MemoryBlobStore()
+    return { store, leftovers: async () => store.tempObjects(), close: async () => undefined }
+  },
 }
 
-describe.each(Object.keys(backends))('%s blob store', (kind) => {
+describe.each(Object.keys(backends).filter((kind) => !(unitLane && kind === 's3')))('%s blob store', (kind) => {
   let b: Backend
   beforeAll(async () => {
     b = await (backends[kind] as () => Promise<Backend>)()

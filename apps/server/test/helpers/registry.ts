@@ -1,4 +1,5 @@
 // Opens a real registry on SQLite (a temp file) or PostgreSQL (a fresh schema in the test database).
+// In the unit lane (npm run test:unit) only SQLite, in memory, with blobs in memory: no service is needed.
 import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -7,13 +8,16 @@ import type { InjectOptions } from 'fastify'
 import pg from 'pg'
 import { type AppDeps, buildApp } from '../../src/app.js'
 import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
+import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
 import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
 import type { DownloadOffload } from '../../src/config/config.js'
 import type { Dialect } from '../../src/db/database.js'
 import { actorOf, digest } from '../../src/services/auth.service.js'
 import { openTestBucket, s3Settings } from './s3.js'
 
-export const dialects: readonly Dialect[] = ['sqlite', 'postgres']
+/** Set by vitest.unit.config.ts: suites run on SQLite alone and nothing may reach PostgreSQL or S3. */
+export const unitLane = process.env.MODELREG_TEST_LANE === 'unit'
+export const dialects: readonly Dialect[] = unitLane ? ['sqlite'] : ['sqlite', 'postgres']
 export const ADMIN_PASSWORD = 'admin-password-for-tests'
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -31,25 +35,28 @@ export function testClock(start = '2026-01-01T00:00:00.000Z') {
   return clock
 }
 
-export type BlobBackend = 'fs' | 's3'
+export type BlobBackend = 'fs' | 's3' | 'memory'
 
 export interface TestRegistryOptions {
   clock?: () => string
   maxArtifactBytes?: number
   maxUploadSessionsPerUser?: number
   maxUploadBytesPerUser?: number
-  /** Where blobs go: a temp directory (default) or a fresh bucket on the test S3 server. */
+  /** Where blobs go: a temp directory (default; memory in the unit lane) or a fresh bucket on the test S3 server. */
   blobs?: BlobBackend
   /** Sign-in throttling: its store, limits and clock. */
   login?: RegistryOptions['login']
 }
 
 export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptions = {}) {
-  const { blobs: backend = 'fs', ...rest } = opts
+  const { blobs: backend = unitLane ? 'memory' : 'fs', ...rest } = opts
   const cleanups: (() => Promise<void>)[] = []
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-test-'))
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }))
-  let database: RegistryOptions['database'] = { kind: 'sqlite', file: path.join(dir, 'registry.sqlite') }
+  let database: RegistryOptions['database'] = {
+    kind: 'sqlite',
+    file: unitLane ? ':memory:' : path.join(dir, 'registry.sqlite'),
+  }
   let pgSchema: string | undefined
   if (dialect === 'postgres') {
     // The creation time in the name lets a later run drop schemas that an interrupted run left behind.
@@ -64,12 +71,14 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     s3 = await openTestBucket()
     cleanups.push(s3.close)
   }
+  const memory = backend === 'memory' ? new MemoryBlobStore() : undefined
   const registry = await openRegistry({
     database,
     pgSchema,
     adminPassword: ADMIN_PASSWORD,
     blobRoot: path.join(dir, 'blobs'),
     ...(s3 && { s3: { ...s3Settings, bucket: s3.bucket } }),
+    ...(memory && { blobs: memory }),
     ...rest,
   })
   const adminUser = await registry.store.read.users.findByUsername('admin')
@@ -80,7 +89,7 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     admin: actorOf(adminUser, 'admin', 'session'),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
     leftovers: async (): Promise<string[]> =>
-      s3 ? s3.keys('tmp/') : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
+      s3 ? s3.keys('tmp/') : memory ? memory.tempObjects() : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
     close: async () => {
       await registry.db.close()
       for (const cleanup of cleanups.reverse()) await cleanup()
