@@ -7,6 +7,10 @@ import { buildApp } from './app.js'
 import { firstStartBanner, openUrl } from './banner.js'
 import { openRegistry } from './bootstrap.js'
 import { ConfigError, loadConfig } from './config/config.js'
+import { LeaseRepository } from './repositories/lease.repository.js'
+import { collectUnreferenced } from './services/blob-collector.js'
+import { LeaseService, replicaName } from './services/lease.service.js'
+import { startPeriodicWork } from './services/periodic-work.js'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
@@ -44,13 +48,26 @@ async function main(): Promise<void> {
     webRoot,
     http: config.http,
   })
-  const sweeper = services.uploads.startSweeping(config.uploads.sweepSeconds * 1000, (err) =>
-    app.log.error({ err }, 'sweeping expired uploads failed'),
+  // Periodic work runs on the one replica holding its lease; the holder renews it every run, and another replica
+  // takes over once a lease outlives three missed runs (docs/operations.md).
+  const leases = new LeaseService({ leases: new LeaseRepository(db.kysely), holder: replicaName() })
+  const everyMs = config.uploads.sweepSeconds * 1000
+  const sweeper = services.uploads.startSweeping(
+    everyMs,
+    (err) => app.log.error({ err }, 'sweeping expired uploads failed'),
+    { leases, name: 'upload-sweep', ttlMs: 3 * everyMs },
   )
+  const collector = startPeriodicWork({
+    everyMs,
+    work: () => collectUnreferenced(services.deps),
+    onError: (err) => app.log.error({ err }, 'collecting unreferenced blobs failed'),
+    lease: { leases, name: 'blob-collection', ttlMs: 3 * everyMs },
+  })
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
     await sweeper.stop()
+    await collector.stop()
     await app.close()
     await db.close()
   })

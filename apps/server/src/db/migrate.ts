@@ -8,6 +8,7 @@ import * as accessControl from './migrations/0004-access-control.js'
 import * as analytics from './migrations/0005-analytics.js'
 import * as topStage from './migrations/0006-top-stage.js'
 import * as loginThrottle from './migrations/0007-login-throttle.js'
+import * as leases from './migrations/0008-leases.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -19,6 +20,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0005-analytics': { up: (k) => analytics.up(k, dialect) },
     '0006-top-stage': { up: (k) => topStage.up(k, dialect) },
     '0007-login-throttle': { up: (k) => loginThrottle.up(k, dialect) },
+    '0008-leases': { up: (k) => leases.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.kysely,

@@ -210,7 +210,15 @@ export interface LoginThrottleTable {
   expires_at: number | string
 }
 
+/** A lease on periodic work (0008-leases): who does it, until when (ms since the epoch). */
+export interface LeaseTable {
+  name: string
+  holder: string
+  expires_at: number
+}
+
 export interface Database {
+  leases: LeaseTable
   login_throttle: LoginThrottleTable
   users: UserTable
   memberships: MembershipTable

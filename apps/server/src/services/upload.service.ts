@@ -10,6 +10,7 @@ import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { UploadPartRecord, UploadSessionRecord } from '../repositories/upload-session.repository.js'
 import { writableModel } from './access.js'
 import { type ArtifactService, assertWritable } from './artifact.service.js'
+import { type PeriodicLease, type PeriodicWork, startPeriodicWork } from './periodic-work.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version.service.js'
 
@@ -228,23 +229,12 @@ export class UploadService {
     return n
   }
 
-  /** Sweeps every `everyMs` on an unref'd timer (it never keeps the process alive); stop() waits for a running sweep. */
-  startSweeping(everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
-    let running: Promise<unknown> | undefined
-    const timer = setInterval(() => {
-      running ??= this.sweepExpired()
-        .catch(onError)
-        .finally(() => {
-          running = undefined
-        })
-    }, everyMs)
-    timer.unref()
-    return {
-      stop: async () => {
-        clearInterval(timer)
-        await running
-      },
-    }
+  /**
+   * Sweeps every `everyMs` on an unref'd timer (it never keeps the process alive); stop() waits for a running sweep.
+   * With a lease, only the replica holding it sweeps (services/periodic-work.ts).
+   */
+  startSweeping(everyMs: number, onError: (err: unknown) => void, lease?: PeriodicLease): PeriodicWork {
+    return startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
   }
 }
 
