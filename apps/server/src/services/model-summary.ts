@@ -1,4 +1,5 @@
 // Keeps a model's row in step with its versions: latest version, top stage, version count and the search text.
+import { modelSearchText } from '../domain/search-text.js'
 import type { ModelRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 
@@ -8,7 +9,7 @@ export async function refreshModelSummary(
   opts: { versionDelta: number; now: string },
 ): Promise<void> {
   const latest = await repos.versions.findLatest(model.id)
-  const searchText = [model.name, latest?.description ?? '', ...(latest?.tags ?? [])].join(' ').slice(0, 20_000)
+  const searchText = modelSearchText(model.name, latest)
   const topStage = (await repos.versions.findTopStage(model.id)) ?? null
   await repos.models.setSummary(model.id, {
     latestVersionId: latest?.id ?? null,
