@@ -5,8 +5,10 @@ import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-prov
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { type DownloadOffload, defaultHttpSettings, type HttpSettings } from './config/config.js'
 import type { Db } from './db/database.js'
+import { Lifecycle } from './lifecycle.js'
 import { registerAuth } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js'
+import { type MetricsOptions, trackRequests } from './plugins/metrics.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { strictValidatorCompiler } from './plugins/validator.js'
 import { registerWeb } from './plugins/web.js'
@@ -35,6 +37,10 @@ export interface AppDeps {
   webRoot?: string
   /** Timeouts and connection cap of the HTTP server (defaults: config's defaultHttpSettings). */
   http?: HttpSettings
+  /** Draining flag and transfer count shared with main.ts's shutdown (a fresh one when unset). */
+  lifecycle?: Lifecycle
+  /** Who may read /metrics beyond loopback, and what it reports besides requests. */
+  metrics?: MetricsOptions
 }
 
 registerAjvFormats()
@@ -97,11 +103,14 @@ export async function buildApp(deps: AppDeps) {
     },
   })
   const authOptions = { secureCookies: deps.secureCookies ?? false }
+  const lifecycle = deps.lifecycle ?? new Lifecycle()
+  const metricsRoute = trackRequests(app, { db: deps.db, services: deps.services, lifecycle, options: deps.metrics })
   await registerAuth(app, deps.services.auth)
   await registerOpenApi(app)
   authRoutes(app, deps.services, authOptions)
   identityRoutes(app, deps.services)
-  healthRoutes(app, deps.db)
+  healthRoutes(app, deps.db, lifecycle)
+  metricsRoute()
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
   await artifactRoutes(app, deps.services, deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' })

@@ -1,6 +1,7 @@
 // Opens the database and blob store, migrates, seeds the default organisation and wires the services.
 import path from 'node:path'
 import type { BlobStore } from './blobs/blob-store.js'
+import { ErrorCountingBlobStore } from './blobs/error-counting-blob-store.js'
 import { FsBlobStore } from './blobs/fs-blob-store.js'
 import { PartStore } from './blobs/part-store.js'
 import type { S3BlobStoreOptions } from './blobs/s3-blob-store.js'
@@ -36,7 +37,10 @@ export interface RegistryOptions {
 export interface Registry {
   db: Db
   store: Store
+  /** The storage itself (tests reach behind the registry's back through it). */
   blobs: BlobStore
+  /** The storage's failures so far, by operation. */
+  blobErrors: ReadonlyMap<string, number>
   parts: PartStore
   services: Services
   firstAdminPassword?: string
@@ -64,9 +68,11 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
         new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
       : new FsBlobStore(path.resolve(opts.blobRoot)))
   const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
+  // The services see the storage through a counter of its failures (GET /metrics).
+  const counted = new ErrorCountingBlobStore(blobs)
   const services = createServices({
     store,
-    blobs,
+    blobs: counted,
     parts,
     clock: opts.clock,
     limits: {
@@ -85,5 +91,5 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
   await collectUnreferenced(services.deps)
   await services.uploads.sweepExpired(new Date().toISOString())
   const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
-  return { db, store, blobs, parts, services, firstAdminPassword: admin.password }
+  return { db, store, blobs, blobErrors: counted.errors, parts, services, firstAdminPassword: admin.password }
 }

@@ -1,5 +1,6 @@
 // Loads config, opens the registry, listens, and closes gracefully on SIGINT/SIGTERM.
 import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
@@ -7,6 +8,7 @@ import { buildApp } from './app.js'
 import { firstStartBanner, openUrl } from './banner.js'
 import { openRegistry } from './bootstrap.js'
 import { ConfigError, loadConfig } from './config/config.js'
+import { Lifecycle } from './lifecycle.js'
 import { LeaseRepository } from './repositories/lease.repository.js'
 import { collectUnreferenced } from './services/blob-collector.js'
 import { LeaseService, replicaName } from './services/lease.service.js'
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const { db, services, firstAdminPassword } = await openRegistry({
+  const { db, services, blobErrors, firstAdminPassword } = await openRegistry({
     database: config.database,
     blobRoot: config.blobRoot,
     maxArtifactBytes: config.maxArtifactBytes,
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
       hashConcurrency: config.login.hashConcurrency,
     },
   })
+  const lifecycle = new Lifecycle()
+  // Periodic work runs on the one replica holding its lease; the holder renews it every run, and another replica
+  // takes over once a lease outlives three missed runs (docs/operations.md).
+  const leases = new LeaseService({ leases: new LeaseRepository(db.kysely), holder: replicaName() })
   const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
   const app = await buildApp({
     db,
@@ -47,10 +53,13 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     webRoot,
     http: config.http,
+    lifecycle,
+    metrics: {
+      token: config.metricsToken,
+      leases: { service: leases, names: ['upload-sweep', 'blob-collection'] },
+      blobErrors: () => blobErrors,
+    },
   })
-  // Periodic work runs on the one replica holding its lease; the holder renews it every run, and another replica
-  // takes over once a lease outlives three missed runs (docs/operations.md).
-  const leases = new LeaseService({ leases: new LeaseRepository(db.kysely), holder: replicaName() })
   const everyMs = config.uploads.sweepSeconds * 1000
   const sweeper = services.uploads.startSweeping(
     everyMs,
@@ -63,9 +72,12 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'collecting unreferenced blobs failed'),
     lease: { leases, name: 'blob-collection', ttlMs: 3 * everyMs },
   })
-  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+  // SIGTERM: /readyz turns 503, the listener closes (new requests on kept-alive connections get 503), and the
+  // requests in flight finish; past the grace period the process exits with them unfinished.
+  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ err, signal }) => {
+    lifecycle.draining = true
     if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
+    else app.log.info({ signal, transfers: lifecycle.transfers, graceMs: config.shutdownGraceMs }, 'draining')
     await sweeper.stop()
     await collector.stop()
     await app.close()
@@ -73,7 +85,8 @@ async function main(): Promise<void> {
   })
   await app.listen({ port: config.port, host: config.host })
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'
-  const url = openUrl(config.host, config.port)
+  // PORT=0 takes a free port: say which.
+  const url = openUrl(config.host, (app.server.address() as AddressInfo | null)?.port ?? config.port)
   app.log.info({ url, database: where, dataDir: config.dataDir }, 'modelreg is ready')
   if (firstAdminPassword !== undefined) {
     // Printed once, on the first start with an empty database; not logged as a structured field.

@@ -43,6 +43,10 @@ export interface Config {
   readonly uploads: Readonly<UploadSettings>
   /** HTTP server timeouts and connection cap (docs/security.md, "Limits and their settings"). */
   readonly http: Readonly<HttpSettings>
+  /** Bearer token that opens GET /metrics to callers other than loopback (docs/operations.md). */
+  readonly metricsToken?: string
+  /** After SIGTERM, how long transfers in flight may take to finish before the process exits anyway. */
+  readonly shutdownGraceMs: number
 }
 
 export interface UploadSettings {
@@ -244,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     keepAliveTimeoutMs: seconds('MODELREG_KEEP_ALIVE_TIMEOUT_SECONDS', defaultHttpSettings.keepAliveTimeoutMs),
     maxConnections: positiveInt(env, 'MODELREG_MAX_CONNECTIONS', defaultHttpSettings.maxConnections, problems),
   }
+  const metricsToken = env.MODELREG_METRICS_TOKEN || undefined
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    problems.push('MODELREG_METRICS_TOKEN must have at least 16 characters')
+  const shutdownGraceMs = positiveInt(env, 'MODELREG_SHUTDOWN_GRACE_SECONDS', 60, problems) * 1000
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -262,5 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicUrl,
     trustedProxies,
     login,
+    metricsToken,
+    shutdownGraceMs,
   })
 }

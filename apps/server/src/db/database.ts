@@ -13,6 +13,8 @@ export interface Db {
   readonly dialect: Dialect
   /** PostgreSQL: the schema the registry's tables live in (first of the search path). */
   readonly schema?: string
+  /** PostgreSQL: the connection pool's state now (metrics); SQLite has one connection and no pool. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number }
   close(): Promise<void>
 }
 
@@ -37,7 +39,9 @@ export function openDatabase(config: Config['database'], opts: { pgSchema?: stri
   })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const schema = opts.pgSchema?.split(',')[0]?.trim() || 'public'
-  return { kysely, dialect: 'postgres', schema, close: () => kysely.destroy() }
+  const max = opts.poolSize ?? 10
+  const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max })
+  return { kysely, dialect: 'postgres', schema, poolStats, close: () => kysely.destroy() }
 }
 
 /** A unique-constraint violation on either driver (pg 23505, SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */

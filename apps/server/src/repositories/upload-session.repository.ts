@@ -144,6 +144,16 @@ export class UploadSessionRepository {
     await this.db.deleteFrom('upload_sessions').where('id', '=', id).execute()
   }
 
+  /** Unexpired sessions of everyone (the metrics' gauge). */
+  async countOpen(now: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('upload_sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('expires_at', '>', now)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   async listExpired(now: string, limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('upload_sessions')

@@ -14,6 +14,8 @@ const PUBLIC = [
   /^\/api\/v1\/auth\/login$/,
   /^\/healthz$/,
   /^\/readyz$/,
+  // Prometheus metrics: loopback or the metrics token, checked by the route itself (plugins/metrics.ts).
+  /^\/metrics$/,
   /^\/api\/openapi\.json$/,
   /^\/api\/docs($|\/)/,
   // The web UI's files: the sign-in page and the scripts it runs.
