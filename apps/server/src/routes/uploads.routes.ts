@@ -15,7 +15,7 @@ import type { Services } from '../services/services.js'
 import type { UploadView } from '../services/upload.service.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { modelRef } from './presenters.js'
-import { acceptRawBodies } from './raw-body.js'
+import { acceptRawBodies, clientWaits } from './raw-body.js'
 import { type App, errors } from './route-types.js'
 
 const tags = ['Uploads']
@@ -116,6 +116,9 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
       },
     },
     async (req, reply) => {
+      // Joining many GB of parts sends nothing for minutes: the client is waiting, not idle (and only a
+      // signed-in owner of an open session gets here).
+      clientWaits(req)
       const { artifact } = await services.uploads.complete(req.actor, req.params.id, req.body.parts)
       return reply.code(201).send(toArtifactResponse(artifact))
     },
