@@ -9,6 +9,14 @@ describe('configuration', () => {
     expect(c.s3).toBeUndefined()
   })
 
+  it('serves metrics to loopback only and drains for 60 s unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ metricsToken: undefined, shutdownGraceMs: 60_000 })
+    const c = loadConfig({ MODELREG_METRICS_TOKEN: 'a-long-metrics-token', MODELREG_SHUTDOWN_GRACE_SECONDS: '5' })
+    expect(c).toMatchObject({ metricsToken: 'a-long-metrics-token', shutdownGraceMs: 5000 })
+    expect(() => loadConfig({ MODELREG_METRICS_TOKEN: 'short' })).toThrow(/MODELREG_METRICS_TOKEN/)
+    expect(() => loadConfig({ MODELREG_SHUTDOWN_GRACE_SECONDS: '0' })).toThrow(/MODELREG_SHUTDOWN_GRACE_SECONDS/)
+  })
+
   it('bounds uploads and connections by default, and takes other limits', () => {
     expect(loadConfig({})).toMatchObject({
       uploads: { maxSessionsPerUser: 20, maxBytesPerUser: 256 * 1024 ** 3, sweepSeconds: 600 },
