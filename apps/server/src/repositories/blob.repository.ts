@@ -28,6 +28,17 @@ export class BlobRepository {
   }
 
   /** Digests that no artifact references (left by an interrupted collection). */
+  /** Every blob's digest and size, in digest order, a page at a time after `after` (backup, verify). */
+  async listPage(after: string, limit: number): Promise<{ sha256: string; size: number }[]> {
+    return this.db
+      .selectFrom('blobs')
+      .select(['sha256', 'size'])
+      .where('sha256', '>', after)
+      .orderBy('sha256')
+      .limit(limit)
+      .execute()
+  }
+
   async listUnreferenced(limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('blobs')
