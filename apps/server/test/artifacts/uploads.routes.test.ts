@@ -184,7 +184,12 @@ describe.each(dialects)('upload limits and expiry on %s', (dialect) => {
     expect(fifth.json().error).toMatchObject({ code: 'CONFLICT', details: { limit: 4 } })
     // The caller finds them to abort one.
     const listed = await t.app.inject({ method: 'GET', url: '/api/v1/uploads' })
-    expect(listed.json().items.map((u: { id: string }) => u.id).sort()).toEqual([...open].sort())
+    expect(
+      listed
+        .json()
+        .items.map((u: { id: string }) => u.id)
+        .sort(),
+    ).toEqual([...open].sort())
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${open[0]}` })).statusCode).toBe(204)
     expect((await session()).statusCode).toBe(201)
   })
