@@ -38,6 +38,7 @@ export function exitCodeOf(code: ModelregErrorCode): number {
     case 'CONFLICT':
     case 'MODEL_DEPLOYED':
     case 'VERSION_FROZEN':
+    case 'ALIAS_IN_USE':
       return ExitCode.conflict
     case 'NETWORK':
     case 'UNAVAILABLE':

@@ -23,6 +23,8 @@ export function hintFor(err: ModelregError, connection?: Connection): string | u
       return 'files and metrics of a completed, deployed or archived version never change: use a new version'
     case 'MODEL_DEPLOYED':
       return 'stop its deployments first: `modelreg undeploy <model>@<version> --env <environment>`'
+    case 'ALIAS_IN_USE':
+      return 'move its aliases first: `modelreg alias ls <model>`, then `modelreg alias set` or `modelreg alias rm`'
     case 'CHECKSUM_MISMATCH':
       return 'the bytes changed on the way or on disk; run the command again'
     case 'TOO_MANY_REQUESTS':

@@ -1,5 +1,6 @@
 // The command tree: global options and one registration function per command file.
 import { Command, type OutputConfiguration } from 'commander'
+import { aliasCommand } from './commands/alias.js'
 import { deployCommands } from './commands/deploy.js'
 import { loginCommand } from './commands/login.js'
 import { modelsCommand } from './commands/models.js'
@@ -43,6 +44,7 @@ Examples:
   modelsCommand(program)
   versionsCommand(program)
   stageCommand(program)
+  aliasCommand(program)
   deployCommands(program)
   pushCommand(program)
   pullCommand(program)

@@ -12,6 +12,7 @@ import { type MetricsOptions, trackRequests } from './plugins/metrics.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { strictValidatorCompiler } from './plugins/validator.js'
 import { registerWeb } from './plugins/web.js'
+import { aliasRoutes } from './routes/aliases.routes.js'
 import { analyticsRoutes } from './routes/analytics.routes.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps) {
   metricsRoute()
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
+  aliasRoutes(app, deps.services)
   await artifactRoutes(app, deps.services, deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' })
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)

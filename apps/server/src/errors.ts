@@ -42,6 +42,11 @@ export class VersionFrozenError extends DomainError {
     super('VERSION_FROZEN', message, details)
   }
 }
+export class AliasInUseError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('ALIAS_IN_USE', message, details)
+  }
+}
 export class ConflictError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details)
@@ -69,6 +74,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   ALREADY_EXISTS: 409,
   MODEL_DEPLOYED: 409,
   VERSION_FROZEN: 409,
+  ALIAS_IN_USE: 409,
   CHECKSUM_MISMATCH: 400,
   RANGE_NOT_SATISFIABLE: 416,
   CONFLICT: 409,

@@ -10,6 +10,7 @@ export const ErrorCode = Type.Enum([
   'ALREADY_EXISTS',
   'MODEL_DEPLOYED',
   'VERSION_FROZEN',
+  'ALIAS_IN_USE',
   'CHECKSUM_MISMATCH',
   'RANGE_NOT_SATISFIABLE',
   'CONFLICT',

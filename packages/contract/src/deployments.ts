@@ -6,7 +6,11 @@ export const DeploymentStatus = Type.Enum(['active', 'stopped'])
 export const CreateDeploymentBody = Type.Object(
   {
     model: Line({ minLength: 3, maxLength: 200, description: 'org/name' }),
-    version: Line({ minLength: 1, maxLength: 128, description: 'A version or "latest".' }),
+    version: Line({
+      minLength: 1,
+      maxLength: 128,
+      description: 'A version reference: 1.2.0, "latest", a stage, an alias or a range (^1.2).',
+    }),
     environment: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
     endpoint: Type.Optional(LinkUrl({ maxLength: 2048, description: 'Where it serves (http or https).' })),
   },

@@ -9,6 +9,7 @@ export const eventTypes = [
   'version.updated',
   'version.deleted',
   'stage.changed',
+  'alias.moved',
   'deployment.started',
   'deployment.stopped',
   'artifact.uploaded',
@@ -26,7 +27,9 @@ export const RegistryEvent = Type.Object(
     actor: Type.String(),
     at: Timestamp,
     data: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'For *.updated: { changes: { field: { before, after } } }.',
+      description:
+        'For *.updated: { changes: { field: { before, after } } }. For alias.moved: { alias, from, to, protected } ' +
+        '(from null when the alias is set, to null when it is removed).',
     }),
   },
   { description: 'An entry of the event log.' },

@@ -1,4 +1,4 @@
-// modelreg pull <model>@<version|latest> [folder]: download the files of a version, verified and resumable.
+// modelreg pull <model>@<reference> [folder]: download the files of a version, verified and resumable.
 import { unwrap } from '@modelreg/sdk'
 import { downloadVersion } from '@modelreg/sdk/node'
 import type { Command } from 'commander'
@@ -22,15 +22,20 @@ Every file is checked against its sha256 and moved into place only when it match
 folder with the right sha256 are kept; a file whose bytes differ is downloaded again; an interrupted pull
 resumes its partial files ("*.modelreg-partial") when run again.
 
+The version may be any reference the registry resolves: 1.1.0, latest, a stage (production), an alias
+(champion) or an npm range (^1.2, ~1.2.3, 1.x; quote ranges with spaces or < >); the highest match is pulled.
+
 Examples:
   $ modelreg pull resnet50@latest
+  $ modelreg pull vision/resnet50@champion
+  $ modelreg pull 'vision/resnet50@^1.2'
   $ modelreg pull vision/resnet50@1.1.0 ./models/resnet50 --json`,
     )
     .action(async (text: string, folderArg: string | undefined, opts, command: Command) => {
       const ctx = contextOf(command)
       const ref = parseRef(text)
       const started = Date.now()
-      // Resolve "latest" first: the default folder and the files must name the same version.
+      // Resolve the reference first (latest, an alias, a range...): the folder and the files name one version.
       const path = { org: ref.org, name: ref.name, version: ref.version }
       const version = unwrap(await ctx.api.GET('/api/v1/models/{org}/{name}/versions/{version}', { params: { path } }))
       const folder = folderArg ?? `${ref.name}-${version.version}`

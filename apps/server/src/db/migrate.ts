@@ -9,6 +9,7 @@ import * as analytics from './migrations/0005-analytics.js'
 import * as topStage from './migrations/0006-top-stage.js'
 import * as loginThrottle from './migrations/0007-login-throttle.js'
 import * as leases from './migrations/0008-leases.js'
+import * as aliases from './migrations/0009-aliases.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -21,6 +22,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0006-top-stage': { up: (k) => topStage.up(k, dialect) },
     '0007-login-throttle': { up: (k) => loginThrottle.up(k, dialect) },
     '0008-leases': { up: (k) => leases.up(k, dialect) },
+    '0009-aliases': { up: (k) => aliases.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.kysely,

@@ -103,6 +103,19 @@ export interface EventTable {
   data: Json
 }
 
+/** A named pointer to one version of a model (0009-aliases); unique per model. */
+export interface AliasTable {
+  id: Generated<number>
+  model_id: number
+  name: string
+  version_id: number
+  protected: number
+  created_by: string
+  created_at: Timestamp
+  updated_by: string
+  updated_at: Timestamp
+}
+
 export interface BlobTable {
   sha256: string
   size: number
@@ -238,4 +251,5 @@ export interface Database {
   stage_transitions: StageTransitionTable
   deployments: DeploymentTable
   events: EventTable
+  aliases: AliasTable
 }

@@ -37,6 +37,13 @@ export function parseVersion(input: string, field = 'version'): VersionNumber {
   return { text: parsed.version, major, minor, patch, prerelease, sortKey: sortKeyOf(parsed) }
 }
 
+/** The stored key of any parsed version, or undefined when a part is beyond what a stored version can hold. */
+export function sortKeyOfSemver(v: semver.SemVer): string | undefined {
+  if (v.major > MAX_PART || v.minor > MAX_PART || v.patch > MAX_PART) return undefined
+  if (v.prerelease.some((id) => typeof id === 'number' && id > MAX_PART)) return undefined
+  return sortKeyOf(v)
+}
+
 /**
  * Byte order of the key equals semver precedence. A release ends in "~" (above any prerelease, which ends
  * in "-..."); prerelease identifiers are joined by " " (below every identifier character); numeric ones are

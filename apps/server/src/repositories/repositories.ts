@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { Db, Dialect } from '../db/database.js'
 import type { Database } from '../db/schema.js'
+import { AliasRepository } from './alias.repository.js'
 import { AnalyticsRepository } from './analytics.repository.js'
 import { ArtifactRepository } from './artifact.repository.js'
 import { AuditRepository } from './audit.repository.js'
@@ -32,6 +33,7 @@ export class Repositories {
   readonly grants: GrantRepository
   readonly audit: AuditRepository
   readonly analytics: AnalyticsRepository
+  readonly aliases: AliasRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -48,6 +50,7 @@ export class Repositories {
     this.grants = new GrantRepository(db)
     this.audit = new AuditRepository(db)
     this.analytics = new AnalyticsRepository(db, dialect)
+    this.aliases = new AliasRepository(db)
   }
 }
 

@@ -4,6 +4,7 @@ import { fromJson, toIso } from '../db/database.js'
 import type { Database, VersionTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import type { VersionNumber } from '../domain/version-number.js'
+import type { VersionInterval } from '../domain/version-reference.js'
 import type { Page, VersionRecord, VersionSource } from './records.js'
 
 /** Stages from the most to the least advanced; a model "is in" the first one any of its versions holds. */
@@ -107,6 +108,40 @@ export class VersionRepository {
     }
     const row = (await top(true)) ?? (opts.releasesOnly ? undefined : await top(false))
     return row && toRecord(row)
+  }
+
+  /** The highest version in a stage (pre-releases included): one probe of (model_id, stage, sort_key). */
+  async findHighestInStage(modelId: number, stage: string): Promise<VersionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('model_id', '=', modelId)
+      .where('stage', '=', stage)
+      .orderBy('sort_key', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return row && toRecord(row)
+  }
+
+  /**
+   * Candidates for one branch of a range, highest first: versions whose key lies in the interval and that are
+   * releases or pre-releases of a tuple the branch names. A range scan of (model_id, sort_key) from the top.
+   */
+  async listInInterval(modelId: number, interval: VersionInterval, limit: number): Promise<VersionRecord[]> {
+    let q = this.db.selectFrom('versions').selectAll().where('model_id', '=', modelId)
+    const { lower, upper, prereleaseTuples } = interval
+    if (lower) q = q.where('sort_key', lower.inclusive ? '>=' : '>', lower.key)
+    if (upper) q = q.where('sort_key', upper.inclusive ? '<=' : '<', upper.key)
+    q = q.where((eb) =>
+      eb.or([
+        eb('prerelease', 'is', null),
+        ...prereleaseTuples.map(([major, minor, patch]) =>
+          eb.and([eb('major', '=', major), eb('minor', '=', minor), eb('patch', '=', patch)]),
+        ),
+      ]),
+    )
+    const rows = await q.orderBy('sort_key', 'desc').limit(limit).execute()
+    return rows.map(toRecord)
   }
 
   async count(modelId: number): Promise<number> {

@@ -13,7 +13,7 @@ import type { ArtifactService } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { acceptRawBodies } from './raw-body.js'
-import { type App, errors } from './route-types.js'
+import { type App, errors, VERSION_HEADER } from './route-types.js'
 
 const tags = ['Artifacts']
 /**
@@ -82,13 +82,14 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
         response: { 200: ArtifactList, ...errors },
       },
     },
-    async (req) => {
-      const { artifacts } = await services.artifacts.list(
+    async (req, reply) => {
+      const { version, artifacts } = await services.artifacts.list(
         req.actor,
         req.params.org,
         req.params.name,
         req.params.version,
       )
+      reply.header(VERSION_HEADER, version.version)
       return { items: artifacts.map(toArtifactResponse), totalSize: artifacts.reduce((n, a) => n + a.size, 0) }
     },
   )
@@ -107,10 +108,11 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
     },
     handler: async (req, reply) => {
       const { org, name, version } = req.params
-      const artifact = await services.artifacts.get(req.actor, org, name, version, artifactPath(req.params))
+      const found = await services.artifacts.get(req.actor, org, name, version, artifactPath(req.params))
+      reply.header(VERSION_HEADER, found.version.version)
       return sendArtifact(
         services.artifacts,
-        artifact,
+        found.artifact,
         req.method === 'HEAD' ? 'HEAD' : 'GET',
         req.headers,
         reply,
@@ -144,6 +146,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
       )
       reply
         .headers(inertHeaders)
+        .header(VERSION_HEADER, archive.version)
         .header('content-type', format === 'zip' ? 'application/zip' : 'application/x-tar')
         .header('content-disposition', contentDisposition(archive.filename))
       if ('size' in archive && archive.size !== undefined) reply.header('content-length', archive.size)

@@ -1,5 +1,6 @@
 // Records → API responses (the contract's shapes).
 import type {
+  Alias,
   Deployment,
   Framework,
   License,
@@ -12,6 +13,7 @@ import type {
   VersionSummary,
 } from '@modelreg/contract'
 import { nextVersions } from '../domain/version-number.js'
+import type { AliasRecord } from '../repositories/alias.repository.js'
 import type { DeploymentRecord, ModelRecord, VersionRecord } from '../repositories/records.js'
 
 export const modelRef = (m: ModelRecord) => `${m.org}/${m.name}`
@@ -68,4 +70,17 @@ export function toVersionResponse(m: ModelRecord, v: VersionRecord): Version {
 export function toDeploymentResponse(d: DeploymentRecord, m: ModelRecord, v: VersionRecord): Deployment {
   const { modelId: _m, versionId: _v, ...rest } = d
   return { ...rest, model: modelRef(m), version: v.version }
+}
+
+export function toAliasResponse(m: ModelRecord, a: AliasRecord): Alias {
+  return {
+    name: a.name,
+    model: modelRef(m),
+    version: a.version,
+    protected: a.protected,
+    createdBy: a.createdBy,
+    createdAt: a.createdAt,
+    updatedBy: a.updatedBy,
+    updatedAt: a.updatedAt,
+  }
 }

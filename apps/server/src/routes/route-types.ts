@@ -23,3 +23,6 @@ export const errors = {
   409: ErrorResponse,
   500: ErrorResponse,
 }
+
+/** Set on every response to a request whose path named a version by reference: the version it resolved to. */
+export const VERSION_HEADER = 'x-modelreg-version'

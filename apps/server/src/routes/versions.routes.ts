@@ -13,7 +13,7 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import { toVersionResponse } from './presenters.js'
-import { type App, errors } from './route-types.js'
+import { type App, errors, VERSION_HEADER } from './route-types.js'
 
 const tags = ['Versions']
 
@@ -67,18 +67,23 @@ export function versionRoutes(app: App, services: Services): void {
       schema: {
         tags,
         summary: 'Get a version',
-        description: '{version} is a semantic version or "latest" (the highest release).',
+        description:
+          '{version} is any version reference: a semantic version, "latest" (the highest release), a stage ' +
+          '(production: its highest version), an alias (champion) or an npm range (^1.2, ~1.2.3, 1.x, ' +
+          '>=1.0.0 <2.0.0: the highest match; pre-releases only when the range names one). X-Modelreg-Version ' +
+          'says which version it resolved to.',
         params: VersionParams,
         response: { 200: Version, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { model, version } = await services.versions.get(
         req.actor,
         req.params.org,
         req.params.name,
         req.params.version,
       )
+      reply.header(VERSION_HEADER, version.version)
       return toVersionResponse(model, version)
     },
   )
@@ -99,7 +104,7 @@ export function versionRoutes(app: App, services: Services): void {
         response: { 200: Version, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { model, version } = await services.versions.update(
         req.actor,
         req.params.org,
@@ -107,6 +112,7 @@ export function versionRoutes(app: App, services: Services): void {
         req.params.version,
         req.body,
       )
+      reply.header(VERSION_HEADER, version.version)
       return toVersionResponse(model, version)
     },
   )
@@ -142,7 +148,7 @@ export function versionRoutes(app: App, services: Services): void {
         response: { 200: StageChangeResult, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const r = await services.versions.changeStage(
         req.actor,
         req.params.org,
@@ -150,6 +156,7 @@ export function versionRoutes(app: App, services: Services): void {
         req.params.version,
         req.body,
       )
+      reply.header(VERSION_HEADER, r.version.version.version)
       return {
         version: toVersionResponse(r.version.model, r.version.version),
         transition: r.transition,

@@ -8,8 +8,8 @@ import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import { collectBlobs } from './blob-collector.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version.service.js'
 import { type ArchiveFormat, tarStream, zipStream } from './version-archive.js'
+import { resolveVersion } from './version-resolver.js'
 
 export interface UploadOptions {
   /** Lower-case hex sha256 the client says it sent; verified before anything becomes visible. */
@@ -85,14 +85,21 @@ export class ArtifactService {
     return { model, version, artifacts: await this.deps.store.read.artifacts.listForVersion(version.id) }
   }
 
-  async get(actor: Actor, org: string, name: string, ref: string, artifactPath: string): Promise<ArtifactRecord> {
+  /** The artifact at `artifactPath` of the version `ref` names, with that version. */
+  async get(
+    actor: Actor,
+    org: string,
+    name: string,
+    ref: string,
+    artifactPath: string,
+  ): Promise<{ version: VersionRecord; artifact: ArtifactRecord }> {
     const path = checkArtifactPath(artifactPath)
     const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
     const artifact = await this.deps.store.read.artifacts.find(version.id, path)
     if (!artifact) {
       throw new NotFoundError(`artifact "${path}" not found in ${model.org}/${model.name}@${version.version}`, { path })
     }
-    return artifact
+    return { version, artifact }
   }
 
   /** Opens the bytes (or a range of them) and counts the download when the whole file or its start is read. */
@@ -110,7 +117,7 @@ export class ArtifactService {
     const open = (a: ArtifactRecord) => this.deps.blobs.get(a.sha256)
     const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
     await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
-    return { ...archive, filename: `${model.name}-${version.version}.${format}` }
+    return { ...archive, version: version.version, filename: `${model.name}-${version.version}.${format}` }
   }
 
   /** Hands a download to S3 (a presigned URL) or to a fronting nginx (an internal path), counting it. */

@@ -7,7 +7,7 @@ import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repo
 import type { Repositories } from '../repositories/repositories.js'
 import { canRead, readableModel, standingOf, writableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version.service.js'
+import { resolveVersion } from './version-resolver.js'
 
 export interface DeploymentView {
   deployment: DeploymentRecord

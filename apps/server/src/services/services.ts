@@ -2,6 +2,7 @@ import type { BlobStore } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import { hashPassword, verifyPassword } from '../domain/password.js'
 import type { Store } from '../repositories/repositories.js'
+import { AliasService } from './alias.service.js'
 import { AnalyticsService } from './analytics.service.js'
 import { ArtifactService } from './artifact.service.js'
 import { AuditService } from './audit.service.js'
@@ -26,6 +27,7 @@ export interface Services {
   readonly deps: ServiceDeps
   readonly models: ModelService
   readonly versions: VersionService
+  readonly aliases: AliasService
   readonly artifacts: ArtifactService
   readonly uploads: UploadService
   readonly deployments: DeploymentService
@@ -75,6 +77,7 @@ export function createServices(deps: {
     deps: full,
     models: new ModelService(full),
     versions: new VersionService(full),
+    aliases: new AliasService(full),
     artifacts,
     uploads: new UploadService(full, deps.parts, artifacts),
     deployments: new DeploymentService(full),

@@ -12,7 +12,7 @@ import { writableModel } from './access.js'
 import { type ArtifactService, assertWritable } from './artifact.service.js'
 import { type PeriodicLease, type PeriodicWork, startPeriodicWork } from './periodic-work.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version.service.js'
+import { resolveVersion } from './version-resolver.js'
 
 const sum = (parts: readonly { size: number }[]) => parts.reduce((n, p) => n + p.size, 0)
 

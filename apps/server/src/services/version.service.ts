@@ -15,6 +15,7 @@ import { diff } from '../domain/field-diff.js'
 import { versionInput } from '../domain/version-input.js'
 import { nextVersions, parseVersion } from '../domain/version-number.js'
 import {
+  AliasInUseError,
   AlreadyExistsError,
   ConflictError,
   ModelDeployedError,
@@ -30,11 +31,7 @@ import { collectBlobs } from './blob-collector.js'
 import { findModel } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-
-export interface ModelVersion {
-  model: ModelRecord
-  version: VersionRecord
-}
+import { type ModelVersion, resolveVersion } from './version-resolver.js'
 
 const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
 
@@ -190,6 +187,15 @@ export class VersionService {
           { versions: [version.version], deployments: active.map((d) => d.id) },
         )
       }
+      const aliases = await repos.aliases.listForVersion(version.id)
+      if (aliases.length > 0) {
+        const names = aliases.map((a) => a.name)
+        throw new AliasInUseError(
+          `version ${version.version} of "${model.org}/${model.name}" is what ${names.join(', ')} point(s) to; ` +
+            'move or remove those aliases first',
+          { version: version.version, aliases: names },
+        )
+      }
       const digests = await repos.artifacts.digestsOfModel(model.id, version.id)
       await repos.versions.delete(version.id)
       await refreshModelSummary(repos, model, { versionDelta: -1, now })
@@ -265,27 +271,6 @@ export class VersionService {
     const hint = next ? `; next free minor is ${next.minor}` : ''
     return new AlreadyExistsError(`version ${version} already exists${hint}`, { version, next })
   }
-}
-
-/** Finds a version by number or "latest" (the highest release). */
-export async function resolveVersion(
-  repos: Repositories,
-  actor: Actor,
-  need: 'read' | 'write',
-  org: string,
-  name: string,
-  ref: string,
-  opts: { forUpdate?: boolean } = {},
-): Promise<ModelVersion> {
-  const model = await (need === 'write' ? writableModel : readableModel)(repos, actor, org, name, opts)
-  if (ref === 'latest') {
-    const version = await repos.versions.findLatest(model.id, { releasesOnly: true })
-    if (!version) throw new NotFoundError(`model "${org}/${name}" has no release version yet`, { version: ref })
-    return { model, version }
-  }
-  const version = await repos.versions.findBySortKey(model.id, parseVersion(ref).sortKey)
-  if (!version) throw new NotFoundError(`version ${ref} of "${org}/${name}" not found`, { version: ref })
-  return { model, version }
 }
 
 export function appendEvent(

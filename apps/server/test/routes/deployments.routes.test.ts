@@ -130,7 +130,7 @@ describe.each(dialects)('deployments routes on %s', (dialect) => {
     ['model', { model: 'resnet', version: '1.0.0', environment: 'production' }],
     ['environment', { model: 'default/resnet', version: '1.0.0', environment: 'prod env!' }],
     ['endpoint', { model: 'default/resnet', version: '1.0.0', environment: 'production', endpoint: 'not a url' }],
-    ['version', { model: 'default/resnet', version: '1.0', environment: 'production' }],
+    ['version', { model: 'default/resnet', version: '1.0.0.0', environment: 'production' }],
     ...[
       'javascript:alert(document.cookie)',
       'JavaScript://x/%0aalert(1)',

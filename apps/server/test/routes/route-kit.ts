@@ -23,7 +23,7 @@ export const versionPath = (name: string, version: string, org = 'default') =>
 
 export async function send(
   t: TestApp,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   payload?: unknown,
 ): Promise<Reply> {

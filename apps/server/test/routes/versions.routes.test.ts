@@ -134,12 +134,15 @@ describe.each(dialects)('versions routes on %s', (dialect) => {
     expect(numbers((await getJson(t, `${versionsPath(name)}?stage=development&status=draft`)).items)).toEqual(['1.0.0'])
   })
 
-  it('answers 404 for an unknown version or model, and 400 for a version path that is not semver', async () => {
+  it('answers 404 for an unknown version or model, and 400 for a version path that is no version reference', async () => {
     const { name } = await createModel(t)
     expectError(await send(t, 'GET', versionPath(name, '9.9.9')), 404, 'NOT_FOUND')
     expectError(await send(t, 'GET', versionsPath('no-such-model')), 404, 'NOT_FOUND')
     expectError(await send(t, 'POST', versionsPath('no-such-model'), { version: '1.0.0' }), 404, 'NOT_FOUND')
-    expectError(await send(t, 'GET', versionPath(name, '1.0')), 400, 'VALIDATION_FAILED')
+    expectError(await send(t, 'GET', versionPath(name, '1.0.0.0')), 400, 'VALIDATION_FAILED')
+    // "1.0" is a range (1.0.x), so it names the model's 1.0.0; "1.1" matches nothing.
+    expect((await getJson(t, versionPath(name, '1.0'))).version).toBe('1.0.0')
+    expectError(await send(t, 'GET', versionPath(name, '1.1')), 404, 'NOT_FOUND')
   })
 
   it('refuses a malformed baseModel with 400', async () => {

@@ -68,7 +68,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -85,7 +85,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -102,7 +102,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -119,7 +119,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -250,7 +250,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -267,7 +267,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -284,7 +284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -360,7 +360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -377,7 +377,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -394,7 +394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -411,7 +411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -428,7 +428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -445,7 +445,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -519,7 +519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -536,7 +536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -553,7 +553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -570,7 +570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -604,7 +604,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -621,7 +621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -672,7 +672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -689,7 +689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -706,7 +706,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -757,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -774,7 +774,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -834,7 +834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -851,7 +851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -868,7 +868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -885,7 +885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -902,7 +902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -919,7 +919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -936,7 +936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1018,7 +1018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1035,7 +1035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1052,7 +1052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1069,7 +1069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1102,7 +1102,7 @@ export interface paths {
                         environment: string;
                         /** @description org/name */
                         model: string;
-                        /** @description A version or "latest". */
+                        /** @description A version reference: 1.2.0, "latest", a stage, an alias or a range (^1.2). */
                         version: string;
                     };
                 };
@@ -1140,7 +1140,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1157,7 +1157,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1174,7 +1174,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1191,7 +1191,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1259,7 +1259,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1276,7 +1276,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1293,7 +1293,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1310,7 +1310,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1385,7 +1385,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1402,7 +1402,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1419,7 +1419,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1436,7 +1436,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1584,7 +1584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1601,7 +1601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1618,7 +1618,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1635,7 +1635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1816,7 +1816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1833,7 +1833,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1850,7 +1850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1867,7 +1867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1986,7 +1986,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2003,7 +2003,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2020,7 +2020,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2037,7 +2037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2081,7 +2081,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2098,7 +2098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2115,7 +2115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2132,7 +2132,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2264,7 +2264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2281,7 +2281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2298,7 +2298,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2315,7 +2315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2325,6 +2325,413 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/models/{org}/{name}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the aliases of a model
+         * @description Every alias by name, with the version it points to.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** @description org/name */
+                                model: string;
+                                name: string;
+                                protected: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                updatedBy: string;
+                                /** @description The version it points to. */
+                                version: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{org}/{name}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or move an alias
+         * @description Points the alias at the version "version" names (any version reference). 201 when the alias is new, 200 when it moved or stayed. Names match ^[a-z][a-z0-9-]{0,62}$; "latest", stage names and anything that reads as a version or range are refused with 400 VALIDATION_FAILED. A protected alias only organisation admins may move (403 FORBIDDEN). Recorded as an alias.moved event.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alias: string;
+                    name: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Only organisation admins may move or remove a protected alias (or set this). */
+                        protected?: boolean;
+                        /** @description The version to point at: any version reference (1.2.0, latest, production, ^1.2, another alias). */
+                        version: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A named pointer to one version of a model (e.g. champion -> 1.2.0). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description org/name */
+                            model: string;
+                            name: string;
+                            protected: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description The version it points to. */
+                            version: string;
+                        };
+                    };
+                };
+                /** @description A named pointer to one version of a model (e.g. champion -> 1.2.0). */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** @description org/name */
+                            model: string;
+                            name: string;
+                            protected: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description The version it points to. */
+                            version: string;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove an alias
+         * @description A protected alias only organisation admins may remove (403 FORBIDDEN). Recorded as alias.moved.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alias: string;
+                    name: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/models/{org}/{name}/events": {
@@ -2345,7 +2752,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (1–500). */
                     limit?: number;
-                    type?: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
+                    type?: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
                 };
                 header?: never;
                 path: {
@@ -2367,7 +2774,7 @@ export interface paths {
                                 actor: string;
                                 /** Format: date-time */
                                 at: string;
-                                /** @description For *.updated: { changes: { field: { before, after } } }. */
+                                /** @description For *.updated: { changes: { field: { before, after } } }. For alias.moved: { alias, from, to, protected } (from null when the alias is set, to null when it is removed). */
                                 data: {
                                     [key: string]: unknown;
                                 };
@@ -2375,7 +2782,7 @@ export interface paths {
                                 /** @description org/name */
                                 model: string;
                                 /** @enum {unknown} */
-                                type: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
+                                type: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
                                 version: string | null;
                             }[];
                             nextCursor: string | null;
@@ -2391,7 +2798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2408,7 +2815,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2425,7 +2832,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2442,7 +2849,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2517,7 +2924,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2534,7 +2941,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2551,7 +2958,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2568,7 +2975,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2630,7 +3037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2647,7 +3054,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2664,7 +3071,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2681,7 +3088,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2698,7 +3105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2715,7 +3122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2781,7 +3188,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2798,7 +3205,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2815,7 +3222,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2832,7 +3239,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2849,7 +3256,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2866,7 +3273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2907,7 +3314,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2924,7 +3331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2941,7 +3348,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2958,7 +3365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2975,7 +3382,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2992,7 +3399,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3109,7 +3516,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3126,7 +3533,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3143,7 +3550,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3160,7 +3567,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3286,7 +3693,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3303,7 +3710,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3320,7 +3727,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3337,7 +3744,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3362,7 +3769,7 @@ export interface paths {
         };
         /**
          * Get a version
-         * @description {version} is a semantic version or "latest" (the highest release).
+         * @description {version} is any version reference: a semantic version, "latest" (the highest release), a stage (production: its highest version), an alias (champion) or an npm range (^1.2, ~1.2.3, 1.x, >=1.0.0 <2.0.0: the highest match; pre-releases only when the range names one). X-Modelreg-Version says which version it resolved to.
          */
         get: {
             parameters: {
@@ -3435,7 +3842,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3452,7 +3859,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3469,7 +3876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3486,7 +3893,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3531,7 +3938,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3548,7 +3955,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3565,7 +3972,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3582,7 +3989,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3707,7 +4114,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3724,7 +4131,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3741,7 +4148,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3758,7 +4165,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3865,7 +4272,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3882,7 +4289,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3899,7 +4306,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3916,7 +4323,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4017,7 +4424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4034,7 +4441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4051,7 +4458,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4068,7 +4475,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4085,7 +4492,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4129,7 +4536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4146,7 +4553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4163,7 +4570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4180,7 +4587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4339,7 +4746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4356,7 +4763,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4373,7 +4780,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4390,7 +4797,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4463,7 +4870,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4480,7 +4887,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4497,7 +4904,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4514,7 +4921,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4607,7 +5014,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4624,7 +5031,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4641,7 +5048,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4658,7 +5065,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4675,7 +5082,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4731,7 +5138,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4748,7 +5155,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4765,7 +5172,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4782,7 +5189,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4799,7 +5206,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4816,7 +5223,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4863,7 +5270,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4880,7 +5287,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4897,7 +5304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4914,7 +5321,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4931,7 +5338,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4948,7 +5355,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5010,7 +5417,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5027,7 +5434,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5044,7 +5451,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5061,7 +5468,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5078,7 +5485,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5095,7 +5502,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5160,7 +5567,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5177,7 +5584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5194,7 +5601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5211,7 +5618,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5228,7 +5635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5245,7 +5652,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5285,7 +5692,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5302,7 +5709,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5319,7 +5726,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5336,7 +5743,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5353,7 +5760,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5370,7 +5777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5434,7 +5841,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5451,7 +5858,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5468,7 +5875,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5485,7 +5892,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5502,7 +5909,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5519,7 +5926,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5536,7 +5943,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5606,7 +6013,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5623,7 +6030,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5640,7 +6047,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5657,7 +6064,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5674,7 +6081,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5691,7 +6098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5708,7 +6115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5762,7 +6169,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5779,7 +6186,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5796,7 +6203,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5813,7 +6220,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5830,7 +6237,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5847,7 +6254,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5864,7 +6271,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5938,7 +6345,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5955,7 +6362,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5972,7 +6379,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5989,7 +6396,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6063,7 +6470,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6080,7 +6487,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6097,7 +6504,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6114,7 +6521,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6154,7 +6561,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6171,7 +6578,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6188,7 +6595,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6205,7 +6612,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6279,7 +6686,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6296,7 +6703,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6313,7 +6720,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6330,7 +6737,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6392,7 +6799,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6409,7 +6816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6426,7 +6833,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6443,7 +6850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6460,7 +6867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6527,7 +6934,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6544,7 +6951,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6561,7 +6968,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6578,7 +6985,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6595,7 +7002,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6612,7 +7019,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6673,7 +7080,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database answers and the replica is not draining */
         get: {
             parameters: {
                 query?: never;
