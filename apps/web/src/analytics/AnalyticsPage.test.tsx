@@ -1,13 +1,11 @@
 import type { AnalyticsSummary } from '@modelreg/contract'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { renderUi } from '../test/render'
+import { failure, fakeApi, ok, renderUi } from '../test/render'
 import { AnalyticsPage } from './AnalyticsPage'
 
-const get = vi.hoisted(() => vi.fn())
-vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { GET: get } }))
+const get = vi.fn()
 
 const summary: AnalyticsSummary = {
   totals: { models: 3, versions: 5, artifacts: 0, artifactBytes: 0, downloads: 0 },
@@ -29,26 +27,16 @@ const summary: AnalyticsSummary = {
   byModelType: [],
 }
 
-function renderPage() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-  renderUi(
-    <QueryClientProvider client={client}>
-      <AnalyticsPage />
-    </QueryClientProvider>,
-  )
-}
+const renderPage = () => renderUi(<AnalyticsPage />)
 
 beforeEach(() => {
   get.mockReset()
   get.mockImplementation(async (path: string) => {
-    if (path === '/api/v1/analytics/summary') return { data: summary, response: new Response() }
-    if (path === '/api/v1/analytics/downloads')
-      return { data: { from: '2026-11-01', to: '2026-11-30', days: [], total: 0 }, response: new Response() }
-    return {
-      data: { metrics: ['top1_accuracy'], metric: 'top1_accuracy', points: [] },
-      response: new Response(),
-    }
+    if (path === '/api/v1/analytics/summary') return ok(summary)
+    if (path === '/api/v1/analytics/downloads') return ok({ from: '2026-11-01', to: '2026-11-30', days: [], total: 0 })
+    return ok({ metrics: ['top1_accuracy'], metric: 'top1_accuracy', points: [] })
   })
+  fakeApi({ GET: get })
 })
 
 describe('AnalyticsPage', () => {
@@ -65,6 +53,18 @@ describe('AnalyticsPage', () => {
     renderPage()
     const stage = await screen.findByRole('region', { name: 'Models by stage' })
     expect(within(stage).getByText(/most advanced stage any of its versions holds/)).toBeInTheDocument()
+  })
+
+  it('says why the downloads cannot be shown instead of a placeholder forever', async () => {
+    const answer = get.getMockImplementation()
+    get.mockImplementation(async (path: string, init?: unknown) =>
+      path === '/api/v1/analytics/downloads'
+        ? failure(503, 'UNAVAILABLE', 'the registry is busy')
+        : answer?.(path, init),
+    )
+    renderPage()
+    const downloads = await screen.findByRole('region', { name: 'Downloads over time' })
+    expect(await within(downloads).findByRole('alert')).toHaveTextContent('the registry is busy')
   })
 
   it('loads the metric chart as a model name is typed, without Enter, and says where to type', async () => {

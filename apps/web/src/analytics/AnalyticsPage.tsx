@@ -1,12 +1,11 @@
 import { AreaChart, BarChart, DonutChart } from '@mantine/charts'
 import { ColorSwatch, Group, NativeSelect, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core'
-import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatBytes } from '../ui/format'
 import { frameworkOptions, label, stageOptions, statusColor, statusOptions } from '../ui/labels'
 import { Section } from '../ui/Section'
+import { useAnalyticsSummary, useDownloads } from './analytics.queries'
 import { MetricTrendChart } from './MetricTrendChart'
 
 /** A status keeps its colour from screen to screen (the badges' colours), whatever else the donut holds. */
@@ -32,17 +31,8 @@ function CountBars({ data, color }: { data: { name: string; Models: number }[]; 
 
 export function AnalyticsPage() {
   const [days, setDays] = useState('30')
-  const summary = useQuery({
-    queryKey: ['analytics', 'summary'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/analytics/summary')),
-    // Counts change with every stage change, version and deployment elsewhere: opening the page asks again.
-    refetchOnMount: 'always',
-  })
-  const downloads = useQuery({
-    queryKey: ['analytics', 'downloads', days],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/analytics/downloads', { params: { query: { days: Number(days) } } })),
-  })
+  const summary = useAnalyticsSummary()
+  const downloads = useDownloads(Number(days))
   const s = summary.data
   return (
     <Stack>
@@ -143,7 +133,9 @@ export function AnalyticsPage() {
           />
         }
       >
-        {downloads.data ? (
+        {downloads.isError ? (
+          <ErrorAlert error={downloads.error} />
+        ) : downloads.data ? (
           <AreaChart
             h={240}
             dataKey="day"

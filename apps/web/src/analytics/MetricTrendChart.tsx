@@ -1,11 +1,11 @@
 import { LineChart } from '@mantine/charts'
-import { Alert, Group, NativeSelect, Skeleton, Text, TextInput } from '@mantine/core'
+import { Group, NativeSelect, Skeleton, Text, TextInput } from '@mantine/core'
 import { useDebouncedCallback } from '@mantine/hooks'
-import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { ApiError, api, unwrap } from '../api/http'
-import { errorMessage } from '../ui/errors'
+import { ApiError } from '../api/http'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { Section } from '../ui/Section'
+import { useMetricTrend } from './analytics.queries'
 
 /** One metric across a model's versions, in version order. */
 export function MetricTrendChart() {
@@ -18,16 +18,7 @@ export function MetricTrendChart() {
   }
   const [metric, setMetric] = useState('')
   const [org = '', name = ''] = model.includes('/') ? model.split('/', 2) : ['default', model]
-  const trend = useQuery({
-    queryKey: ['analytics', 'metric', org, name, metric],
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/api/v1/models/{org}/{name}/metrics', {
-          params: { path: { org, name }, query: { metric: metric || undefined } },
-        }),
-      ),
-    enabled: name !== '',
-  })
+  const trend = useMetricTrend(org, name, metric)
   return (
     <Section
       title="Metric across versions"
@@ -60,7 +51,7 @@ export function MetricTrendChart() {
       ) : trend.error instanceof ApiError && trend.error.status === 404 ? (
         <Text c="dimmed">No model {model} that you can see: check the name (org/name).</Text>
       ) : trend.isError ? (
-        <Alert color="red">{errorMessage(trend.error)}</Alert>
+        <ErrorAlert error={trend.error} />
       ) : !trend.data ? (
         <Skeleton h={240} />
       ) : trend.data.points.length === 0 ? (

@@ -2,47 +2,32 @@
 import type { SessionInfo } from '@modelreg/contract'
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query'
 import { createContext, type ReactNode, useContext, useMemo } from 'react'
-import { ApiError, api, setCsrfToken, unwrap } from '../api/http'
+import { endSession, sessionKeys, sessionQueries, startSession } from './session.queries'
 
-interface SessionState {
+export interface SessionState {
   session: SessionInfo | null
   signIn(username: string, password: string): Promise<void>
   signOut(): Promise<void>
 }
 
-const SessionContext = createContext<SessionState | null>(null)
-const key = ['session'] as const
+/** What the app's SessionProvider gives its screens; a test gives a fixed one (test/render.tsx). */
+export const SessionContext = createContext<SessionState | null>(null)
 
 export function SessionProvider({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
   const client = useQueryClient()
-  const query = useQuery({
-    queryKey: key,
-    queryFn: async () => {
-      try {
-        const s = unwrap(await api.GET('/api/v1/auth/session'))
-        setCsrfToken(s.csrfToken)
-        return s
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null
-        throw err
-      }
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  })
+  const query = useQuery(sessionQueries.current())
   const value = useMemo<SessionState>(
     () => ({
       session: query.data ?? null,
       async signIn(username, password) {
-        const s = unwrap(await api.POST('/api/v1/auth/login', { body: { username, password } }))
-        setCsrfToken(s.csrfToken)
+        const s = await startSession(username, password)
         dropOtherQueries(client)
-        client.setQueryData(key, s)
+        client.setQueryData(sessionKeys.current(), s)
       },
       async signOut() {
-        await api.POST('/api/v1/auth/logout').catch(() => undefined)
-        setCsrfToken(null)
+        await endSession()
         dropOtherQueries(client)
-        client.setQueryData(key, null)
+        client.setQueryData(sessionKeys.current(), null)
       },
     }),
     [query.data, client],
@@ -53,7 +38,8 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
 
 /** Another user's data must not survive a sign-in or sign-out; the session query itself stays observed. */
 function dropOtherQueries(client: QueryClient) {
-  client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
+  const [session] = sessionKeys.current()
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== session })
 }
 
 export function useSession(): SessionState {

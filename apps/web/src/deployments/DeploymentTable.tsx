@@ -1,22 +1,12 @@
 import { Anchor, Badge, Button, Table } from '@mantine/core'
 import type { Deployment } from '@modelreg/contract'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link } from 'react-router'
-import { api, unwrap } from '../api/http'
 import { formatDate } from '../ui/format'
 import { TableHead } from '../ui/TableHead'
+import { useStopDeployment } from './deployments.queries'
 
 export function DeploymentTable({ items, showModel = true }: { items: Deployment[]; showModel?: boolean }) {
-  const client = useQueryClient()
-  const stop = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.POST('/api/v1/deployments/{id}/stop', { params: { path: { id } } })),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['deployments'] })
-      await client.invalidateQueries({ queryKey: ['model'] })
-      await client.invalidateQueries({ queryKey: ['models'] })
-    },
-  })
+  const stop = useStopDeployment()
   return (
     <Table.ScrollContainer minWidth={700}>
       <Table aria-label="Deployments">

@@ -1,9 +1,9 @@
 import { Button, Group, NativeSelect, Paper, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core'
 import type { ListDeploymentsQuery } from '@modelreg/contract'
 import { useSearchParams } from 'react-router'
-import { useDeployments } from '../api/queries'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { DeploymentTable } from './DeploymentTable'
+import { useDeployments } from './deployments.queries'
 
 export function DeploymentsPage() {
   const [params, setParams] = useSearchParams()

@@ -1,10 +1,9 @@
 import { Modal, Stack, TextInput } from '@mantine/core'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { fieldErrors } from '../ui/errors'
+import { useStartDeployment } from './deployments.queries'
 
 interface Props {
   model: string
@@ -16,25 +15,11 @@ interface Props {
 export function StartDeploymentModal({ model, version, opened, onClose }: Props) {
   const [environment, setEnvironment] = useState('production')
   const [endpoint, setEndpoint] = useState('')
-  const client = useQueryClient()
-  const start = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST('/api/v1/deployments', {
-          body: { model, version, environment: environment.trim(), endpoint: endpoint.trim() || undefined },
-        }),
-      ),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['deployments'] })
-      await client.invalidateQueries({ queryKey: ['model'] })
-      await client.invalidateQueries({ queryKey: ['models'] })
-      onClose()
-    },
-  })
+  const start = useStartDeployment({ onSuccess: onClose })
   const errors = fieldErrors(start.error)
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    start.mutate()
+    start.mutate({ model, version, environment: environment.trim(), endpoint: endpoint.trim() || undefined })
   }
   return (
     <Modal opened={opened} onClose={onClose} title={`Start a deployment of ${model}@${version}`} centered>

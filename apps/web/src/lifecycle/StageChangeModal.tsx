@@ -1,11 +1,10 @@
 import { Checkbox, Modal, NativeSelect, Stack, Textarea } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { optionData, stageOptions } from '../ui/labels'
+import { useChangeStage } from '../versions/versions.queries'
 
 interface Props {
   org: string
@@ -19,25 +18,15 @@ export function StageChangeModal({ org, name, version, opened, onClose }: Props)
   const [stage, setStage] = useState(version.stage === 'development' ? 'staging' : version.stage)
   const [comment, setComment] = useState('')
   const [archivePrevious, setArchivePrevious] = useState(true)
-  const client = useQueryClient()
-  const change = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST('/api/v1/models/{org}/{name}/versions/{version}/stage', {
-          params: { path: { org, name, version: version.version } },
-          body: { stage, comment: comment || undefined, archivePrevious: stage === 'production' && archivePrevious },
-        }),
-      ),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['model', org, name] })
-      await client.invalidateQueries({ queryKey: ['models'] })
+  const change = useChangeStage(org, name, version.version, {
+    onSuccess: () => {
       setComment('')
       onClose()
     },
   })
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    change.mutate()
+    change.mutate({ stage, comment: comment || undefined, archivePrevious: stage === 'production' && archivePrevious })
   }
   return (
     <Modal opened={opened} onClose={onClose} title={`Change stage of ${version.version}`} centered>

@@ -1,11 +1,11 @@
 import { Button, Code, Skeleton, Table, Text } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
 import { archiveUrl, artifactUrl } from '../api/http'
-import { useArtifacts } from '../api/queries'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatBytes } from '../ui/format'
 import { Section } from '../ui/Section'
 import { TableHead } from '../ui/TableHead'
+import { useArtifacts } from '../versions/versions.queries'
 
 export function ArtifactsSection({ org, name, version }: { org: string; name: string; version: Version }) {
   const artifacts = useArtifacts(org, name, version.version)

@@ -1,30 +1,21 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { renderUi } from '../test/render'
+import { failure, fakeApi, renderUi } from '../test/render'
 import { CreateModelModal } from './CreateModelModal'
 
-const post = vi.hoisted(() => vi.fn())
-vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { POST: post } }))
-vi.mock('../auth/session', () => ({
-  useSession: () => ({ session: { orgs: [{ org: 'default', role: 'member' }] } }),
-}))
+const post = vi.fn()
 
 function renderDialog() {
-  const client = new QueryClient({ defaultOptions: { mutations: { retry: false } } })
-  renderUi(
-    <QueryClientProvider client={client}>
-      <CreateModelModal opened onClose={() => undefined} />
-    </QueryClientProvider>,
-  )
+  renderUi(<CreateModelModal opened onClose={() => undefined} />)
 }
 
 const field = (name: string) => screen.getByLabelText(new RegExp(`^${name}( \\*)?$`))
 
 beforeEach(() => {
   post.mockReset()
-  Element.prototype.scrollIntoView = vi.fn()
+  fakeApi({ POST: post })
+  vi.spyOn(Element.prototype, 'scrollIntoView')
 })
 
 describe('CreateModelModal', () => {
@@ -39,10 +30,7 @@ describe('CreateModelModal', () => {
   })
 
   it('a name clash from the server lands on Model Name, focused and scrolled to', async () => {
-    post.mockResolvedValue({
-      error: { error: { code: 'ALREADY_EXISTS', message: 'a model named "bert" already exists' } },
-      response: new Response(null, { status: 409 }),
-    })
+    post.mockResolvedValue(failure(409, 'ALREADY_EXISTS', 'a model named "bert" already exists'))
     renderDialog()
     await userEvent.type(field('Model Name'), 'bert')
     await userEvent.selectOptions(field('Framework'), 'onnx')

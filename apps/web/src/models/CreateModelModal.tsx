@@ -1,14 +1,13 @@
 import { Modal, Stack } from '@mantine/core'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { useNavigate } from 'react-router'
-import { api, unwrap } from '../api/http'
 import { useSession } from '../auth/session'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formLevelError, serverFieldErrors } from './form-errors'
 import { ModelForm } from './ModelForm'
 import { createBody, emptyModelForm, type ModelFormValues, validateModelForm } from './model-form'
+import { useCreateModel } from './models.queries'
 
 type Errors = Partial<Record<keyof ModelFormValues, string>>
 
@@ -29,12 +28,9 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
     first.scrollIntoView?.({ block: 'center' })
     first.focus({ preventScroll: true })
   }, [errorRound])
-  const client = useQueryClient()
   const navigate = useNavigate()
-  const create = useMutation({
-    mutationFn: async (v: ModelFormValues) => unwrap(await api.POST('/api/v1/models', { body: createBody(v) })),
-    onSuccess: async (m) => {
-      await client.invalidateQueries({ queryKey: ['models'] })
+  const create = useCreateModel({
+    onSuccess: (m) => {
       close()
       navigate(`/models/${encodeURIComponent(m.org)}/${encodeURIComponent(m.name)}`)
     },
@@ -67,7 +63,7 @@ export function CreateModelModal({ opened, onClose }: { opened: boolean; onClose
     setTouched(true)
     const found = validateModelForm(values, 'create')
     setErrors(found)
-    if (Object.keys(found).length === 0) create.mutate(values)
+    if (Object.keys(found).length === 0) create.mutate(createBody(values))
     else setErrorRound((n) => n + 1)
   }
 

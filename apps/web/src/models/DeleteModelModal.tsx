@@ -1,11 +1,11 @@
 import { Alert, Anchor, List, Modal, Stack, Text } from '@mantine/core'
 import type { Model } from '@modelreg/contract'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link, useNavigate } from 'react-router'
-import { ApiError, api, unwrap } from '../api/http'
-import { useDeployments } from '../api/queries'
+import { ApiError } from '../api/http'
+import { useDeployments } from '../deployments/deployments.queries'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorAlert } from '../ui/ErrorAlert'
+import { useDeleteModel } from './models.queries'
 
 const DEPLOYED_WARNING = 'You cannot delete a model that is currently deployed. Stop all deployments first.'
 
@@ -23,19 +23,8 @@ export function DeleteModelModal(props: Props) {
 function DeleteModelDialog({ model, opened, onClose }: Props) {
   const ref = `${model.org}/${model.name}`
   const active = useDeployments({ model: ref, status: 'active', limit: 50 })
-  const client = useQueryClient()
   const navigate = useNavigate()
-  const remove = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.DELETE('/api/v1/models/{org}/{name}', { params: { path: { org: model.org, name: model.name } } }),
-      ),
-    onSuccess: async () => {
-      client.removeQueries({ queryKey: ['model', model.org, model.name] })
-      await client.invalidateQueries({ queryKey: ['models'] })
-      navigate('/models')
-    },
-  })
+  const remove = useDeleteModel(model.org, model.name, { onSuccess: () => navigate('/models') })
   const deployed =
     (active.data?.items.length ?? 0) > 0 || (remove.error instanceof ApiError && remove.error.code === 'MODEL_DEPLOYED')
   return (
@@ -52,6 +41,8 @@ function DeleteModelDialog({ model, opened, onClose }: Props) {
           <Text>This deletes every version of {model.name} and its artifacts. It cannot be undone.</Text>
         )}
         {remove.isError && !deployed && <ErrorAlert error={remove.error} />}
+        {/* Whether it is deployed is unknown: say why, the server still refuses a deployed model. */}
+        <ErrorAlert error={active.error} />
         <div>
           <Text fw={600}>Before Deleting</Text>
           <List size="sm">

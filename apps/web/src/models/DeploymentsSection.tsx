@@ -1,8 +1,9 @@
 import { Button, Skeleton, Text } from '@mantine/core'
 import { useState } from 'react'
-import { useDeployments } from '../api/queries'
 import { DeploymentTable } from '../deployments/DeploymentTable'
+import { useDeployments } from '../deployments/deployments.queries'
 import { StartDeploymentModal } from '../deployments/StartDeploymentModal'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { Section } from '../ui/Section'
 
 export function DeploymentsSection({ org, name, version }: { org: string; name: string; version: string }) {
@@ -19,7 +20,9 @@ export function DeploymentsSection({ org, name, version }: { org: string; name: 
         </Button>
       }
     >
-      {!items ? (
+      {deployments.isError ? (
+        <ErrorAlert error={deployments.error} />
+      ) : !items ? (
         <Skeleton h={40} />
       ) : items.length === 0 ? (
         <Text c="dimmed">

@@ -1,13 +1,12 @@
 import { Modal, Stack, Text } from '@mantine/core'
 import type { Model, Version } from '@modelreg/contract'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formLevelError, serverFieldErrors } from './form-errors'
 import { ModelForm } from './ModelForm'
 import { editBodies, formFromModel, type ModelFormValues, validateModelForm } from './model-form'
+import { useUpdateModel } from './models.queries'
 
 interface Props {
   model: Model
@@ -25,32 +24,15 @@ function EditModelForm({ model, version, opened, onClose }: Props) {
   const [initial] = useState(() => formFromModel(model, version))
   const [values, setValues] = useState(initial)
   const [errors, setErrors] = useState<Partial<Record<keyof ModelFormValues, string>>>({})
-  const client = useQueryClient()
-  const update = useMutation({
-    mutationFn: async (v: ModelFormValues) => {
-      const bodies = editBodies(initial, v)
-      const path = { org: model.org, name: model.name }
-      if (bodies.version)
-        unwrap(
-          await api.PATCH('/api/v1/models/{org}/{name}/versions/{version}', {
-            params: { path: { ...path, version: version.version } },
-            body: bodies.version,
-          }),
-        )
-      if (bodies.model) unwrap(await api.PATCH('/api/v1/models/{org}/{name}', { params: { path }, body: bodies.model }))
-    },
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['model', model.org, model.name] })
-      await client.invalidateQueries({ queryKey: ['models'] })
-      onClose()
-    },
+  const update = useUpdateModel(model.org, model.name, version.version, {
+    onSuccess: onClose,
     onError: (err) => setErrors(serverFieldErrors(err)),
   })
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const found = validateModelForm(values, 'edit')
     setErrors(found)
-    if (Object.keys(found).length === 0) update.mutate(values)
+    if (Object.keys(found).length === 0) update.mutate(editBodies(initial, values))
   }
   return (
     <Modal opened={opened} onClose={onClose} title="Edit Model" size="lg" centered>

@@ -1,11 +1,12 @@
 import { Badge, Button, Group, Skeleton, Text, Timeline } from '@mantine/core'
 import type { Version } from '@modelreg/contract'
 import { useState } from 'react'
-import { useStageHistory } from '../api/queries'
 import { StageChangeModal } from '../lifecycle/StageChangeModal'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate } from '../ui/format'
 import { label, stageColor, stageOptions } from '../ui/labels'
 import { Section } from '../ui/Section'
+import { useStageHistory } from '../versions/versions.queries'
 
 export function LifecycleSection({ org, name, version }: { org: string; name: string; version: Version }) {
   const history = useStageHistory(org, name, version.version)
@@ -26,7 +27,9 @@ export function LifecycleSection({ org, name, version }: { org: string; name: st
           {label(stageOptions, version.stage)}
         </Badge>
       </Group>
-      {history.isPending ? (
+      {history.isError ? (
+        <ErrorAlert error={history.error} />
+      ) : history.isPending ? (
         <Skeleton h={40} />
       ) : items.length === 0 ? (
         <Text c="dimmed">No stage changes yet: the version has been in Development since it was created.</Text>

@@ -2,33 +2,22 @@ import { Alert, Typography } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import Markdown from 'react-markdown'
 import remarkGfm from 'remark-gfm'
-import { artifactUrl } from '../api/http'
-import { useArtifacts } from '../api/queries'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { Section } from '../ui/Section'
-
-const MAX_CARD_BYTES = 512 * 1024
+import { MAX_CARD_BYTES, useArtifacts, versionQueries } from '../versions/versions.queries'
 
 /** The version's README.md as a model card (GitHub-flavoured Markdown: tables, task lists, strikethrough). */
 export function ModelCard({ org, name, version }: { org: string; name: string; version: string }) {
   const artifacts = useArtifacts(org, name, version)
   const readme = artifacts.data?.items.find((a) => /^readme\.md$/i.test(a.path))
-  const text = useQuery({
-    queryKey: ['model', org, name, 'version', version, 'readme', readme?.sha256],
-    queryFn: async () => {
-      const res = await fetch(artifactUrl(org, name, version, readme?.path ?? ''), { credentials: 'same-origin' })
-      if (!res.ok) throw new Error(`README.md could not be read (HTTP ${res.status})`)
-      return res.text()
-    },
-    enabled: readme !== undefined && readme.size <= MAX_CARD_BYTES,
-    staleTime: Number.POSITIVE_INFINITY,
-  })
+  const text = useQuery(versionQueries.readme(org, name, version, readme))
   if (!readme) return null
   return (
     <Section title="Model card">
       {readme.size > MAX_CARD_BYTES ? (
         <Alert color="gray">README.md is too large to show here; download it from Artifacts.</Alert>
       ) : text.isError ? (
-        <Alert color="red">{String(text.error)}</Alert>
+        <ErrorAlert error={text.error} />
       ) : (
         <MarkdownCard text={text.data ?? ''} />
       )}

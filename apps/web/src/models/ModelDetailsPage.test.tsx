@@ -1,18 +1,14 @@
-import { MantineProvider } from '@mantine/core'
 import type { Deployment, Model, Version } from '@modelreg/contract'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { MemoryRouter, Route, Routes } from 'react-router'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { theme } from '../theme'
+import type { ReactElement } from 'react'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { failure, fakeApi, memberSession, ok, renderUi } from '../test/render'
 import { DeleteModelModal } from './DeleteModelModal'
 import { MarkdownCard } from './ModelCard'
 import { ModelDetailsPage } from './ModelDetailsPage'
 
-const get = vi.hoisted(() => vi.fn())
-vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { GET: get } }))
-vi.mock('../auth/session', () => ({ useSession: () => ({ session: { orgs: [{ org: 'default', role: 'admin' }] } }) }))
+const get = vi.fn()
 
 const at = '2026-11-02T10:00:00.000Z'
 const version: Version = {
@@ -65,11 +61,7 @@ const deployment: Deployment = {
   stoppedAt: null,
 }
 
-const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) })
-const notFound = (message: string) => ({
-  error: { error: { code: 'NOT_FOUND', message } },
-  response: new Response(null, { status: 404 }),
-})
+const notFound = (message: string) => failure(404, 'NOT_FOUND', message)
 
 let deployments: Deployment[] = []
 beforeEach(() => {
@@ -93,26 +85,11 @@ beforeEach(() => {
         return ok({ items: [], nextCursor: null })
     }
   })
-})
-afterEach(() => {
-  vi.restoreAllMocks()
+  fakeApi({ GET: get })
 })
 
-function renderWith(ui: React.ReactNode, url = '/') {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-  render(
-    <MantineProvider theme={theme}>
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[url]}>
-          <Routes>
-            <Route path="/models/:org/:name" element={ui} />
-            <Route path="*" element={ui} />
-          </Routes>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </MantineProvider>,
-  )
-}
+const admin = { ...memberSession, orgs: [{ org: 'default', role: 'admin' as const }] }
+const renderWith = (ui: ReactElement, url = '/') => renderUi(ui, { url, path: '/models/:org/:name', session: admin })
 
 describe('ModelDetailsPage', () => {
   it('says that a ?version= which does not exist does not exist, instead of a page of "—"', async () => {
@@ -131,6 +108,21 @@ describe('ModelDetailsPage', () => {
     const lifecycle = await screen.findByRole('region', { name: 'Lifecycle' })
     expect(await within(lifecycle).findByText('Created in Development')).toBeInTheDocument()
     expect(within(lifecycle).queryByText(/—/)).toBeNull()
+  })
+
+  it('a section whose read fails says why, instead of a placeholder or "never deployed"', async () => {
+    const answer = get.getMockImplementation()
+    get.mockImplementation(async (path: string, init?: unknown) =>
+      path.endsWith('/stages') || path === '/api/v1/deployments'
+        ? failure(500, 'INTERNAL', 'the registry had a problem')
+        : answer?.(path, init),
+    )
+    renderWith(<ModelDetailsPage />, '/models/default/resnet')
+    for (const name of ['Lifecycle', 'Deployments']) {
+      const section = await screen.findByRole('region', { name })
+      expect(await within(section).findByRole('alert')).toHaveTextContent('the registry had a problem')
+    }
+    expect(screen.queryByText(/has never been deployed/)).toBeNull()
   })
 })
 
@@ -154,14 +146,12 @@ describe('DeleteModelModal', () => {
 
 describe('MarkdownCard', () => {
   it('renders GitHub-flavoured tables and still drops raw HTML and script links', () => {
-    render(
-      <MantineProvider theme={theme}>
-        <MarkdownCard
-          text={
-            '| metric | value |\n| --- | --- |\n| top1 | 0.765 |\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n'
-          }
-        />
-      </MantineProvider>,
+    renderUi(
+      <MarkdownCard
+        text={
+          '| metric | value |\n| --- | --- |\n| top1 | 0.765 |\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n'
+        }
+      />,
     )
     const table = screen.getByRole('table')
     expect(within(table).getByRole('columnheader', { name: 'metric' })).toBeInTheDocument()

@@ -16,7 +16,7 @@ import {
 import { useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { ApiError, archiveUrl } from '../api/http'
-import { useModel, useVersion, useVersions } from '../api/queries'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { errorMessage } from '../ui/errors'
 import { formatDate } from '../ui/format'
 import {
@@ -32,6 +32,7 @@ import {
 } from '../ui/labels'
 import { Fields, Section } from '../ui/Section'
 import { NewVersionModal } from '../versions/NewVersionModal'
+import { useVersion, useVersions } from '../versions/versions.queries'
 import { ArtifactsSection } from './ArtifactsSection'
 import { DeleteModelModal } from './DeleteModelModal'
 import { DeploymentsSection } from './DeploymentsSection'
@@ -40,6 +41,7 @@ import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
 import { ModelCard } from './ModelCard'
+import { useModel } from './models.queries'
 
 type Dialog = 'edit' | 'new-version' | 'delete' | null
 
@@ -127,6 +129,7 @@ export function ModelDetailsPage() {
         </Group>
       </Group>
 
+      <ErrorAlert error={versions.error} title="The list of versions could not be loaded" />
       {version.isError ? (
         // A ?version= that names no version: say so, instead of a page of "—".
         <Alert

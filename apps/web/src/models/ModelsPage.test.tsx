@@ -1,27 +1,25 @@
-import { MantineProvider } from '@mantine/core'
-import { act, fireEvent, render, screen } from '@testing-library/react'
-import { MemoryRouter, useLocation } from 'react-router'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { theme } from '../theme'
+import { act, fireEvent, screen } from '@testing-library/react'
+import { useLocation } from 'react-router'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { fakeApi, ok, renderUi } from '../test/render'
 import { ModelsPage } from './ModelsPage'
 
-vi.mock('../api/queries', () => ({
-  useModels: () => ({ data: { items: [], nextCursor: null }, isError: false, isPlaceholderData: false }),
-}))
-vi.mock('./CreateModelModal', () => ({ CreateModelModal: () => null }))
+const noModels = async () => ok({ items: [], nextCursor: null })
+beforeEach(() => {
+  fakeApi({ GET: noModels })
+})
 
 function Url() {
   return <output data-testid="url">{useLocation().search}</output>
 }
 
 function renderAt(url: string) {
-  render(
-    <MantineProvider theme={theme}>
-      <MemoryRouter initialEntries={[url]}>
-        <ModelsPage />
-        <Url />
-      </MemoryRouter>
-    </MantineProvider>,
+  renderUi(
+    <>
+      <ModelsPage />
+      <Url />
+    </>,
+    { url },
   )
 }
 
@@ -29,10 +27,6 @@ const url = () => screen.getByTestId('url').textContent
 const framework = () => screen.getByRole('combobox', { name: 'Framework' })
 
 describe('ModelsPage filters', () => {
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
   it('a filter picked right after "Clear filters", before the page re-rendered, does not bring the old search back', () => {
     renderAt('/models?q=bert&sort=name')
     // Both events before React renders again: what a loaded machine does between two quick clicks.

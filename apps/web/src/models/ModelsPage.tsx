@@ -1,12 +1,12 @@
 import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
-import { useModels } from '../api/queries'
 import { errorMessage } from '../ui/errors'
 import { CreateModelModal } from './CreateModelModal'
 import { ModelFilters, type ParamsUpdate } from './ModelFilters'
 import { ModelTable } from './ModelTable'
 import { hasFilters, queryFromParams, withParam } from './model-search'
+import { useModels } from './models.queries'
 
 export function ModelsPage() {
   const [params, setParams] = useSearchParams()

@@ -1,11 +1,10 @@
 import { Button, Group, NativeSelect, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import type { Role } from '@modelreg/contract'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { adminOrgs, useSession } from '../auth/session'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { TableHead } from '../ui/TableHead'
+import { useAddMember, useMembers, useRemoveMember, useSetMemberRole } from './settings.queries'
 
 const roles = [
   { value: 'viewer', label: 'Viewer: sees the organisation\u2019s public models' },
@@ -17,43 +16,18 @@ export function MembersPage() {
   const { session } = useSession()
   const orgs = adminOrgs(session)
   const [org, setOrg] = useState(orgs[0] ?? 'default')
-  const client = useQueryClient()
-  const members = useQuery({
-    queryKey: ['members', org],
-    queryFn: async () => unwrap(await api.GET('/api/v1/orgs/{org}/members', { params: { path: { org } } })),
-  })
+  const members = useMembers(org)
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [role, setRole] = useState<Role>('member')
-  const refresh = () => client.invalidateQueries({ queryKey: ['members', org] })
-  const add = useMutation({
-    mutationFn: async () => {
-      // Site admins may create the account first; for an existing user the password stays empty.
-      if (password) unwrap(await api.POST('/api/v1/users', { body: { username: username.trim(), password } }))
-      const path = { org, username: username.trim() }
-      unwrap(await api.PUT('/api/v1/orgs/{org}/members/{username}', { params: { path }, body: { role } }))
-    },
-    onSuccess: async () => {
+  const add = useAddMember(org, {
+    onSuccess: () => {
       setUsername('')
       setPassword('')
-      await refresh()
     },
   })
-  const setMemberRole = useMutation({
-    mutationFn: async (m: { username: string; role: Role }) =>
-      unwrap(
-        await api.PUT('/api/v1/orgs/{org}/members/{username}', {
-          params: { path: { org, username: m.username } },
-          body: { role: m.role },
-        }),
-      ),
-    onSuccess: refresh,
-  })
-  const removeMember = useMutation({
-    mutationFn: async (u: string) =>
-      unwrap(await api.DELETE('/api/v1/orgs/{org}/members/{username}', { params: { path: { org, username: u } } })),
-    onSuccess: refresh,
-  })
+  const setMemberRole = useSetMemberRole(org)
+  const removeMember = useRemoveMember(org)
   const failure = add.error ?? setMemberRole.error ?? removeMember.error
 
   return (
@@ -76,7 +50,7 @@ export function MembersPage() {
           aria-label="Add member"
           onSubmit={(e: FormEvent) => {
             e.preventDefault()
-            if (username.trim()) add.mutate()
+            if (username.trim()) add.mutate({ username: username.trim(), role, password })
           }}
         >
           <Group align="end">
@@ -107,6 +81,7 @@ export function MembersPage() {
         </form>
       </Paper>
       <ErrorAlert error={failure} />
+      <ErrorAlert error={members.error} title="The members could not be loaded" />
       <Table aria-label="Members">
         <TableHead columns={['Username', 'Role']} actions />
         <Table.Tbody>

@@ -13,34 +13,27 @@ import {
   Title,
 } from '@mantine/core'
 import type { TokenScope } from '@modelreg/contract'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { api, unwrap } from '../api/http'
 import { ErrorAlert } from '../ui/ErrorAlert'
 import { formatDate } from '../ui/format'
 import { TableHead } from '../ui/TableHead'
+import { useCreateToken, useRevokeToken, useTokens } from './settings.queries'
 
 export function TokensPage() {
-  const client = useQueryClient()
-  const tokens = useQuery({ queryKey: ['tokens'], queryFn: async () => unwrap(await api.GET('/api/v1/tokens')) })
+  const tokens = useTokens()
   const [name, setName] = useState('')
   const [scope, setScope] = useState<TokenScope>('write')
   const [created, setCreated] = useState<string | null>(null)
-  const create = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/api/v1/tokens', { body: { name: name.trim(), scope } })),
-    onSuccess: async (t) => {
-      setCreated(t.token)
+  const create = useCreateToken({
+    onSuccess: (token) => {
+      setCreated(token)
       setName('')
-      await client.invalidateQueries({ queryKey: ['tokens'] })
     },
   })
-  const revoke = useMutation({
-    mutationFn: async (id: string) => unwrap(await api.DELETE('/api/v1/tokens/{id}', { params: { path: { id } } })),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['tokens'] }),
-  })
+  const revoke = useRevokeToken()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    if (name.trim()) create.mutate()
+    if (name.trim()) create.mutate({ name: name.trim(), scope })
   }
   return (
     <Stack>

@@ -1,13 +1,11 @@
 import type { Model } from '@modelreg/contract'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { renderUi } from '../test/render'
+import { fakeApi, ok, renderUi } from '../test/render'
 import { NewVersionModal } from './NewVersionModal'
 
-const post = vi.hoisted(() => vi.fn())
-vi.mock('../api/http', async (original) => ({ ...(await original<object>()), api: { POST: post } }))
+const post = vi.fn()
 
 const at = '2026-11-02T10:00:00.000Z'
 const model: Model = {
@@ -45,17 +43,14 @@ const field = (name: string) => screen.getByLabelText(new RegExp(`^${name}( \\*)
 
 beforeEach(() => {
   post.mockReset()
-  post.mockResolvedValue({ data: {}, response: new Response(null, { status: 201 }) })
+  post.mockResolvedValue(ok({}, 201))
+  fakeApi({ POST: post })
 })
 
 describe('NewVersionModal', () => {
   it('shows the carried Tags, Author and License, editable, and sends what it shows', async () => {
     const onClose = vi.fn()
-    renderUi(
-      <QueryClientProvider client={new QueryClient()}>
-        <NewVersionModal opened model={model} onClose={onClose} />
-      </QueryClientProvider>,
-    )
+    renderUi(<NewVersionModal opened model={model} onClose={onClose} />)
     expect(field('Description')).toHaveValue('ResNet50 on ImageNet')
     expect(field('Tags')).toHaveValue('computer-vision, production')
     expect(field('Author')).toHaveValue('ML Team')

@@ -1,9 +1,8 @@
 import { Alert, Button, Group, Modal, NativeSelect, Progress, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import type { License, Model } from '@modelreg/contract'
 import { carryForward, uploadArtifact } from '@modelreg/sdk'
-import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { ApiError, api, sdkOptions, unwrap } from '../api/http'
+import { ApiError, sdkOptions } from '../api/http'
 import { isSemver, parseTags } from '../models/model-form'
 import { DialogActions } from '../ui/DialogActions'
 import { errorMessage } from '../ui/errors'
@@ -11,6 +10,7 @@ import { formatBytes } from '../ui/format'
 import { licenseOptions, optionData } from '../ui/labels'
 import { FileDrop } from './FileDrop'
 import { type MetricRow, MetricRows, metricsOf } from './MetricRows'
+import { useCreateVersion } from './versions.queries'
 
 interface Props {
   model: Model
@@ -49,7 +49,7 @@ function NewVersionForm({ model, opened, onClose }: Props) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [versionError, setVersionError] = useState<string | undefined>()
-  const client = useQueryClient()
+  const { create, refresh } = useCreateVersion(model.org, model.name)
 
   const addFiles = (list: File[]) =>
     setFiles((prev) => {
@@ -80,23 +80,18 @@ function NewVersionForm({ model, opened, onClose }: Props) {
     try {
       // The version is created once; a retry after a failed upload only resends the files that failed.
       if (!created) {
-        unwrap(
-          await api.POST('/api/v1/models/{org}/{name}/versions', {
-            params: { path: { org: model.org, name: model.name } },
-            body: {
-              version: version.trim(),
-              // The carried values were the form's start; what is sent is what the form shows now.
-              ...carryForward(null, {
-                description,
-                tags: parseTags(tags),
-                author: author.trim(),
-                license: (license || undefined) as License | undefined,
-                licenseOther: license === 'others' ? licenseOther.trim() : undefined,
-              }),
-              metrics: metricsOf(metrics),
-            },
+        await create.mutateAsync({
+          version: version.trim(),
+          // The carried values were the form's start; what is sent is what the form shows now.
+          ...carryForward(null, {
+            description,
+            tags: parseTags(tags),
+            author: author.trim(),
+            license: (license || undefined) as License | undefined,
+            licenseOther: license === 'others' ? licenseOther.trim() : undefined,
           }),
-        )
+          metrics: metricsOf(metrics),
+        })
         setCreated(version.trim())
       }
       const target = created ?? version.trim()
@@ -120,8 +115,7 @@ function NewVersionForm({ model, opened, onClose }: Props) {
           patch(f.path, { state: 'failed', error: errorMessage(err) })
         }
       }
-      await client.invalidateQueries({ queryKey: ['model', model.org, model.name] })
-      await client.invalidateQueries({ queryKey: ['models'] })
+      await refresh()
       if (failed === 0) onClose(target)
       else setError(`${failed} file(s) could not be uploaded. Click Create to retry them.`)
     } catch (err) {
