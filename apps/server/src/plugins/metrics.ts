@@ -138,32 +138,39 @@ export function trackRequests(
     },
   })
 
-  const started = new WeakMap<FastifyRequest, { at: bigint; transfer?: 'upload' | 'download' }>()
-  app.addHook('onRequest', async (req) => {
+  const finished = new WeakMap<FastifyRequest, () => void>()
+  // Counted when the response finishes (onResponse) or its connection closes first (a client gone mid-transfer,
+  // for which Fastify runs no onResponse): whichever comes first, once.
+  app.addHook('onRequest', async (req, reply) => {
     const pattern = req.routeOptions.url
     const transfer =
       pattern !== undefined && TRANSFER.test(pattern) ? (UPLOADING.has(req.method) ? 'upload' : 'download') : undefined
-    started.set(req, { at: process.hrtime.bigint(), transfer })
+    const at = process.hrtime.bigint()
     inFlight.inc()
     if (transfer) {
       transfers.inc({ direction: transfer })
       deps.lifecycle.transfers++
     }
-  })
-  app.addHook('onResponse', async (req, reply) => {
-    const start = started.get(req)
-    if (!start) return
-    started.delete(req)
-    inFlight.dec()
-    if (start.transfer) {
-      transfers.dec({ direction: start.transfer })
-      deps.lifecycle.transfers--
+    let counted = false
+    const done = () => {
+      if (counted) return
+      counted = true
+      inFlight.dec()
+      if (transfer) {
+        transfers.dec({ direction: transfer })
+        deps.lifecycle.transfers--
+      }
+      const route = req.routeOptions.url ?? (req.is404 ? 'unmatched' : 'unknown')
+      const status = reply.raw.writableFinished ? String(reply.statusCode) : 'aborted'
+      const labels = { method: req.method, route, status }
+      requests.inc(labels)
+      duration.observe(labels, Number(process.hrtime.bigint() - at) / 1e9)
     }
-    const seconds = Number(process.hrtime.bigint() - start.at) / 1e9
-    const route = req.routeOptions.url ?? (req.is404 ? 'unmatched' : 'unknown')
-    const labels = { method: req.method, route, status: String(reply.statusCode) }
-    requests.inc(labels)
-    duration.observe(labels, seconds)
+    finished.set(req, done)
+    reply.raw.once('close', done)
+  })
+  app.addHook('onResponse', async (req) => {
+    finished.get(req)?.()
   })
 
   const expected = opts.token ? digest(opts.token) : undefined

@@ -1,10 +1,11 @@
 // GET /metrics: Prometheus text format that a parser reads, numbers that move with the requests made, open to
 // direct loopback callers and to the metrics token only; /readyz answers 503 while the replica drains.
+import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Lifecycle } from '../../src/lifecycle.js'
-import { dialects, openTestApp } from '../helpers/registry.js'
+import { ADMIN_PASSWORD, dialects, openTestApp } from '../helpers/registry.js'
 
 const TOKEN = 'metrics-token-for-tests'
 
@@ -85,6 +86,38 @@ describe.each(dialects)('metrics and readiness on %s', (dialect) => {
     })
     expect(res.statusCode).toBe(201)
     expect(value(await scrape(), 'modelreg_upload_sessions_open')).toBe(before + 1)
+  })
+
+  it('counts a transfer its client abandons mid-body as aborted, and no longer in flight', async () => {
+    const name = `aborted-${dialect}`
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'onnx' } })
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    })
+    const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+    const req = http.request(`${base}/api/v1/models/default/${name}/versions/1.0.0/artifacts/weights.bin`, {
+      method: 'PUT',
+      headers: {
+        cookie,
+        'x-csrf-token': login.json().csrfToken,
+        'content-type': 'application/octet-stream',
+        'content-length': String(8 * 1024 * 1024),
+      },
+    })
+    req.on('error', () => {})
+    await new Promise<void>((resolve) => req.write(Buffer.alloc(1024 * 1024), () => resolve()))
+    // Taken by the server once counted as a transfer; then the client goes away.
+    for (let i = 0; value(await scrape(), 'modelreg_active_transfers', { direction: 'upload' }) !== 1; i++) {
+      if (i > 500) throw new Error('the upload never started')
+    }
+    req.destroy()
+    for (let i = 0; value(await scrape(), 'modelreg_active_transfers', { direction: 'upload' }) !== 0; i++) {
+      if (i > 500) throw new Error('the abandoned upload is still counted')
+    }
+    const route = '/api/v1/models/:org/:name/versions/:version/artifacts/*'
+    expect(value(await scrape(), 'modelreg_http_requests_total', { method: 'PUT', route, status: 'aborted' })).toBe(1)
   })
 
   it('is closed to callers that are not direct loopback ones, unless they send the token', async () => {
