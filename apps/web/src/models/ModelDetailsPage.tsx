@@ -33,6 +33,7 @@ import {
 import { Fields, Section } from '../ui/Section'
 import { NewVersionModal } from '../versions/NewVersionModal'
 import { useVersion, useVersions } from '../versions/versions.queries'
+import { AliasChips } from './AliasChips'
 import { ArtifactsSection } from './ArtifactsSection'
 import { DeleteModelModal } from './DeleteModelModal'
 import { DeploymentsSection } from './DeploymentsSection'
@@ -90,6 +91,7 @@ export function ModelDetailsPage() {
             )}
             {m?.publicAccess && <Badge variant="default">Public Access</Badge>}
           </Group>
+          {m && <AliasChips org={org} name={name} versions={(versions.data?.items ?? []).map((x) => x.version)} />}
         </Stack>
         <Group gap="xs">
           <NativeSelect
