@@ -4,7 +4,7 @@
 export interface ModelRef {
   org: string
   name: string
-  /** A semantic version, or 'latest'. */
+  /** A version reference: a semantic version, 'latest', a stage, an alias or an npm range (the registry resolves it). */
   version: string
   /** Whether the text named a version (push needs one; show/pull default to latest). */
   explicitVersion: boolean

@@ -16,7 +16,7 @@ export interface DownloadVersionOptions {
   client: ApiClient | ApiClientOptions
   org?: string
   name: string
-  /** A semantic version or 'latest'. */
+  /** Any version reference: 1.2.0, 'latest', a stage, an alias ('champion') or a range ('^1.2'). */
   version: string
   folder: string
   /** Files downloading at once (default 4). */
@@ -27,7 +27,7 @@ export interface DownloadVersionOptions {
 }
 
 export interface VersionDownloadResult {
-  /** The version fetched ('latest' resolved). */
+  /** The version fetched (the reference resolved). */
   version: Version
   files: {
     path: string
