@@ -28,7 +28,8 @@ export default defineConfig({
         },
       },
       {
-        // The web project as apps/web/vitest.config.ts has it, on worker threads (cheaper to start than forks).
+        // The web project as apps/web/vitest.config.ts has it (isolate: false), on worker threads (cheaper to start
+        // than forks).
         extends: './apps/web/vitest.config.ts',
         root: './apps/web',
         test: { pool: 'threads' },
