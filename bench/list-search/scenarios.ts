@@ -185,6 +185,11 @@ export function cases(scale: Scale): Case[] {
     },
     { label: 'versions: first page (typical model)', url: (client) => typical(client, '/versions') },
     { label: 'version: latest (large model)', url: fixed(`${big}/versions/latest`) },
+    // Version references through the resolver (issue 14: a range on the 200,000-version model, p95 <= 5 ms).
+    ...['^12.3', '~5.5.5', '>=3.0.0 <4.0.0', '1.x || 7.x', 'production'].map((ref) => ({
+      label: `version: ${ref} (large model)`,
+      url: fixed(`${big}/versions/${encodeURIComponent(ref)}`),
+    })),
     { label: 'version: latest (typical model)', url: (client) => typical(client, '/versions/latest') },
   ]
 }
