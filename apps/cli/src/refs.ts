@@ -10,10 +10,16 @@ export function parseRef(text: string): ModelRef {
   }
 }
 
-/** A reference that must name an exact version (push, versions create). */
+/** major.minor.patch with an optional pre-release: what the registry stores (it judges the details). */
+const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/
+
+/**
+ * A reference that must name an exact version (push, versions create, stage): an alias, a stage or a range
+ * (`@champion`, `@^1.2`) would pick whichever version it resolves to today, so it is refused here.
+ */
 export function parseExactRef(text: string, what: string): ModelRef & { version: string } {
   const ref = parseRef(text)
-  if (!ref.explicitVersion) {
+  if (!ref.explicitVersion || !EXACT_VERSION.test(ref.version)) {
     throw usageError(`${what} needs an exact version, e.g. ${ref.org}/${ref.name}@1.0.0`)
   }
   return ref
