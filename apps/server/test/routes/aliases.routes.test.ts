@@ -130,6 +130,13 @@ describe.each(dialects)('alias routes on %s', (dialect) => {
     expect(await aliasMap(t, name)).toEqual({ champion: '1.0.0' })
   })
 
+  it('goes with its model: deleting a model with aliases deletes them too', async () => {
+    const { name } = await createModel(t)
+    await send(t, 'PUT', aliasPath(name, 'champion'), { version: '1.0.0' })
+    expect((await send(t, 'DELETE', modelPath(name))).statusCode).toBe(204)
+    expectError(await send(t, 'GET', aliasesPath(name)), 404, 'NOT_FOUND')
+  })
+
   it('lets only organisation admins protect, move or remove a protected alias', async () => {
     const model = await t.app.inject({
       method: 'POST',
