@@ -76,6 +76,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   VERSION_FROZEN: 409,
   ALIAS_IN_USE: 409,
   CHECKSUM_MISMATCH: 400,
+  // The bytes went missing from the blob store behind the registry's back: a state to repair, not a server fault.
+  ARTIFACT_MISSING: 409,
   RANGE_NOT_SATISFIABLE: 416,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

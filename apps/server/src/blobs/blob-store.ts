@@ -64,6 +64,13 @@ export class ChecksumMismatchError extends Error {
   }
 }
 
+/** get() of a digest whose bytes the store does not have (deleted behind the registry's back, a lost bucket). */
+export class BlobMissingError extends Error {
+  constructor(readonly sha256: string) {
+    super(`blob ${sha256} is not in the blob store`)
+  }
+}
+
 export class SizeLimitError extends Error {
   constructor(readonly limit: number) {
     super(`body exceeds the size limit of ${limit} bytes`)

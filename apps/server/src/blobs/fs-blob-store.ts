@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import {
   type BlobInfo,
+  BlobMissingError,
   type BlobStore,
   type ByteRange,
   ChecksumMismatchError,
@@ -79,7 +80,9 @@ export class FsBlobStore implements BlobStore {
 
   async get(sha256: string, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
     // Opened here, so that a missing blob fails before any header is sent.
-    const fd = await openFile(this.pathOf(sha256), 'r')
+    const fd = await openFile(this.pathOf(sha256), 'r').catch((err: unknown) => {
+      throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new BlobMissingError(sha256) : err
+    })
     return new BlobFileStream(fd, opts.range, opts.signal)
   }
 

@@ -5,6 +5,7 @@ import { addAbortSignal, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   type BlobInfo,
+  BlobMissingError,
   type BlobStore,
   type ByteRange,
   ChecksumMismatchError,
@@ -61,7 +62,7 @@ export class MemoryBlobStore implements BlobStore {
 
   async get(sha256: string, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
     const bytes = this.blobs.get(checkDigest(sha256))
-    if (bytes === undefined) throw new Error(`blob ${sha256} is not stored`)
+    if (bytes === undefined) throw new BlobMissingError(sha256)
     const part = opts.range ? bytes.subarray(opts.range.start, opts.range.end + 1) : bytes
     const stream = Readable.from(part.length > 0 ? [part] : [])
     return opts.signal ? addAbortSignal(opts.signal, stream) : stream

@@ -19,6 +19,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { create as contentDisposition } from 'content-disposition'
 import {
   type BlobInfo,
+  BlobMissingError,
   type BlobStore,
   type ByteRange,
   ChecksumMismatchError,
@@ -162,14 +163,18 @@ export class S3BlobStore implements BlobStore {
   }
 
   async get(sha256: string, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
-    const res = await this.client.send(
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: this.keyOf(sha256),
-        ...(opts.range && { Range: `bytes=${opts.range.start}-${opts.range.end}` }),
-      }),
-      { abortSignal: opts.signal },
-    )
+    const res = await this.client
+      .send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: this.keyOf(sha256),
+          ...(opts.range && { Range: `bytes=${opts.range.start}-${opts.range.end}` }),
+        }),
+        { abortSignal: opts.signal },
+      )
+      .catch((err: unknown) => {
+        throw (err as { name?: unknown }).name === 'NoSuchKey' ? new BlobMissingError(sha256) : err
+      })
     return res.Body as Readable
   }
 

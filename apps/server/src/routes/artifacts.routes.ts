@@ -103,7 +103,8 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
       summary: 'Download an artifact',
       description:
         'Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, ' +
-        'multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition.',
+        'multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition. ' +
+        "409 ARTIFACT_MISSING when the bytes are gone from the blob store (deleted behind the registry's back).",
       params: VersionParams,
     },
     handler: async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { frozenStatuses } from '@modelreg/contract'
-import { type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
+import { BlobMissingError, type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
 import { checkArtifactPath, mediaTypeOf, servedMediaType } from '../domain/artifact-path.js'
 import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
@@ -104,7 +104,15 @@ export class ArtifactService {
 
   /** Opens the bytes (or a range of them) and counts the download when the whole file or its start is read. */
   async open(artifact: ArtifactRecord, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
-    const stream = await this.deps.blobs.get(artifact.sha256, opts)
+    const stream = await this.deps.blobs.get(artifact.sha256, opts).catch((err: unknown) => {
+      if (!(err instanceof BlobMissingError)) throw err
+      throw new DomainError(
+        'ARTIFACT_MISSING',
+        `the bytes of "${artifact.path}" (sha256 ${artifact.sha256}) are missing from the blob store; ` +
+          'an operator must restore them (modelreg-admin verify lists every missing blob)',
+        { path: artifact.path, sha256: artifact.sha256 },
+      )
+    })
     if (opts.range === undefined || opts.range.start === 0) {
       await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
     }

@@ -68,7 +68,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -85,7 +85,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -102,7 +102,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -119,7 +119,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -250,7 +250,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -267,7 +267,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -284,7 +284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -360,7 +360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -377,7 +377,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -394,7 +394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -411,7 +411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -428,7 +428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -445,7 +445,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -519,7 +519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -536,7 +536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -553,7 +553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -570,7 +570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -604,7 +604,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -621,7 +621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -672,7 +672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -689,7 +689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -706,7 +706,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -757,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -774,7 +774,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -834,7 +834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -851,7 +851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -868,7 +868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -885,7 +885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -902,7 +902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -919,7 +919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -936,7 +936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1018,7 +1018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1035,7 +1035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1052,7 +1052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1069,7 +1069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1140,7 +1140,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1157,7 +1157,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1174,7 +1174,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1191,7 +1191,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1259,7 +1259,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1276,7 +1276,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1293,7 +1293,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1310,7 +1310,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1385,7 +1385,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1402,7 +1402,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1419,7 +1419,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1436,7 +1436,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1584,7 +1584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1601,7 +1601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1618,7 +1618,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1635,7 +1635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1816,7 +1816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1833,7 +1833,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1850,7 +1850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1867,7 +1867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1986,7 +1986,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2003,7 +2003,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2020,7 +2020,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2037,7 +2037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2081,7 +2081,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2098,7 +2098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2115,7 +2115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2132,7 +2132,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2264,7 +2264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2281,7 +2281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2298,7 +2298,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2315,7 +2315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2383,7 +2383,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2400,7 +2400,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2417,7 +2417,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2434,7 +2434,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2539,7 +2539,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2556,7 +2556,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2573,7 +2573,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2590,7 +2590,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2607,7 +2607,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2651,7 +2651,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2668,7 +2668,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2685,7 +2685,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2702,7 +2702,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2719,7 +2719,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2798,7 +2798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2815,7 +2815,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2832,7 +2832,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2849,7 +2849,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2924,7 +2924,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2941,7 +2941,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2958,7 +2958,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2975,7 +2975,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3037,7 +3037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3054,7 +3054,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3071,7 +3071,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3088,7 +3088,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3105,7 +3105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3122,7 +3122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3188,7 +3188,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3205,7 +3205,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3222,7 +3222,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3239,7 +3239,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3256,7 +3256,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3273,7 +3273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3314,7 +3314,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3331,7 +3331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3348,7 +3348,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3365,7 +3365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3382,7 +3382,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3399,7 +3399,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3516,7 +3516,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3533,7 +3533,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3550,7 +3550,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3567,7 +3567,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3693,7 +3693,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3710,7 +3710,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3727,7 +3727,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3744,7 +3744,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3842,7 +3842,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3859,7 +3859,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3876,7 +3876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3893,7 +3893,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3938,7 +3938,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3955,7 +3955,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3972,7 +3972,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3989,7 +3989,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4114,7 +4114,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4131,7 +4131,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4148,7 +4148,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4165,7 +4165,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4272,7 +4272,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4289,7 +4289,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4306,7 +4306,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4323,7 +4323,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4350,7 +4350,7 @@ export interface paths {
         };
         /**
          * Download an artifact
-         * @description Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition.
+         * @description Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition. 409 ARTIFACT_MISSING when the bytes are gone from the blob store (deleted behind the registry's back).
          */
         get: {
             parameters: {
@@ -4424,7 +4424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4441,7 +4441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4458,7 +4458,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4475,7 +4475,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4492,7 +4492,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4536,7 +4536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4553,7 +4553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4570,7 +4570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4587,7 +4587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4600,7 +4600,7 @@ export interface paths {
         options?: never;
         /**
          * Download an artifact
-         * @description Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition.
+         * @description Streams the file with Content-Length, ETag (the sha256), If-None-Match (304), Range (206, multipart/byteranges for several ranges, 416 when unsatisfiable), If-Range and Content-Disposition. 409 ARTIFACT_MISSING when the bytes are gone from the blob store (deleted behind the registry's back).
          */
         head: {
             parameters: {
@@ -4746,7 +4746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4763,7 +4763,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4780,7 +4780,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4797,7 +4797,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4870,7 +4870,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4887,7 +4887,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4904,7 +4904,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4921,7 +4921,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5014,7 +5014,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5031,7 +5031,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5048,7 +5048,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5065,7 +5065,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5082,7 +5082,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5138,7 +5138,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5155,7 +5155,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5172,7 +5172,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5189,7 +5189,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5206,7 +5206,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5223,7 +5223,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5270,7 +5270,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5287,7 +5287,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5304,7 +5304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5321,7 +5321,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5338,7 +5338,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5355,7 +5355,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5417,7 +5417,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5434,7 +5434,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5451,7 +5451,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5468,7 +5468,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5485,7 +5485,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5502,7 +5502,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5567,7 +5567,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5584,7 +5584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5601,7 +5601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5618,7 +5618,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5635,7 +5635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5652,7 +5652,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5692,7 +5692,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5709,7 +5709,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5726,7 +5726,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5743,7 +5743,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5760,7 +5760,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5777,7 +5777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5841,7 +5841,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5858,7 +5858,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5875,7 +5875,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5892,7 +5892,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5909,7 +5909,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5926,7 +5926,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5943,7 +5943,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6013,7 +6013,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6030,7 +6030,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6047,7 +6047,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6064,7 +6064,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6081,7 +6081,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6098,7 +6098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6115,7 +6115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6169,7 +6169,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6186,7 +6186,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6203,7 +6203,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6220,7 +6220,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6237,7 +6237,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6254,7 +6254,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6271,7 +6271,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6345,7 +6345,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6362,7 +6362,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6379,7 +6379,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6396,7 +6396,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6470,7 +6470,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6487,7 +6487,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6504,7 +6504,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6521,7 +6521,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6561,7 +6561,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6578,7 +6578,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6595,7 +6595,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6612,7 +6612,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6686,7 +6686,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6703,7 +6703,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6720,7 +6720,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6737,7 +6737,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6799,7 +6799,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6816,7 +6816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6833,7 +6833,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6850,7 +6850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6867,7 +6867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6934,7 +6934,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6951,7 +6951,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6968,7 +6968,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6985,7 +6985,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7002,7 +7002,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7019,7 +7019,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
