@@ -1,10 +1,11 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core'
 import { type FormEvent, useState } from 'react'
+import { ErrorAlert } from '../ui/ErrorAlert'
 import { errorMessage } from '../ui/errors'
 import { useSession } from './session'
 
 export function SignInPage() {
-  const { signIn } = useSession()
+  const { signIn, error: sessionError } = useSession()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -31,10 +32,13 @@ export function SignInPage() {
             <Title order={1} size="h2">
               Sign in to modelreg
             </Title>
-            {error && (
+            {error ? (
               <Alert color="red" role="alert">
                 {error}
               </Alert>
+            ) : (
+              // Why no session could be read, until a sign-in is tried.
+              <ErrorAlert error={sessionError} />
             )}
             <TextInput
               label="Username"

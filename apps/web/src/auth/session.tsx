@@ -6,6 +6,8 @@ import { endSession, sessionKeys, sessionQueries, startSession } from './session
 
 export interface SessionState {
   session: SessionInfo | null
+  /** Why the session could not be read (the registry unreachable, a 5xx); a 401 is no session, not an error. */
+  error: unknown
   signIn(username: string, password: string): Promise<void>
   signOut(): Promise<void>
 }
@@ -19,6 +21,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const value = useMemo<SessionState>(
     () => ({
       session: query.data ?? null,
+      error: query.error,
       async signIn(username, password) {
         const s = await startSession(username, password)
         dropOtherQueries(client)
@@ -30,7 +33,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
         client.setQueryData(sessionKeys.current(), null)
       },
     }),
-    [query.data, client],
+    [query.data, query.error, client],
   )
   if (query.isPending) return fallback
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>

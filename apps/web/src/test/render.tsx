@@ -68,7 +68,7 @@ export interface RenderOptions {
 /** Renders `ui` with the app's theme, a fresh query cache (no retries), a router and a signed-in session. */
 export function renderUi(ui: ReactElement, { url = '/', path, session = memberSession }: RenderOptions = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  const signedIn = { session, signIn: async () => undefined, signOut: async () => undefined }
+  const signedIn = { session, error: null, signIn: async () => undefined, signOut: async () => undefined }
   const result = render(
     <MantineProvider theme={theme}>
       <QueryClientProvider client={client}>
