@@ -25,7 +25,13 @@ export interface ByteRange {
  */
 export interface BlobStore {
   stage(body: Readable, opts: StageOptions): Promise<StagedBlob>
+  /**
+   * The bytes (or an inclusive range of them). Bytes the store does not have reject with `BlobMissingError`
+   * before the stream is returned, ranged or not: each backend translates its own not-found (fs ENOENT, S3
+   * NoSuchKey) at this edge, so callers never see a backend's error for it.
+   */
   get(sha256: string, opts?: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable>
+  /** Size and digest of stored bytes; `undefined` (not an error) when the store does not have them. */
   stat(sha256: string): Promise<BlobInfo | undefined>
   delete(sha256: string): Promise<void>
   /** Backends that can hand a download to someone else (a presigned URL) implement this. */
@@ -66,6 +72,7 @@ export class ChecksumMismatchError extends Error {
 
 /** get() of a digest whose bytes the store does not have (deleted behind the registry's back, a lost bucket). */
 export class BlobMissingError extends Error {
+  override readonly name = 'BlobMissingError'
   constructor(readonly sha256: string) {
     super(`blob ${sha256} is not in the blob store`)
   }

@@ -173,7 +173,7 @@ export class S3BlobStore implements BlobStore {
         { abortSignal: opts.signal },
       )
       .catch((err: unknown) => {
-        throw (err as { name?: unknown }).name === 'NoSuchKey' ? new BlobMissingError(sha256) : err
+        throw isNotFound(err) ? new BlobMissingError(sha256) : err
       })
     return res.Body as Readable
   }
@@ -194,7 +194,7 @@ export class S3BlobStore implements BlobStore {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(sha256) }))
       return { sha256, size: Number(res.ContentLength ?? 0) }
     } catch (err) {
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined
+      if (isNotFound(err)) return undefined
       throw err
     }
   }
@@ -206,4 +206,10 @@ export class S3BlobStore implements BlobStore {
   private async deleteKey(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
   }
+}
+
+/** S3's not-found, as GetObject (NoSuchKey) and HeadObject (a bare 404, no body to name it) report it. */
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } }
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404
 }

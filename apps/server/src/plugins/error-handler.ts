@@ -47,6 +47,8 @@ function clientAborted(err: FastifyError, req: FastifyRequest): boolean {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
+      // Bytes gone from the blob store behind the registry's back: the client gets a coded answer, the operator a log.
+      if (err.code === 'ARTIFACT_MISSING') req.log.error({ code: err.code, details: err.details }, err.message)
       if (typeof err.details.retryAfter === 'number') reply.header('retry-after', String(err.details.retryAfter))
       return reply.code(httpStatusOf[err.code]).send(errorBody(err.code, err.message, err.details))
     }

@@ -5,11 +5,12 @@ import { create as contentDisposition } from 'content-disposition'
 import type { FastifyReply } from 'fastify'
 import rangeParser from 'range-parser'
 import { Type } from 'typebox'
+import type { ByteRange } from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
 import { servedMediaType } from '../domain/artifact-path.js'
 import { DomainError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
-import type { ArtifactService } from '../services/artifact.service.js'
+import type { ArtifactDownload, DownloadPlan } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
 import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { acceptRawBodies } from './raw-body.js'
@@ -109,16 +110,16 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
     },
     handler: async (req, reply) => {
       const { org, name, version } = req.params
-      const found = await services.artifacts.get(req.actor, org, name, version, artifactPath(req.params))
-      reply.header(VERSION_HEADER, found.version.version)
-      return sendArtifact(
-        services.artifacts,
-        found.artifact,
-        req.method === 'HEAD' ? 'HEAD' : 'GET',
-        req.headers,
-        reply,
-        downloads,
+      const method = req.method === 'HEAD' ? 'HEAD' : 'GET'
+      const download = await services.artifacts.download(
+        req.actor,
+        { org, name, version, path: artifactPath(req.params) },
+        (artifact, found) => {
+          reply.header(VERSION_HEADER, found.version)
+          return planDownload(artifact, method, req.headers, reply, downloads)
+        },
       )
+      return sendDownload(download, reply)
     },
   })
 
@@ -177,35 +178,36 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
 /** The wildcard tail of the URL: the artifact path ("/" between folders may be sent as-is or as %2F). */
 const artifactPath = (params: object): string => String((params as { '*'?: unknown })['*'] ?? '')
 
-async function sendArtifact(
-  artifacts: ArtifactService,
+type Headers = Record<string, string | string[] | undefined>
+
+/**
+ * Reads the download's HTTP (conditional, Range, offload) into a plan and sets the headers every answer carries
+ * (an error's too); an unsatisfiable range is refused here.
+ */
+function planDownload(
   artifact: ArtifactRecord,
   method: 'GET' | 'HEAD',
-  headers: Record<string, string | string[] | undefined>,
+  headers: Headers,
   reply: FastifyReply,
   downloads: DownloadOffload,
-) {
+): DownloadPlan {
   const etag = `"${artifact.sha256}"`
-  const type = servedMediaType(artifact.mediaType)
   reply
     .headers(inertHeaders)
     .header('etag', etag)
     .header('accept-ranges', 'bytes')
     .header('content-disposition', contentDisposition(path.posix.basename(artifact.path)))
     .header('x-checksum-sha256', artifact.sha256)
-  if (matchesEtag(headers['if-none-match'], etag)) return reply.code(304).send()
-  if (method === 'GET' && downloads.mode !== 'none') {
-    const filename = path.posix.basename(artifact.path)
-    const handover = await artifacts.handOver(artifact, downloads, {
-      filename,
-      range: typeof headers.range === 'string',
-    })
-    if (handover.kind === 'redirect') return reply.redirect(handover.url, 302)
-    // nginx serves the file (and any Range) from its internal location, with these headers.
-    return reply.header('content-type', type).header('x-accel-redirect', handover.path).code(200).send()
-  }
-
+  if (matchesEtag(headers['if-none-match'], etag)) return { kind: 'not-modified' }
   const rangeHeader = typeof headers.range === 'string' ? headers.range : undefined
+  if (method === 'GET' && downloads.mode !== 'none') {
+    return {
+      kind: 'hand-over',
+      offload: downloads,
+      filename: path.posix.basename(artifact.path),
+      ranged: rangeHeader !== undefined,
+    }
+  }
   const ifRange = headers['if-range']
   const useRange = rangeHeader !== undefined && (ifRange === undefined || ifRange === etag)
   const ranges = useRange ? rangeParser(artifact.size, rangeHeader, { combine: true }) : -2
@@ -215,34 +217,51 @@ async function sendArtifact(
       size: artifact.size,
     })
   }
-  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length === 0) {
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length === 0) return { kind: 'stream', method }
+  return { kind: 'stream', method, ranges: ranges.map(({ start, end }) => ({ start, end })) }
+}
+
+/** Translates a download the service has resolved, counted and opened into the response. */
+function sendDownload({ artifact, plan, bodies, handOver }: ArtifactDownload, reply: FastifyReply) {
+  const type = servedMediaType(artifact.mediaType)
+  if (plan.kind === 'not-modified') return reply.code(304).send()
+  if (plan.kind === 'hand-over') {
+    if (handOver?.kind === 'redirect') return reply.redirect(handOver.url, 302)
+    // nginx serves the file (and any Range) from its internal location, with these headers.
+    return reply
+      .header('content-type', type)
+      .header('x-accel-redirect', handOver?.path ?? '')
+      .code(200)
+      .send()
+  }
+  const head = plan.method === 'HEAD'
+  const ranges = plan.ranges
+  if (ranges === undefined) {
     reply.header('content-type', type).header('content-length', artifact.size)
-    if (method === 'HEAD') return reply.code(200).send()
-    return reply.code(200).send(await artifacts.open(artifact))
+    return head ? reply.code(200).send() : reply.code(200).send(bodies[0])
   }
   if (ranges.length === 1) {
-    const range = ranges[0] as rangeParser.Range
+    const range = ranges[0] as ByteRange
     reply
       .header('content-type', type)
       .header('content-range', `bytes ${range.start}-${range.end}/${artifact.size}`)
       .header('content-length', range.end - range.start + 1)
-    if (method === 'HEAD') return reply.code(206).send()
-    return reply.code(206).send(await artifacts.open(artifact, { range }))
+    return head ? reply.code(206).send() : reply.code(206).send(bodies[0])
   }
   // Several ranges: multipart/byteranges, each part streamed from the blob store in turn.
   const boundary = `modelreg-${artifact.sha256.slice(0, 24)}`
-  const partHead = (r: rangeParser.Range) =>
+  const partHead = (r: ByteRange) =>
     `--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${r.start}-${r.end}/${artifact.size}\r\n\r\n`
   const tail = `--${boundary}--\r\n`
   const length =
     ranges.reduce((n, r) => n + Buffer.byteLength(partHead(r)) + (r.end - r.start + 1) + 2, 0) + Buffer.byteLength(tail)
   reply.header('content-type', `multipart/byteranges; boundary=${boundary}`).header('content-length', length)
-  if (method === 'HEAD') return reply.code(206).send()
+  if (head) return reply.code(206).send()
   const body = Readable.from(
     (async function* () {
-      for (const range of ranges) {
+      for (const [i, range] of ranges.entries()) {
         yield Buffer.from(partHead(range))
-        yield* await artifacts.open(artifact, { range })
+        yield* bodies[i] as Readable
         yield Buffer.from('\r\n')
       }
       yield Buffer.from(tail)
@@ -251,7 +270,7 @@ async function sendArtifact(
   return reply.code(206).send(body)
 }
 
-function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+function matchesEtag(header: Headers[string], etag: string): boolean {
   if (typeof header !== 'string') return false
   return header.split(',').some((t) => {
     const tag = t.trim().replace(/^W\//, '')

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { frozenStatuses } from '@modelreg/contract'
 import { BlobMissingError, type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
@@ -10,6 +10,41 @@ import { collectBlobs } from './blob-collector.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { type ArchiveFormat, tarStream, zipStream } from './version-archive.js'
 import { resolveVersion } from './version-resolver.js'
+
+/** How a download is to be answered, decided by the route from the request's HTTP once the artifact is known. */
+export type DownloadPlan =
+  /** 304: the client has these bytes. */
+  | { kind: 'not-modified' }
+  /** Served from here: the whole file (`ranges` undefined) or those ranges; HEAD sends headers only. */
+  | { kind: 'stream'; method: 'GET' | 'HEAD'; ranges?: readonly ByteRange[] }
+  /** Served by S3 (presigned URL) or a fronting nginx, which also serve any Range (`ranged`) themselves. */
+  | { kind: 'hand-over'; offload: DownloadOffload; filename: string; ranged: boolean }
+
+export interface ArtifactDownload<P extends DownloadPlan = DownloadPlan> {
+  version: VersionRecord
+  artifact: ArtifactRecord
+  plan: P
+  /** A 'stream' GET's bytes: the whole file, or one stream per range in order (the first already open). */
+  bodies: Readable[]
+  /** Where a 'hand-over' sends the client. */
+  handOver?: { kind: 'redirect'; url: string } | { kind: 'x-accel'; path: string }
+}
+
+/**
+ * The one rule for counting a download: a GET that reads the file from its first byte (the whole file, or ranges
+ * one of which starts at 0) is one download. HEAD, a 304 and a resumed download (ranges past the start) are not;
+ * a handed-over download counts unless it is ranged, since S3 or nginx serve the ranges out of our sight.
+ */
+export function countsAsDownload(plan: DownloadPlan): boolean {
+  switch (plan.kind) {
+    case 'not-modified':
+      return false
+    case 'hand-over':
+      return !plan.ranged
+    case 'stream':
+      return plan.method === 'GET' && (plan.ranges === undefined || plan.ranges.some((r) => r.start === 0))
+  }
+}
 
 export interface UploadOptions {
   /** Lower-case hex sha256 the client says it sent; verified before anything becomes visible. */
@@ -85,60 +120,79 @@ export class ArtifactService {
     return { model, version, artifacts: await this.deps.store.read.artifacts.listForVersion(version.id) }
   }
 
-  /** The artifact at `artifactPath` of the version `ref` names, with that version. */
-  async get(
+  /**
+   * A download of one file, owned here from lookup to counting: resolves the artifact, lets the caller decide how
+   * to answer (`plan`, from the request's HTTP, once the artifact's digest and size are known), then checks the
+   * bytes are there (409 ARTIFACT_MISSING otherwise, HEAD included), counts the download by the one rule below and
+   * opens the bytes. The first body is opened before returning, so a missing blob fails before any header is sent.
+   */
+  async download<P extends DownloadPlan>(
     actor: Actor,
-    org: string,
-    name: string,
-    ref: string,
-    artifactPath: string,
-  ): Promise<{ version: VersionRecord; artifact: ArtifactRecord }> {
-    const path = checkArtifactPath(artifactPath)
-    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
+    ref: { org: string; name: string; version: string; path: string },
+    plan: (artifact: ArtifactRecord, version: VersionRecord) => P,
+  ): Promise<ArtifactDownload<P>> {
+    const path = checkArtifactPath(ref.path)
+    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', ref.org, ref.name, ref.version)
     const artifact = await this.deps.store.read.artifacts.find(version.id, path)
     if (!artifact) {
       throw new NotFoundError(`artifact "${path}" not found in ${model.org}/${model.name}@${version.version}`, { path })
     }
-    return { version, artifact }
-  }
-
-  /** Opens the bytes (or a range of them) and counts the download when the whole file or its start is read. */
-  async open(artifact: ArtifactRecord, opts: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
-    const stream = await this.deps.blobs.get(artifact.sha256, opts).catch((err: unknown) => {
-      if (!(err instanceof BlobMissingError)) throw err
-      throw new DomainError(
-        'ARTIFACT_MISSING',
-        `the bytes of "${artifact.path}" (sha256 ${artifact.sha256}) are missing from the blob store; ` +
-          'an operator must restore them (modelreg-admin verify lists every missing blob)',
-        { path: artifact.path, sha256: artifact.sha256 },
-      )
-    })
-    if (opts.range === undefined || opts.range.start === 0) {
+    const chosen = plan(artifact, version)
+    const result: ArtifactDownload<P> = { version, artifact, plan: chosen, bodies: [] }
+    if (chosen.kind === 'hand-over') {
+      result.handOver = await this.handOver(artifact, chosen)
+    } else if (chosen.kind === 'stream' && chosen.method === 'HEAD') {
+      if ((await this.deps.blobs.stat(artifact.sha256)) === undefined) throw missing(artifact)
+    } else if (chosen.kind === 'stream') {
+      const [first, ...rest] = chosen.ranges ?? [undefined]
+      result.bodies = [
+        await this.open(artifact, first),
+        ...rest.map((range) => lazily(() => this.open(artifact, range))),
+      ]
+    }
+    if (countsAsDownload(chosen)) {
       await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
     }
-    return stream
+    return result
   }
 
   /** The whole version as one archive, streamed file by file; counted as one download of the version. */
   async archive(actor: Actor, org: string, name: string, ref: string, format: ArchiveFormat) {
     const { model, version, artifacts } = await this.list(actor, org, name, ref)
-    const open = (a: ArtifactRecord) => this.deps.blobs.get(a.sha256)
+    // Every file's bytes are checked before the first is sent: a missing one is a coded error, not a cut-off
+    // archive (unless it goes missing while the archive streams).
+    const digests = [...new Set(artifacts.map((a) => a.sha256))]
+    for (let i = 0; i < digests.length; i += 8) {
+      const stats = await Promise.all(digests.slice(i, i + 8).map((d) => this.deps.blobs.stat(d)))
+      const gone = stats.indexOf(undefined)
+      if (gone !== -1) {
+        const sha256 = digests[i + gone] as string
+        throw missing(artifacts.find((a) => a.sha256 === sha256) as ArtifactRecord)
+      }
+    }
+    const open = (a: ArtifactRecord) => this.open(a)
     const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
     await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
     return { ...archive, version: version.version, filename: `${model.name}-${version.version}.${format}` }
   }
 
-  /** Hands a download to S3 (a presigned URL) or to a fronting nginx (an internal path), counting it. */
-  async handOver(
+  /** The bytes (or a range of them); missing bytes are the domain's ARTIFACT_MISSING. Counts nothing. */
+  private async open(artifact: ArtifactRecord, range?: ByteRange): Promise<Readable> {
+    return this.deps.blobs.get(artifact.sha256, range && { range }).catch((err: unknown) => {
+      throw err instanceof BlobMissingError ? missing(artifact) : err
+    })
+  }
+
+  /** Hands a download to S3 (a presigned URL) or to a fronting nginx (an internal path). */
+  private async handOver(
     artifact: ArtifactRecord,
-    offload: DownloadOffload,
-    opts: { filename: string; range: boolean },
+    plan: Extract<DownloadPlan, { kind: 'hand-over' }>,
   ): Promise<{ kind: 'redirect'; url: string } | { kind: 'x-accel'; path: string }> {
-    if (!opts.range) await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
+    const { offload } = plan
     if (offload.mode === 'presigned' && this.deps.blobs.presignGet) {
       const url = await this.deps.blobs.presignGet(artifact.sha256, {
         expiresInSeconds: offload.presignTtlSeconds,
-        filename: opts.filename,
+        filename: plan.filename,
         contentType: servedMediaType(artifact.mediaType),
       })
       return { kind: 'redirect', url }
@@ -182,6 +236,24 @@ export function assertWritable(version: VersionRecord): void {
       { status: version.status },
     )
   }
+}
+
+function missing(artifact: ArtifactRecord): DomainError {
+  return new DomainError(
+    'ARTIFACT_MISSING',
+    `the bytes of "${artifact.path}" (sha256 ${artifact.sha256}) are missing from the blob store; ` +
+      'an operator must restore them (modelreg-admin verify lists every missing blob)',
+    { path: artifact.path, sha256: artifact.sha256 },
+  )
+}
+
+/** A stream that opens its source on first read (the later ranges of a multipart download, one at a time). */
+function lazily(open: () => Promise<Readable>): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* await open()
+    })(),
+  )
 }
 
 function translateStageError(err: unknown): unknown {

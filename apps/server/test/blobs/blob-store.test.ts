@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type BlobStore, ChecksumMismatchError, SizeLimitError } from '../../src/blobs/blob-store.js'
+import { BlobMissingError, type BlobStore, ChecksumMismatchError, SizeLimitError } from '../../src/blobs/blob-store.js'
 import { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
 import { unitLane } from '../helpers/registry.js'
@@ -130,6 +130,21 @@ describe.each(Object.keys(backends).filter((kind) => !(unitLane && kind === 's3'
     expect(await b.store.stat(sha(bytes))).toBeUndefined()
     await put(bytes)
     expect((await readAll(await b.store.get(sha(bytes)))).equals(bytes)).toBe(true)
+  })
+
+  it('rejects a read of missing bytes with BlobMissingError, whole or ranged; stat answers undefined', async () => {
+    const bytes = randomBytes(2000)
+    await put(bytes)
+    await b.store.delete(sha(bytes)) // as if deleted behind the registry's back
+    const never = sha(randomBytes(16))
+    for (const digest of [sha(bytes), never]) {
+      expect(await b.store.stat(digest)).toBeUndefined()
+      await expect(b.store.get(digest)).rejects.toBeInstanceOf(BlobMissingError)
+      await expect(b.store.get(digest, { range: { start: 10, end: 99 } })).rejects.toMatchObject({
+        name: 'BlobMissingError',
+        sha256: digest,
+      })
+    }
   })
 
   it('streams a multi-part object in and copies it into place in parts', async () => {
