@@ -43,7 +43,7 @@ describe('scripts/run.sh', () => {
       const exit = await run.exited
       expect(exit.code, run.output()).toBe(0)
       expect(await accepts(port)).toBe(false)
-      expect(run.output()).toContain('shutting down')
+      expect(run.output()).toContain('"msg":"draining"')
     }, 60_000)
   }
 
