@@ -35,6 +35,15 @@ describe('ModelForm', () => {
     expect(screen.getByRole('checkbox', { name: 'Public Access' })).not.toBeChecked()
   })
 
+  it('draws an unchosen select prompt in the placeholder colour, not the error red of a value', async () => {
+    renderUi(<Harness mode="create" initial={emptyModelForm()} />)
+    const framework = field('Framework')
+    expect(framework).toHaveAttribute('aria-invalid', 'true')
+    expect(framework.style.getPropertyValue('--input-color')).toBe('var(--mantine-color-placeholder)')
+    await userEvent.selectOptions(framework, 'pytorch')
+    expect(field('Framework').style.getPropertyValue('--input-color')).toBe('')
+  })
+
   it('reveals a text box for "Others" and asks for it', async () => {
     renderUi(<Harness mode="create" initial={emptyModelForm()} />)
     expect(screen.queryByLabelText(/Other framework/)).toBeNull()

@@ -77,6 +77,7 @@ export function ModelForm({ mode, values, errors, onChange, orgs = [] }: Props) 
               required
               data={[{ value: '', label: 'Select framework', disabled: true }, ...optionData(frameworkOptions)]}
               {...text('framework')}
+              styles={promptStyles(values.framework)}
             />,
           )}
           {choice(
@@ -111,6 +112,7 @@ export function ModelForm({ mode, values, errors, onChange, orgs = [] }: Props) 
               label="License"
               data={[{ value: '', label: 'No license selected' }, ...optionData(licenseOptions)]}
               {...text('license')}
+              styles={promptStyles(values.license)}
             />,
           )}
           <Checkbox
@@ -124,4 +126,12 @@ export function ModelForm({ mode, values, errors, onChange, orgs = [] }: Props) 
       </Fieldset>
     </Stack>
   )
+}
+
+/**
+ * A select still showing its empty prompt option ("Select framework") draws it in the placeholder colour: after an
+ * empty submit Mantine paints an invalid field's text red, where the prompt would read like a chosen value.
+ */
+export function promptStyles(value: string) {
+  return value === '' ? { input: { '--input-color': 'var(--mantine-color-placeholder)' } } : undefined
 }
