@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { Artifact, ArtifactList, VersionParams } from '@modelreg/contract'
@@ -62,13 +63,25 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
           throw new DomainError('PAYLOAD_TOO_LARGE', `artifact is ${declared} bytes; the limit is ${limit}`, { limit })
         }
         const body = req.body instanceof Readable ? req.body : Readable.from([])
-        const { artifact } = await services.artifacts.upload(
-          req.actor,
-          { org, name, version, path: artifactPath(req.params) },
-          body,
-          { expectedSha256: expectedDigest(req.headers), contentType: req.headers['content-type'] },
-        )
-        return reply.code(201).send(toArtifactResponse(artifact))
+        const gone = clientGone(req.raw)
+        try {
+          const { artifact } = await services.artifacts.upload(
+            req.actor,
+            { org, name, version, path: artifactPath(req.params) },
+            body,
+            {
+              expectedSha256: expectedDigest(req.headers),
+              contentType: req.headers['content-type'],
+              signal: gone.signal,
+            },
+          )
+          return reply.code(201).send(toArtifactResponse(artifact))
+        } catch (err) {
+          // Whatever the store failed with once the client left, the cause is the client (answered as such).
+          throw gone.signal.aborted ? gone.signal.reason : err
+        } finally {
+          gone.dispose()
+        }
       },
     )
   })
@@ -173,6 +186,24 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
       return reply.code(204).send(null)
     },
   )
+}
+
+/**
+ * A signal that fires when the client disconnects before its body is complete (the request closes while
+ * incomplete), so the blob store stops and removes its temporary object at once. Its reason is coded as a closed
+ * connection, which the error handler answers (and logs) as a client abort, not a server failure.
+ */
+function clientGone(raw: IncomingMessage): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController()
+  const onClose = () => {
+    if (raw.complete) return
+    const reason = Object.assign(new Error('the client closed the connection before the body was complete'), {
+      code: 'ECONNABORTED',
+    })
+    controller.abort(reason)
+  }
+  raw.once('close', onClose)
+  return { signal: controller.signal, dispose: () => raw.off('close', onClose) }
 }
 
 /** The wildcard tail of the URL: the artifact path ("/" between folders may be sent as-is or as %2F). */
