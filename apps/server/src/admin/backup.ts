@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import SqliteDatabase from 'better-sqlite3'
-import type { BlobStore } from '../blobs/blob-store.js'
+import { BlobMissingError, type BlobStore } from '../blobs/blob-store.js'
 import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import { openDatabase } from '../db/database.js'
 import { Store } from '../repositories/repositories.js'
@@ -65,7 +65,9 @@ async function digestOf(stream: NodeJS.ReadableStream): Promise<{ sha256: string
   return { sha256: hash.digest('hex'), size }
 }
 
-const isMissing = (err: unknown) => (err as { code?: unknown } | null)?.code === 'ENOENT'
+/** Bytes that are gone: the blob store's own error, or a file that is not there (backup and manifest files). */
+const isMissing = (err: unknown) =>
+  err instanceof BlobMissingError || (err as { code?: unknown } | null)?.code === 'ENOENT'
 
 /**
  * Takes a consistent backup into `dir` (created; must be empty) while the registry runs. The database snapshot
