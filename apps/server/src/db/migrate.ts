@@ -1,5 +1,5 @@
 // Runs the migrations in order, once, on either dialect. The list is static so tsx, vitest and dist agree.
-import { type Migration, Migrator } from 'kysely'
+import { type DatabaseIntrospector, type Kysely, type Migration, Migrator, sql } from 'kysely'
 import type { Db } from './database.js'
 import * as initial from './migrations/0001-initial.js'
 import * as artifacts from './migrations/0002-artifacts.js'
@@ -25,7 +25,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0009-aliases': { up: (k) => aliases.up(k, dialect) },
   }
   const migrator = new Migrator({
-    db: db.kysely,
+    db: db.schema === undefined ? db.kysely : withOwnSchemaIntrospection(db.kysely, db.schema),
     provider: { getMigrations: async () => migrations },
     // Kysely looks for its own tables in every schema unless told which: name ours.
     ...(db.schema !== undefined && { migrationTableSchema: db.schema }),
@@ -35,4 +35,33 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error !== undefined || failed !== undefined) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
   }
+}
+
+/**
+ * The migrator asks "does my table exist?" through Kysely's PostgreSQL introspector, which lists every table of
+ * every schema and calls pg_get_serial_sequence() on each column by name: a table dropped by anyone else while
+ * that query runs fails it ("relation … does not exist"), so a start-up could fail because another application
+ * (or another test's schema) dropped a table at that moment. Answer from the catalog, for our schema only.
+ */
+function withOwnSchemaIntrospection<DB>(kysely: Kysely<DB>, schema: string): Kysely<DB> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () =>
+      (await sql<{ name: string }>`select nspname as name from pg_namespace where nspname = ${schema}`.execute(kysely))
+        .rows,
+    getTables: async () =>
+      (
+        await sql<{ name: string }>`select c.relname as name from pg_class c
+          join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v')`.execute(kysely)
+      ).rows.map(({ name }) => ({ name, schema, isView: false, columns: [] })),
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  }
+  // Everything else is the real instance (its methods use private fields, so they are bound to it).
+  return new Proxy(kysely, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }
