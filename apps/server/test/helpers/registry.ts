@@ -11,7 +11,7 @@ import type { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
 import { openRegistry, type RegistryOptions } from '../../src/bootstrap.js'
 import type { DownloadOffload } from '../../src/config/config.js'
-import type { Dialect } from '../../src/db/database.js'
+import { type Db, type Dialect, openDatabase } from '../../src/db/database.js'
 import { actorOf, digest } from '../../src/services/auth.service.js'
 import { openTestBucket, s3Settings } from './s3.js'
 
@@ -108,6 +108,16 @@ async function postgresQuery(text: string): Promise<void> {
 }
 
 export type TestRegistry = Awaited<ReturnType<typeof openTestRegistry>>
+
+/**
+ * A second replica's view of a test registry's database: its own connections on PostgreSQL; on SQLite (one
+ * process, one connection) the same handle. `close` leaves the registry's own handle alone.
+ */
+export function secondReplica(t: TestRegistry): { db: Db; close: () => Promise<void> } {
+  if (t.db.dialect !== 'postgres') return { db: t.db, close: async () => {} }
+  const db = openDatabase({ kind: 'postgres', url: postgresUrl }, { pgSchema: `${t.db.schema},public` })
+  return { db, close: () => db.close() }
+}
 
 /**
  * A registry behind the real HTTP layer. app.inject() sends the admin's token unless the request sets its

@@ -1,29 +1,26 @@
 // Leases on periodic work across two replicas of one database: one holder at a time, renewed by asking again,
 // taken over once the holder stops renewing (it died) or lets go. Time moves through an injected clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Db, openDatabase } from '../../src/db/database.js'
+import type { Db } from '../../src/db/database.js'
 import { LeaseRepository } from '../../src/repositories/lease.repository.js'
 import { LeaseService } from '../../src/services/lease.service.js'
 import { startPeriodicWork } from '../../src/services/periodic-work.js'
-import { dialects, openTestRegistry, postgresUrl, type TestRegistry } from '../helpers/registry.js'
+import { dialects, openTestRegistry, secondReplica, type TestRegistry } from '../helpers/registry.js'
 
 const MINUTE = 60_000
 
 describe.each(dialects)('leases on %s', (dialect) => {
   let t: TestRegistry
   let second: Db
+  let closeSecond: () => Promise<void>
   const clock = { now: Date.parse('2026-01-01T00:00:00Z') }
   const now = () => clock.now
   beforeAll(async () => {
     t = await openTestRegistry(dialect)
-    // A second replica: its own connections to the same database (SQLite: one process, one connection).
-    second =
-      dialect === 'postgres'
-        ? openDatabase({ kind: 'postgres', url: postgresUrl }, { pgSchema: `${t.db.schema},public` })
-        : t.db
+    ;({ db: second, close: closeSecond } = secondReplica(t))
   })
   afterAll(async () => {
-    if (second !== t.db) await second.close()
+    await closeSecond()
     await t.close()
   })
 

@@ -1,26 +1,23 @@
 // The database-backed sign-in counters: replicas on one database share the budgets, attempts racing from both
 // are counted exactly once each, and rows that no longer matter are removed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Db, openDatabase } from '../../src/db/database.js'
+import type { Db } from '../../src/db/database.js'
 import { LoginThrottleRepository } from '../../src/repositories/login-throttle.repository.js'
 import { defaultLoginLimits, LoginThrottle } from '../../src/services/login-throttle.js'
-import { dialects, openTestRegistry, postgresUrl, type TestRegistry } from '../helpers/registry.js'
+import { dialects, openTestRegistry, secondReplica, type TestRegistry } from '../helpers/registry.js'
 
 describe.each(dialects)('sign-in counters in the database on %s', (dialect) => {
   let t: TestRegistry
   let second: Db
+  let closeSecond: () => Promise<void>
   const clock = { now: Date.parse('2026-01-01T00:00:00Z') }
   const now = () => clock.now
   beforeAll(async () => {
     t = await openTestRegistry(dialect)
-    // A second replica: its own connections to the same database (SQLite: one process, one connection).
-    second =
-      dialect === 'postgres'
-        ? openDatabase({ kind: 'postgres', url: postgresUrl }, { pgSchema: `${t.db.schema},public` })
-        : t.db
+    ;({ db: second, close: closeSecond } = secondReplica(t))
   })
   afterAll(async () => {
-    if (second !== t.db) await second.close()
+    await closeSecond()
     await t.close()
   })
 
