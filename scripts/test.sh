@@ -12,6 +12,14 @@ command -v radosgw >/dev/null 2>&1 || need+=(radosgw ceph-mon ceph-osd ceph-comm
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Debian's Python packages the real huggingface_hub and MLflow clients run on (their sources are vendored in
+# ../shared/vendor; apps/server/test/helpers/python-clients.ts unpacks them).
+python_debs=(python3-requests python3-yaml python3-filelock python3-fsspec python3-tqdm python3-typing-extensions
+  python3-packaging python3-flask python3-sqlalchemy python3-alembic python3-protobuf python3-click python3-sqlparse
+  python3-pandas python3-numpy python3-cloudpickle python3-entrypoints python3-importlib-metadata python3-tz)
+for deb in "${python_debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || need+=("$deb")
+done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
