@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { toIso, toIsoOrNull } from '../db/database.js'
 import type { Database } from '../db/schema.js'
+import type { UserRecord } from './user.repository.js'
 
 export type TokenScope = 'read' | 'write' | 'admin'
 
@@ -36,13 +37,19 @@ export class CredentialRepository {
       .execute()
   }
 
-  async findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+  /**
+   * A token and its user in one statement: this runs on every token-authenticated request, so it is one index probe
+   * and one primary-key join rather than two round trips. A token whose user is gone is not found.
+   */
+  async findTokenByHash(tokenHash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
     const row = await this.db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('token_hash', '=', tokenHash)
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .selectAll('t')
+      .select(['u.username', 'u.site_admin', 'u.created_at as user_created_at'])
+      .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst()
-    return row && toToken(row)
+    return row && { token: toToken(row), user: userOf(row) }
   }
 
   async listTokens(userId: string): Promise<TokenRecord[]> {
@@ -84,9 +91,26 @@ export class CredentialRepository {
       .execute()
   }
 
-  async findSession(idHash: string): Promise<{ userId: string; csrfToken: string; expiresAt: string } | undefined> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst()
-    return row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: toIso(row.expires_at) }
+  /** A session and its user in one statement (every cookie-authenticated request); a session whose user is gone is not found. */
+  async findSession(
+    idHash: string,
+  ): Promise<{ userId: string; csrfToken: string; expiresAt: string; user: UserRecord } | undefined> {
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select([
+        's.user_id',
+        's.csrf_token',
+        's.expires_at',
+        'u.username',
+        'u.site_admin',
+        'u.created_at as user_created_at',
+      ])
+      .where('s.id_hash', '=', idHash)
+      .executeTakeFirst()
+    return (
+      row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: toIso(row.expires_at), user: userOf(row) }
+    )
   }
 
   async deleteSession(idHash: string): Promise<void> {
@@ -118,4 +142,13 @@ function toToken(r: {
     lastUsedAt: toIsoOrNull(r.last_used_at),
     revokedAt: toIsoOrNull(r.revoked_at),
   }
+}
+
+function userOf(r: {
+  user_id: string
+  username: string
+  site_admin: number
+  user_created_at: string | Date
+}): UserRecord {
+  return { id: r.user_id, username: r.username, siteAdmin: r.site_admin === 1, createdAt: toIso(r.user_created_at) }
 }

@@ -110,19 +110,21 @@ export class AuthService {
     const repos = this.deps.store.read
     const session = await repos.credentials.findSession(digest(sessionId))
     if (!session || session.expiresAt <= wallClock()) return undefined
-    const user = await repos.users.findById(session.userId)
-    if (!user) return undefined
-    return { actor: actorOf(user, 'admin', 'session'), csrfToken: session.csrfToken, expiresAt: session.expiresAt }
+    return {
+      actor: actorOf(session.user, 'admin', 'session'),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    }
   }
 
   /** The actor of a bearer token; revocation and expiry take effect at once. */
   async authenticateToken(token: string, ip: string): Promise<Actor | undefined> {
     const repos = this.deps.store.read
-    const record = await repos.credentials.findTokenByHash(digest(token))
+    const found = await repos.credentials.findTokenByHash(digest(token))
     const now = wallClock()
-    if (!record || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return undefined
-    const user = await repos.users.findById(record.userId)
-    if (!user) return undefined
+    if (!found) return undefined
+    const { token: record, user } = found
+    if (record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return undefined
     // Record use at most once a minute per token: last-used time and an audit entry.
     if (record.lastUsedAt === null || Date.parse(now) - Date.parse(record.lastUsedAt) > 60_000) {
       await repos.credentials.touchToken(record.id, now)
