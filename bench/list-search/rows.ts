@@ -480,6 +480,11 @@ function makeModel(
     search_text: modelSearchText(name, top),
     top_stage: topStage?.stage ?? null,
     top_stage_version_id: topStage?.id ?? null,
+    // The seed writes no artifacts and counts no downloads.
+    latest_status: top.status,
+    artifact_count: 0,
+    artifact_bytes: 0,
+    download_count: 0,
   }
   return { model, versions, tags: tagRows }
 }

@@ -171,6 +171,10 @@ export function cases(scale: Scale): Case[] {
     { label: 'admin: models: stage=production', url: fixed(`${models}?stage=production`), as: 'admin' },
     { label: `admin: models: tag=${rareWord} (rare)`, url: fixed(`${models}?tag=${rareWord}`), as: 'admin' },
     { label: `admin: models: q=${searchTerms.many}`, url: fixed(`${models}?q=${searchTerms.many}`), as: 'admin' },
+    // The Analytics page's summary over every visible model (issue 16: <= 50 ms at 100,000 models).
+    { label: 'analytics: summary', url: fixed('/api/v1/analytics/summary') },
+    { label: 'analytics: summary, org=default', url: fixed('/api/v1/analytics/summary?org=default') },
+    { label: 'admin: analytics: summary', url: fixed('/api/v1/analytics/summary'), as: 'admin' },
     { label: 'model: detail', url: (client) => typical(client, '') },
     {
       label: `versions: first page (model with ${fmtCount(scale.bigVersions)} versions)`,

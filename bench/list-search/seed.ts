@@ -42,6 +42,10 @@ const modelColumns: Record<keyof ModelTable, string> = {
   search_text: 'text',
   top_stage: 'text',
   top_stage_version_id: 'bigint',
+  latest_status: 'text',
+  artifact_count: 'bigint',
+  artifact_bytes: 'bigint',
+  download_count: 'bigint',
 }
 const versionColumns: Record<keyof VersionTable, string> = {
   id: 'bigint',

@@ -35,6 +35,11 @@ export interface ModelTable {
   /** The most advanced stage any version holds, and the highest version holding it (0006-top-stage). */
   top_stage: string | null
   top_stage_version_id: number | null
+  /** What the Analytics summary counts (0014-model-summary): the latest version's status, artifacts, downloads. */
+  latest_status: string | null
+  artifact_count: Generated<number>
+  artifact_bytes: Generated<number>
+  download_count: Generated<number>
 }
 
 export interface VersionTable {

@@ -50,17 +50,38 @@ export class ArtifactRepository {
     }
     if (existing) {
       await this.db.updateTable('artifacts').set(values).where('id', '=', existing.id).execute()
+      await this.addToModel(a.modelId, 0, a.size - existing.size)
       return { replaced: existing.sha256 === a.sha256 ? undefined : existing.sha256 }
     }
     await this.db
       .insertInto('artifacts')
       .values({ ...values, version_id: a.versionId, model_id: a.modelId, path: a.path })
       .execute()
+    await this.addToModel(a.modelId, 1, a.size)
     return {}
   }
 
   async delete(id: number): Promise<void> {
+    const row = await this.db
+      .selectFrom('artifacts')
+      .select(['model_id', 'size'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (row === undefined) return
     await this.db.deleteFrom('artifacts').where('id', '=', id).execute()
+    await this.addToModel(Number(row.model_id), -1, -Number(row.size))
+  }
+
+  /** The model row's artifact totals (0014-model-summary), changed with the artifact rows by the same caller. */
+  private async addToModel(modelId: number, count: number, bytes: number): Promise<void> {
+    await this.db
+      .updateTable('models')
+      .set((eb) => ({
+        artifact_count: eb('artifact_count', '+', count),
+        artifact_bytes: eb('artifact_bytes', '+', bytes),
+      }))
+      .where('id', '=', modelId)
+      .execute()
   }
 
   async digestsOfModel(modelId: number, versionId?: number): Promise<string[]> {
@@ -69,6 +90,7 @@ export class ArtifactRepository {
     return (await q.execute()).map((r) => r.sha256)
   }
 
+  /** Counts one download of the artifact, its version (per day) and its model; the caller runs it in one transaction. */
   async countDownload(a: ArtifactRecord, day: string): Promise<void> {
     await this.db
       .updateTable('artifacts')
@@ -85,6 +107,11 @@ export class ArtifactRepository {
       .onConflict((oc) =>
         oc.columns(['version_id', 'day']).doUpdateSet((eb) => ({ count: eb('download_stats.count', '+', 1) })),
       )
+      .execute()
+    await this.db
+      .updateTable('models')
+      .set((eb) => ({ download_count: eb('download_count', '+', 1) }))
+      .where('id', '=', modelId)
       .execute()
   }
 }

@@ -136,6 +136,8 @@ export class ModelRepository {
     id: number,
     s: {
       latestVersionId: number | null
+      /** The latest version's status (what the Analytics summary counts). */
+      latestStatus: string | null
       topStage: { stage: string; versionId: number } | null
       versionDelta: number
       searchText: string
@@ -146,6 +148,7 @@ export class ModelRepository {
       .updateTable('models')
       .set({
         latest_version_id: s.latestVersionId,
+        latest_status: s.latestStatus,
         top_stage: s.topStage?.stage ?? null,
         top_stage_version_id: s.topStage?.versionId ?? null,
         version_count: sql`version_count + ${s.versionDelta}`,

@@ -1,5 +1,5 @@
 import type { License } from '@modelreg/contract'
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import { fromJson, toIso } from '../db/database.js'
 import type { Database, VersionTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
@@ -170,6 +170,10 @@ export class VersionRepository {
       })
       .where('id', '=', id)
       .execute()
+    if (c.status !== undefined) {
+      // The model row keeps its latest version's status for the Analytics summary (0014-model-summary).
+      await this.db.updateTable('models').set({ latest_status: c.status }).where('latest_version_id', '=', id).execute()
+    }
   }
 
   async replaceTags(versionId: number, modelId: number, tags: string[]): Promise<void> {
@@ -182,7 +186,31 @@ export class VersionRepository {
       .execute()
   }
 
+  /** Deletes a version; its artifacts and download counts go with it (cascade), and so do they from its model's totals. */
   async delete(id: number): Promise<void> {
+    const artifacts = this.db.selectFrom('artifacts as a').where('a.version_id', '=', id)
+    const downloads = this.db.selectFrom('download_stats as d').where('d.version_id', '=', id)
+    await this.db
+      .updateTable('models')
+      .set((eb) => ({
+        artifact_count: eb(
+          'artifact_count',
+          '-',
+          artifacts.select((e) => e.fn.countAll<number>().as('n')),
+        ),
+        artifact_bytes: eb(
+          'artifact_bytes',
+          '-',
+          artifacts.select((e) => e.fn.coalesce(e.fn.sum<number>('a.size'), sql.lit(0)).as('n')),
+        ),
+        download_count: eb(
+          'download_count',
+          '-',
+          downloads.select((e) => e.fn.coalesce(e.fn.sum<number>('d.count'), sql.lit(0)).as('n')),
+        ),
+      }))
+      .where('id', '=', this.db.selectFrom('versions').select('model_id').where('id', '=', id))
+      .execute()
     await this.db.deleteFrom('versions').where('id', '=', id).execute()
   }
 

@@ -151,7 +151,8 @@ export class ArtifactService {
       ]
     }
     if (countsAsDownload(chosen)) {
-      await this.deps.store.read.artifacts.countDownload(artifact, this.deps.clock().slice(0, 10))
+      const day = this.deps.clock().slice(0, 10)
+      await this.deps.store.transaction((repos) => repos.artifacts.countDownload(artifact, day))
     }
     return result
   }
@@ -172,7 +173,8 @@ export class ArtifactService {
     }
     const open = (a: ArtifactRecord) => this.open(a)
     const archive = format === 'zip' ? zipStream(artifacts, open) : tarStream(artifacts, open)
-    await this.deps.store.read.artifacts.countVersionDownload(model.id, version.id, this.deps.clock().slice(0, 10))
+    const day = this.deps.clock().slice(0, 10)
+    await this.deps.store.transaction((repos) => repos.artifacts.countVersionDownload(model.id, version.id, day))
     return { ...archive, version: version.version, filename: `${model.name}-${version.version}.${format}` }
   }
 

@@ -1,4 +1,5 @@
-// Keeps a model's row in step with its versions: latest version, top stage, version count and the search text.
+// Keeps a model's row in step with its versions: latest version and its status, top stage, version count and the
+// search text.
 import { modelSearchText } from '../domain/search-text.js'
 import type { ModelRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
@@ -13,6 +14,7 @@ export async function refreshModelSummary(
   const topStage = (await repos.versions.findTopStage(model.id)) ?? null
   await repos.models.setSummary(model.id, {
     latestVersionId: latest?.id ?? null,
+    latestStatus: latest?.status ?? null,
     topStage,
     versionDelta: opts.versionDelta,
     searchText,

@@ -1,5 +1,7 @@
 import type { AnalyticsSummary, CreateModelBody } from '@modelreg/contract'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { backfillModelSummary } from '../../src/db/migrations/0014-model-summary.js'
 import { dialects, openTestApp, testClock } from '../helpers/registry.js'
 import { expectError, failingFields, getJson, type Reply, send, type TestApp } from './route-kit.js'
 
@@ -153,6 +155,34 @@ describe.each(dialects)('analytics routes on %s', (dialect) => {
       expect(summary.byStatus.every((s) => s.count === 0)).toBe(true)
       expect(summary.byStage.every((s) => s.count === 0)).toBe(true)
       expect(counts(summary.byFramework).pytorch).toBe(1)
+    })
+
+    it('keeps the totals on the model rows equal to a recount through replaces, deletes, downloads and deployments', async () => {
+      const o = await org()
+      const a = await createModel(o, { name: 'kept' })
+      await post(`${a}/versions`, { version: '1.1.0' })
+      await upload(`${a}/versions/1.0.0/artifacts/w.bin`, '0123456789')
+      await upload(`${a}/versions/1.0.0/artifacts/w.bin`, '0123') // replaced: 4 bytes, still one artifact
+      await upload(`${a}/versions/1.1.0/artifacts/x.bin`, 'abcdef')
+      await upload(`${a}/versions/1.1.0/artifacts/y.bin`, 'yy')
+      await download(`${a}/versions/1.1.0/artifacts/x.bin`, '2026-03-04T09:00:00.000Z')
+      await download(`${a}/versions/1.0.0/artifacts/w.bin`, '2026-03-04T09:00:00.000Z')
+      await download(`${a}/versions/1.0.0/archive?format=tar`, '2026-03-04T09:00:00.000Z')
+      expect((await send(t, 'DELETE', `${a}/versions/1.1.0/artifacts/y.bin`)).statusCode).toBe(204)
+      expect((await send(t, 'PATCH', `${a}/versions/1.1.0`, { status: 'completed' })).statusCode).toBe(200)
+      // A deployment changes the latest version's status outside a version edit.
+      await post('/api/v1/deployments', { model: `${o}/kept`, version: '1.1.0', environment: 'prod' })
+      const b = await createModel(o, { name: 'shrunk' })
+      await post(`${b}/versions`, { version: '1.1.0' })
+      await upload(`${b}/versions/1.1.0/artifacts/z.bin`, 'zzz')
+      await download(`${b}/versions/1.1.0/artifacts/z.bin`, '2026-03-04T09:00:00.000Z')
+      expect((await send(t, 'DELETE', `${b}/versions/1.1.0`)).statusCode).toBe(204)
+
+      const kept: AnalyticsSummary = await getJson(t, `${SUMMARY}?org=${o}`)
+      expect(kept.totals).toEqual({ models: 2, versions: 3, artifacts: 2, artifactBytes: 10, downloads: 3 })
+      expect(counts(kept.byStatus)).toMatchObject({ deployed: 1, draft: 1 })
+      await backfillModelSummary(t.db.kysely as Kysely<unknown>)
+      expect(await getJson(t, `${SUMMARY}?org=${o}`)).toEqual(kept)
     })
 
     it('answers an unknown organisation with zero counts and every option listed', async () => {
