@@ -57,11 +57,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
       },
       async (req, reply) => {
         const { org, name, version } = req.params
-        const limit = services.deps.limits.maxArtifactBytes
         const declared = Number(req.headers['content-length'])
-        if (limit !== undefined && declared > limit) {
-          throw new DomainError('PAYLOAD_TOO_LARGE', `artifact is ${declared} bytes; the limit is ${limit}`, { limit })
-        }
         const body = req.body instanceof Readable ? req.body : Readable.from([])
         const gone = clientGone(req.raw)
         try {
@@ -71,6 +67,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
             body,
             {
               expectedSha256: expectedDigest(req.headers),
+              declaredSize: Number.isSafeInteger(declared) ? declared : undefined,
               contentType: req.headers['content-type'],
               signal: gone.signal,
             },

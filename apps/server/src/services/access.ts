@@ -36,6 +36,18 @@ export function canWrite(actor: Actor, model: ModelRecord, s: Standing): boolean
 const notFound = (org: string, name: string) =>
   new NotFoundError(`model "${org}/${name}" not found`, { model: `${org}/${name}` })
 
+/** The model by organisation and name, whoever asks (callers that check access use readableModel/writableModel). */
+export async function findModel(
+  repos: Repositories,
+  org: string,
+  name: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ModelRecord> {
+  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
+  if (!model) throw notFound(org, name)
+  return model
+}
+
 /** The model if the actor may read it; otherwise "not found", whether it exists or not. */
 export async function readableModel(
   repos: Repositories,
@@ -44,8 +56,8 @@ export async function readableModel(
   name: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ModelRecord> {
-  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
-  if (!model || !canRead(actor, model, await standingOf(repos, actor, model))) throw notFound(org, name)
+  const model = await findModel(repos, org, name, opts)
+  if (!canRead(actor, model, await standingOf(repos, actor, model))) throw notFound(org, name)
   return model
 }
 
@@ -57,8 +69,7 @@ export async function writableModel(
   name: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ModelRecord> {
-  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
-  if (!model) throw notFound(org, name)
+  const model = await findModel(repos, org, name, opts)
   const standing = await standingOf(repos, actor, model)
   if (!canRead(actor, model, standing)) throw notFound(org, name)
   if (!canWrite(actor, model, standing)) {

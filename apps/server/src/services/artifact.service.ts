@@ -3,6 +3,7 @@ import { frozenStatuses } from '@modelreg/contract'
 import { BlobMissingError, type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
 import { checkArtifactPath, mediaTypeOf, servedMediaType } from '../domain/artifact-path.js'
+import { checkArtifactSize } from '../domain/artifact-size.js'
 import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
@@ -49,6 +50,8 @@ export function countsAsDownload(plan: DownloadPlan): boolean {
 export interface UploadOptions {
   /** Lower-case hex sha256 the client says it sent; verified before anything becomes visible. */
   expectedSha256?: string
+  /** The size the client declared (Content-Length): one over the limit is refused before a byte is read. */
+  declaredSize?: number
   contentType?: string
   signal?: AbortSignal
 }
@@ -63,6 +66,7 @@ export class ArtifactService {
     body: Readable,
     opts: UploadOptions,
   ): Promise<{ model: ModelRecord; version: VersionRecord; artifact: ArtifactRecord }> {
+    checkArtifactSize(opts.declaredSize, this.deps.limits.maxArtifactBytes)
     const path = checkArtifactPath(ref.path)
     // Refuse before reading a byte: unknown version, frozen content.
     assertWritable((await resolveVersion(this.deps.store.read, actor, 'write', ref.org, ref.name, ref.version)).version)

@@ -1,7 +1,7 @@
 import type { AuditQuery } from '@modelreg/contract'
 import { parseModelRef } from '../domain/names.js'
+import { findModel } from './access.js'
 import { requireSiteAdmin } from './identity.service.js'
-import { findModel } from './model.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 export interface AuditEntry {

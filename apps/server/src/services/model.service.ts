@@ -12,8 +12,8 @@ import type { ModelRecord, Page, VersionRecord } from '../repositories/records.j
 import type { Repositories } from '../repositories/repositories.js'
 import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
-import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
+import { insertVersion } from './version-insert.js'
 
 export interface ModelWithLatest {
   model: ModelRecord
@@ -78,30 +78,18 @@ export class ModelService {
           createdBy: actor.username,
           now,
         })
-        const version = await repos.versions.insert({
+        // The model's event first: its first version's event follows it.
+        await repos.events.append({
           modelId: model.id,
-          number,
-          ...input,
-          stage: defaults.stage,
-          createdBy: actor.username,
-          now,
+          org,
+          modelName: name,
+          actor: actor.username,
+          at: now,
+          type: 'model.created',
+          version: null,
+          data: {},
         })
-        await repos.stageTransitions.insert(
-          {
-            versionId: version.id,
-            modelId: model.id,
-            from: null,
-            to: defaults.stage,
-            actor: actor.username,
-            comment: '',
-            at: now,
-          },
-          version.version,
-        )
-        await refreshModelSummary(repos, model, { versionDelta: 1, now })
-        const event = { modelId: model.id, org, modelName: name, actor: actor.username, at: now }
-        await repos.events.append({ ...event, type: 'model.created', version: null, data: {} })
-        await repos.events.append({ ...event, type: 'version.created', version: version.version, data: {} })
+        const version = await insertVersion(repos, model, actor, number, input, now)
         return { model: await this.reload(repos, model.id), latest: version, top: version }
       })
     } catch (err) {
@@ -218,17 +206,6 @@ export class ModelService {
     if (!model) throw new Error(`model ${id} vanished`)
     return model
   }
-}
-
-export async function findModel(
-  repos: Repositories,
-  org: string,
-  name: string,
-  opts: { forUpdate?: boolean } = {},
-): Promise<ModelRecord> {
-  const model = await repos.models.findByName(org, modelNameKey(name.normalize('NFC')), opts)
-  if (!model) throw new NotFoundError(`model "${org}/${name}" not found`, { model: `${org}/${name}` })
-  return model
 }
 
 async function versionsOf(repos: Repositories, deployments: { versionId: number }[]): Promise<string[]> {

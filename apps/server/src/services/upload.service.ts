@@ -4,6 +4,7 @@ import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import type { PartStore } from '../blobs/part-store.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
+import { checkArtifactSize } from '../domain/artifact-size.js'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
@@ -40,10 +41,8 @@ export class UploadService {
     const path = checkArtifactPath(body.path)
     const { model, version } = await resolveVersion(this.deps.store.read, actor, 'write', org, name, ref)
     assertWritable(version)
-    const { maxArtifactBytes: limit, maxUploadSessionsPerUser, maxUploadBytesPerUser } = this.deps.limits
-    if (limit !== undefined && body.size !== undefined && body.size > limit) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `artifact is ${body.size} bytes; the limit is ${limit}`, { limit })
-    }
+    const { maxArtifactBytes, maxUploadSessionsPerUser, maxUploadBytesPerUser } = this.deps.limits
+    checkArtifactSize(body.size, maxArtifactBytes)
     const now = this.deps.clock()
     const open = await this.deps.store.read.uploads.openBy(actor.username, now)
     if (maxUploadSessionsPerUser !== undefined && open.sessions >= maxUploadSessionsPerUser) {

@@ -1,7 +1,6 @@
 import {
   type ChangeStageBody,
   type CreateVersionBody,
-  defaults,
   isFrozen,
   type ListVersionsQuery,
   type Stage,
@@ -26,11 +25,12 @@ import {
 import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
-import { readableModel, writableModel } from './access.js'
+import { findModel, readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
-import { findModel } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
+import { appendEvent } from './version-events.js'
+import { insertVersion } from './version-insert.js'
 import { type ModelVersion, resolveVersion } from './version-resolver.js'
 
 const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
@@ -62,28 +62,7 @@ export class VersionService {
         const model = await writableModel(repos, actor, org, name, { forUpdate: true })
         const existing = await repos.versions.findBySortKey(model.id, number.sortKey)
         if (existing) throw await this.alreadyExists(repos, model, existing.version)
-        const version = await repos.versions.insert({
-          modelId: model.id,
-          number,
-          ...input,
-          stage: defaults.stage,
-          createdBy: actor.username,
-          now,
-        })
-        await repos.stageTransitions.insert(
-          {
-            versionId: version.id,
-            modelId: model.id,
-            from: null,
-            to: defaults.stage,
-            actor: actor.username,
-            comment: '',
-            at: now,
-          },
-          version.version,
-        )
-        await refreshModelSummary(repos, model, { versionDelta: 1, now })
-        await appendEvent(repos, model, version, actor, now, 'version.created', {})
+        const version = await insertVersion(repos, model, actor, number, input, now)
         return { model, version }
       })
     } catch (err) {
@@ -271,25 +250,4 @@ export class VersionService {
     const hint = next ? `; next free minor is ${next.minor}` : ''
     return new AlreadyExistsError(`version ${version} already exists${hint}`, { version, next })
   }
-}
-
-export function appendEvent(
-  repos: Repositories,
-  model: ModelRecord,
-  version: VersionRecord,
-  actor: Actor,
-  at: string,
-  type: 'version.created' | 'version.updated' | 'version.deleted' | 'stage.changed',
-  data: Record<string, unknown>,
-): Promise<void> {
-  return repos.events.append({
-    modelId: model.id,
-    org: model.org,
-    modelName: model.name,
-    version: version.version,
-    type,
-    actor: actor.username,
-    at,
-    data,
-  })
 }

@@ -1,0 +1,44 @@
+// The one way a version comes to be, for the Create Model form (its first version) and for a new version alike:
+// the row in the default stage, that stage's first transition, the model row's summary and the event.
+import { defaults } from '@modelreg/contract'
+import type { VersionInput } from '../domain/version-input.js'
+import type { VersionNumber } from '../domain/version-number.js'
+import type { ModelRecord, VersionRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
+import { refreshModelSummary } from './model-summary.js'
+import type { Actor } from './service-deps.js'
+import { appendEvent } from './version-events.js'
+
+/** Inserts a version of `model` inside the caller's transaction; the caller has checked access and the number. */
+export async function insertVersion(
+  repos: Repositories,
+  model: ModelRecord,
+  actor: Actor,
+  number: VersionNumber,
+  input: VersionInput,
+  now: string,
+): Promise<VersionRecord> {
+  const version = await repos.versions.insert({
+    modelId: model.id,
+    number,
+    ...input,
+    stage: defaults.stage,
+    createdBy: actor.username,
+    now,
+  })
+  await repos.stageTransitions.insert(
+    {
+      versionId: version.id,
+      modelId: model.id,
+      from: null,
+      to: defaults.stage,
+      actor: actor.username,
+      comment: '',
+      at: now,
+    },
+    version.version,
+  )
+  await refreshModelSummary(repos, model, { versionDelta: 1, now })
+  await appendEvent(repos, model, version, actor, now, 'version.created', {})
+  return version
+}
