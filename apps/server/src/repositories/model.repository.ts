@@ -214,7 +214,18 @@ export class ModelRepository {
       const org = await lookup.executeTakeFirst()
       scope.push(org === undefined ? () => sql<SqlBool>`1 = 0` : (eb) => eb('m.org_id', '=', org.id))
     }
-    if (!visible.all) scope.push(visibleIn(visible))
+    if (!visible.all) {
+      const visibleModel = visibleIn(visible)
+      // SQLite (no statistics) takes the member's organisation index, the unique (org_id, name_key) one above all,
+      // over the (framework, sort) index: with framework=onnx&stage=production&sort=name at 100k models it read every
+      // model of the organisation in name order (127 ms). A framework is the caller's own filter, so its index leads;
+      // inside coalesce() the visibility test cannot drive an index and is checked row by row.
+      scope.push(
+        this.dialect === 'sqlite' && framework !== undefined
+          ? (eb) => sql<SqlBool>`coalesce(${visibleModel(eb)}, 0)`
+          : visibleModel,
+      )
+    }
     if (framework !== undefined) scope.push((eb) => eb('m.framework', '=', framework))
     if (taskType !== undefined) scope.push((eb) => eb('m.task_type', '=', taskType))
     if (modelType !== undefined) scope.push((eb) => eb('m.model_type', '=', modelType))
@@ -321,12 +332,23 @@ export class ModelRepository {
     return best
   }
 
-  /** `m.id` is one of the models with the facet, driven from the facet's (value, model) index. */
+  /**
+   * `m.id` is one of the models with the facet, driven from the facet's (value, model_id) index as a skip scan: one
+   * probe per distinct model (the next model_id above the last), not one index entry per version. A value that only
+   * the 200,000-version model has is then two probes instead of 200,000 entries read (measured: 41 ms on SQLite, 25
+   * ms on PostgreSQL at 1M versions). Both databases run the same recursive statement.
+   */
   private fromFacet(facet: Facet) {
-    const ids =
+    const [table, column] =
       facet.table === 'versions'
-        ? this.db.selectFrom('versions as v').select('v.model_id').where(`v.${facet.column}`, '=', facet.value)
-        : this.db.selectFrom('version_tags as t').select('t.model_id').where('t.tag', '=', facet.value)
+        ? [sql.table('versions'), sql.ref(facet.column)]
+        : [sql.table('version_tags'), sql.ref('tag')]
+    const ids = sql`with recursive facet_models(id) as (
+        select min(model_id) from ${table} where ${column} = ${facet.value}
+        union all
+        select (select min(model_id) from ${table} where ${column} = ${facet.value} and model_id > facet_models.id)
+        from facet_models where facet_models.id is not null
+      ) select id from facet_models where id is not null`
     // PostgreSQL: an array, so that the planner cannot fall back to scanning every model (its estimate of a rare
     // value can be far off); SQLite looks the ids up from an IN list by itself.
     return this.dialect === 'postgres' ? sql<boolean>`m.id = any(array(${ids}))` : sql<boolean>`m.id in (${ids})`
