@@ -10,6 +10,10 @@ need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v radosgw >/dev/null 2>&1 || need+=(radosgw ceph-mon ceph-osd ceph-common)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# nginx for scripts/cluster.sh (its test runs two replicas behind it).
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# The AWS CLI runs the PostgreSQL + S3 backup recipe of docs/operations.md in its test.
+command -v aws >/dev/null 2>&1 || need+=(awscli)
 # Debian's Chromium for the end-to-end tests (Playwright drives it; no browser is downloaded).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Debian's Python packages the real huggingface_hub and MLflow clients run on (their sources are vendored in

@@ -3,7 +3,8 @@ import path from 'node:path'
 import type { BlobStore } from './blobs/blob-store.js'
 import { ErrorCountingBlobStore } from './blobs/error-counting-blob-store.js'
 import { FsBlobStore } from './blobs/fs-blob-store.js'
-import { PartStore } from './blobs/part-store.js'
+import { FsPartStore } from './blobs/fs-part-store.js'
+import type { PartStore } from './blobs/part-store.js'
 import type { S3BlobStoreOptions } from './blobs/s3-blob-store.js'
 import type { Config } from './config/config.js'
 import { withAdvisoryLock } from './db/advisory-lock.js'
@@ -16,7 +17,7 @@ import { createServices, type LoginOptions, type Services } from './services/ser
 
 export interface RegistryOptions {
   database: Config['database']
-  /** Directory of the local blob store (default backend) and of upload parts. */
+  /** Directory of the local blob store (default backend) and of upload parts (unless they go to S3). */
   blobRoot: string
   /** Blobs in S3-compatible storage instead of blobRoot. */
   s3?: S3BlobStoreOptions
@@ -61,13 +62,7 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
   await migrateToLatest(db)
   const store = new Store(db)
   await store.read.organisations.ensure('default', new Date().toISOString())
-  const blobs: BlobStore =
-    opts.blobs ??
-    (opts.s3
-      ? // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
-        new (await import('./blobs/s3-blob-store.js')).S3BlobStore(opts.s3)
-      : new FsBlobStore(path.resolve(opts.blobRoot)))
-  const parts = new PartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
+  const { blobs, parts } = await openBlobStores(opts)
   // The services see the storage through a counter of its failures (GET /metrics).
   const counted = new ErrorCountingBlobStore(blobs)
   const services = createServices({
@@ -92,4 +87,18 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
   await services.uploads.sweepExpired(new Date().toISOString())
   const admin = await services.auth.bootstrapAdmin(opts.adminPassword)
   return { db, store, blobs, blobErrors: counted.errors, parts, services, firstAdminPassword: admin.password }
+}
+
+/** The blob store and, beside it, the store of upload parts: in the same bucket or directory, seen by every replica. */
+async function openBlobStores(opts: RegistryOptions): Promise<{ blobs: BlobStore; parts: PartStore }> {
+  const fsParts = () => new FsPartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
+  if (opts.blobs) return { blobs: opts.blobs, parts: fsParts() }
+  if (opts.s3) {
+    // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
+    const { S3BlobStore } = await import('./blobs/s3-blob-store.js')
+    const { S3PartStore } = await import('./blobs/s3-part-store.js')
+    const blobs = new S3BlobStore(opts.s3)
+    return { blobs, parts: new S3PartStore(blobs.client, { bucket: opts.s3.bucket, prefix: opts.s3.prefix }) }
+  }
+  return { blobs: new FsBlobStore(path.resolve(opts.blobRoot)), parts: fsParts() }
 }

@@ -1,69 +1,43 @@
-// Parts of resumable uploads, on local disk: uploads/<session>/<part number>, each written whole or not at all.
-// The interface is what a store of parts in the blob store (several replicas) will implement too:
-// write / read / remove by upload id, and list the upload ids that have parts stored.
-import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
-import fsp from 'node:fs/promises'
-import path from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { type BlobInfo, ChecksumMismatchError } from './blob-store.js'
-import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
-import { removeTempFile } from './temp-file.js'
+// The extension point for the parts of resumable uploads: numbered pieces of one upload session, kept where every
+// replica sees them (the local blob directory, or the bucket), until the session completes or is dropped.
+import type { Readable } from 'node:stream'
+import type { BlobInfo } from './blob-store.js'
 
-export class PartStore {
-  constructor(private readonly root: string) {
-    fs.mkdirSync(root, { recursive: true })
-  }
-
-  private dir(uploadId: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new Error(`not an upload id: ${uploadId}`)
-    return path.join(this.root, uploadId)
-  }
-
-  async write(
-    uploadId: string,
-    number: number,
-    body: Readable,
-    opts: { maxBytes?: number; expectedSha256?: string; signal?: AbortSignal },
-  ): Promise<BlobInfo> {
-    const dir = this.dir(uploadId)
-    await fsp.mkdir(dir, { recursive: true })
-    const tmp = path.join(dir, `.${randomUUID()}`)
-    const hasher = new HashingStream(opts.maxBytes)
-    let out: fs.WriteStream | undefined
-    try {
-      out = fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER })
-      await pipeline(body, hasher, out, { signal: opts.signal })
-      const sha256 = hasher.digest()
-      if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256)
-        throw new ChecksumMismatchError(opts.expectedSha256, sha256)
-      await fsp.rename(tmp, path.join(dir, String(number)))
-      return { sha256, size: hasher.bytesSeen }
-    } catch (err) {
-      await removeTempFile(out, tmp)
-      throw err
-    }
-  }
-
-  /** The parts, in the given order, as one stream. */
-  read(uploadId: string, numbers: readonly number[]): Readable {
-    const dir = this.dir(uploadId)
-    return Readable.from(
-      (async function* () {
-        for (const n of numbers) yield* fs.createReadStream(path.join(dir, String(n)), { highWaterMark: STREAM_BUFFER })
-      })(),
-      { objectMode: false, highWaterMark: STREAM_BUFFER },
-    )
-  }
-
-  async remove(uploadId: string): Promise<void> {
-    await fsp.rm(this.dir(uploadId), { recursive: true, force: true })
-  }
-
+/**
+ * Parts of upload sessions, by upload id (a UUID) and part number. A part is written whole or not at all, and a
+ * second write of the same number replaces the first only once it has arrived whole and verified. Any replica may
+ * write any part and any replica may read them back: nothing lives in one process.
+ *
+ * @example
+ * const info = await parts.write(id, 2, req.raw, { maxBytes: room, expectedSha256 })
+ * // ... later, on any replica, one pass over the bytes into the blob store:
+ * const staged = await blobs.stage(parts.read(id, [1, 2, 3]), { expectedSha256: session.sha256 })
+ * await parts.remove(id)
+ */
+export interface PartStore {
+  write(uploadId: string, number: number, body: Readable, opts: PartWriteOptions): Promise<BlobInfo>
+  /** The parts, in the given order, as one stream (a missing part fails the stream). */
+  read(uploadId: string, numbers: readonly number[]): Readable
+  /** Drops every part of the upload; nothing stored is not an error. */
+  remove(uploadId: string): Promise<void>
   /** Upload ids that have anything stored (sessions that live, and leftovers of sessions that do not). */
-  async list(): Promise<string[]> {
-    const entries = await fsp.readdir(this.root, { withFileTypes: true })
-    return entries.filter((e) => e.isDirectory() && /^[0-9a-f-]{36}$/.test(e.name)).map((e) => e.name)
-  }
+  list(): Promise<string[]>
 }
+
+export interface PartWriteOptions {
+  /** Refuse (and keep nothing) as soon as more than this many bytes arrive. */
+  maxBytes?: number
+  /** Refuse (and keep nothing) if the digest of what arrived differs. */
+  expectedSha256?: string
+  signal?: AbortSignal
+}
+
+const UPLOAD_ID = /^[0-9a-f-]{36}$/
+
+/** Upload ids become paths and keys: anything else is a bug of the caller. */
+export function checkUploadId(uploadId: string): string {
+  if (!UPLOAD_ID.test(uploadId)) throw new Error(`not an upload id: ${uploadId}`)
+  return uploadId
+}
+
+export const isUploadId = (name: string): boolean => UPLOAD_ID.test(name)

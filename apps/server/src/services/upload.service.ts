@@ -222,12 +222,12 @@ export class UploadService {
       n += ids.length
       if (ids.length < 100) break
     }
-    await this.sweepLocalParts()
+    await this.sweepOrphanParts()
     return n
   }
 
-  /** Removes this replica's part files whose session is gone (parts live on the replica that took them). */
-  async sweepLocalParts(): Promise<void> {
+  /** Removes parts whose session is gone (an abort while a part was arriving, a deleted version, a crash). */
+  async sweepOrphanParts(): Promise<void> {
     const stored = await this.parts.list()
     const live = await this.deps.store.read.uploads.existing(stored)
     for (const id of stored) if (!live.has(id)) await this.parts.remove(id)
@@ -235,23 +235,11 @@ export class UploadService {
 
   /**
    * Sweeps every `everyMs` on an unref'd timer (it never keeps the process alive); stop() waits for a running sweep.
-   * With a lease, only the replica holding it drops expired sessions (services/periodic-work.ts); every replica
-   * still removes its own part files whose session is gone.
+   * With a lease, only the replica holding it sweeps (services/periodic-work.ts): the parts live in the shared blob
+   * store, not on the replica that took them.
    */
   startSweeping(everyMs: number, onError: (err: unknown) => void, lease?: PeriodicLease): PeriodicWork {
-    const sessions = startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
-    if (!lease) return sessions
-    const local = startPeriodicWork({ everyMs, work: () => this.sweepLocalParts(), onError })
-    return {
-      runOnce: async () => {
-        const ran = await sessions.runOnce()
-        if (!ran) await local.runOnce()
-        return ran
-      },
-      stop: async () => {
-        await Promise.all([sessions.stop(), local.stop()])
-      },
-    }
+    return startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
   }
 }
 

@@ -1,15 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Dialect } from '../../src/db/database.js'
 import { uniqueName } from '../helpers/factories.js'
-import { dialects, openTestApp, testClock } from '../helpers/registry.js'
+import { type BlobBackend, dialects, openTestApp, testClock, unitLane } from '../helpers/registry.js'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-describe.each(dialects)('resumable uploads on %s', (dialect) => {
+/** Both databases with parts in the local blob directory; parts in the S3 bucket (a real Ceph RGW) once. */
+const setups: [Dialect, BlobBackend][] = [...dialects.map((d): [Dialect, BlobBackend] => [d, 'fs'])]
+if (!unitLane) setups.push(['postgres', 's3'])
+
+describe.each(setups)('resumable uploads on %s with %s blobs', (dialect, blobs) => {
   let t: Awaited<ReturnType<typeof openTestApp>>
   beforeAll(async () => {
-    t = await openTestApp(dialect)
+    t = await openTestApp(dialect, { blobs: unitLane ? undefined : blobs })
   })
   afterAll(async () => {
     await t.close()
@@ -68,6 +73,19 @@ describe.each(dialects)('resumable uploads on %s', (dialect) => {
     expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts` })).json().items).toEqual([])
     await putPart(id, 1, file)
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })).statusCode).toBe(201)
+  })
+
+  it('keeps the part already received when a retry of it fails its checksum, and leaves no parts once complete', async () => {
+    const file = randomBytes(2000)
+    const { id, url } = await session({ path: 'kept.bin', sha256: sha(file) })
+    expect((await putPart(id, 1, file, { 'x-checksum-sha256': sha(file) })).statusCode).toBe(200)
+    const bad = await putPart(id, 1, randomBytes(2000), { 'x-checksum-sha256': sha(file) })
+    expect(bad.json().error.code).toBe('CHECKSUM_MISMATCH')
+    expect(await t.parts.list()).toContain(id)
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })).statusCode).toBe(201)
+    expect(await t.parts.list()).not.toContain(id)
+    expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts/kept.bin` })).rawPayload.equals(file)).toBe(true)
+    expect(await t.leftovers()).toEqual([])
   })
 
   it('refuses a part whose checksum header does not match', async () => {

@@ -1,5 +1,5 @@
-// The expired-upload sweep under a lease: a replica that does not hold the lease leaves the sessions to the holder
-// but still removes its own part files whose session is gone (parts live on the replica that took them).
+// The expired-upload sweep under a lease: parts live in the shared blob store, so only the replica holding the lease
+// sweeps, sessions and leftover parts alike; the others leave both to it.
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,33 +17,30 @@ describe.each(dialects)('the upload sweep under a lease on %s', (dialect) => {
   })
 
   const leases = (holder: string) => new LeaseService({ leases: new LeaseRepository(t.db.kysely), holder })
+  const sweeper = (lease: LeaseService) =>
+    t.services.uploads.startSweeping(
+      24 * 3600_000,
+      (err) => {
+        throw err
+      },
+      { leases: lease, name: 'upload-sweep', ttlMs: 60_000 },
+    )
 
-  it('removes local leftover parts on a replica that does not hold the lease, and sweeps sessions on the holder', async () => {
+  it('leaves leftover parts to the replica holding the lease, which removes them', async () => {
     const holder = leases('holder')
     expect(await holder.acquire('upload-sweep', 60_000)).toBe(true)
     const orphan = randomUUID()
     await t.parts.write(orphan, 1, Readable.from([Buffer.from('left behind')]), {})
-    const other = t.services.uploads.startSweeping(
-      24 * 3600_000,
-      (err) => {
-        throw err
-      },
-      { leases: leases('other'), name: 'upload-sweep', ttlMs: 60_000 },
-    )
+    const other = sweeper(leases('other'))
     try {
       expect(await other.runOnce()).toBe(false)
-      expect(await t.parts.list()).toEqual([])
+      expect(await t.parts.list()).toEqual([orphan])
     } finally {
       await other.stop()
     }
-    const onHolder = t.services.uploads.startSweeping(
-      24 * 3600_000,
-      (err) => {
-        throw err
-      },
-      { leases: holder, name: 'upload-sweep', ttlMs: 60_000 },
-    )
+    const onHolder = sweeper(holder)
     expect(await onHolder.runOnce()).toBe(true)
+    expect(await t.parts.list()).toEqual([])
     await onHolder.stop()
     // Stopping gives the lease up.
     expect(await holder.holderOf('upload-sweep')).toBeUndefined()

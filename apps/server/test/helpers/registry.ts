@@ -72,7 +72,7 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     cleanups.push(s3.close)
   }
   const memory = backend === 'memory' ? new MemoryBlobStore() : undefined
-  const registry = await openRegistry({
+  const options: RegistryOptions = {
     database,
     pgSchema,
     adminPassword: ADMIN_PASSWORD,
@@ -80,11 +80,14 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     ...(s3 && { s3: { ...s3Settings, bucket: s3.bucket } }),
     ...(memory && { blobs: memory }),
     ...rest,
-  })
+  }
+  const registry = await openRegistry(options)
   const adminUser = await registry.store.read.users.findByUsername('admin')
   if (!adminUser) throw new Error('the first start did not create the admin user')
   return {
     ...registry,
+    /** What the registry was opened with: another replica opens the same database and blob store with it. */
+    options,
     /** The site admin of the first start, acting with full rights (services are called as this user). */
     admin: actorOf(adminUser, 'admin', 'session'),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
@@ -147,6 +150,19 @@ export async function openTestApp(
     lastUsedAt: new Date().toISOString(),
     revokedAt: null,
   })
+  sendTokenByDefault(app, token)
+  return {
+    ...registry,
+    app,
+    token,
+    close: async () => {
+      await app.close()
+      await registry.close()
+    },
+  }
+}
+
+function sendTokenByDefault(app: Awaited<ReturnType<typeof buildApp>>, token: string): void {
   const inject = app.inject.bind(app)
   app.inject = ((opts: InjectOptions) => {
     const headers = { ...(opts.headers as Record<string, string> | undefined) }
@@ -154,12 +170,23 @@ export async function openTestApp(
     if (headers.authorization === '') delete headers.authorization
     return inject({ ...opts, headers })
   }) as typeof app.inject
+}
+
+/**
+ * Another replica of a PostgreSQL test app: its own process state (connections, services, HTTP app) on the same
+ * database schema and blob store, answering the same admin token by default. Close it before the first one.
+ */
+export async function openTestReplica(t: Awaited<ReturnType<typeof openTestApp>>) {
+  if (t.db.dialect !== 'postgres') throw new Error('replicas share a PostgreSQL database')
+  const registry = await openRegistry(t.options)
+  const app = await buildApp({ db: registry.db, services: registry.services })
+  sendTokenByDefault(app, t.token)
   return {
     ...registry,
     app,
     close: async () => {
       await app.close()
-      await registry.close()
+      await registry.db.close()
     },
   }
 }

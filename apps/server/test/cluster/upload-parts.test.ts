@@ -1,0 +1,72 @@
+// Upload parts live in the shared blob store: a session whose parts land on two replicas completes on either,
+// with the parts in the local blob directory and in a real S3 bucket (Ceph RGW).
+import { createHash, randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uniqueName } from '../helpers/factories.js'
+import { type BlobBackend, openTestApp, openTestReplica, unitLane } from '../helpers/registry.js'
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+const backends: BlobBackend[] = ['fs', 's3']
+
+describe.skipIf(unitLane).each(backends)('an upload spread over two replicas with %s blobs', (blobs) => {
+  let a: Awaited<ReturnType<typeof openTestApp>>
+  let b: Awaited<ReturnType<typeof openTestReplica>>
+  beforeAll(async () => {
+    a = await openTestApp('postgres', { blobs })
+    b = await openTestReplica(a)
+  })
+  afterAll(async () => {
+    await b?.close()
+    await a?.close()
+  })
+
+  async function session(file: Buffer) {
+    const name = uniqueName('spread')
+    await a.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+    const url = `/api/v1/models/default/${name}/versions/1.0.0`
+    const res = await b.app.inject({
+      method: 'POST',
+      url: `${url}/uploads`,
+      payload: { path: 'weights.bin', size: file.length, sha256: sha(file) },
+    })
+    expect(res.statusCode, res.payload).toBe(201)
+    return { id: res.json().id as string, url }
+  }
+  const put = (replica: typeof a.app | typeof b.app, id: string, n: number, bytes: Buffer) =>
+    replica.inject({
+      method: 'PUT',
+      url: `/api/v1/uploads/${id}/parts/${n}`,
+      payload: bytes,
+      headers: { 'content-type': 'application/octet-stream', 'x-checksum-sha256': sha(bytes) },
+    })
+
+  it.each([
+    ['the replica that took the first part', 0],
+    ['the replica that took the last part', 1],
+  ])('completes on %s, byte for byte, leaving no parts behind', async (_, completer) => {
+    const file = randomBytes(3 * 1024 * 1024 + 123)
+    const chunks = [0, 1, 2, 3].map((i) => file.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024))
+    const { id, url } = await session(file)
+    // Parts 1 and 3 on one replica, 2 and 4 on the other, sent at the same time.
+    const sent = await Promise.all(chunks.map((c, i) => put(i % 2 === 0 ? a.app : b.app, id, i + 1, c)))
+    expect(sent.map((r) => r.statusCode)).toEqual([200, 200, 200, 200])
+    const done = await (completer === 0 ? a : b).app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect(done.json()).toMatchObject({ size: file.length, sha256: sha(file) })
+    for (const replica of [a.app, b.app]) {
+      const down = await replica.inject({ method: 'GET', url: `${url}/artifacts/weights.bin` })
+      expect(down.rawPayload.equals(file)).toBe(true)
+    }
+    expect(await a.parts.list()).not.toContain(id)
+    expect(await a.leftovers()).toEqual([])
+  })
+
+  it('sweeps the parts of a session aborted on the other replica wherever they were taken', async () => {
+    const file = randomBytes(1000)
+    const { id } = await session(file)
+    expect((await put(b.app, id, 1, file)).statusCode).toBe(200)
+    expect(await a.parts.list()).toContain(id)
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode).toBe(204)
+    expect(await b.parts.list()).not.toContain(id)
+  })
+})
