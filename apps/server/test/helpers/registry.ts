@@ -46,6 +46,8 @@ export interface TestRegistryOptions {
   blobs?: BlobBackend
   /** Sign-in throttling: its store, limits and clock. */
   login?: RegistryOptions['login']
+  /** Webhook URLs allowed (the tests' receivers are on loopback). */
+  webhooks?: RegistryOptions['webhooks']
 }
 
 export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptions = {}) {
@@ -72,7 +74,7 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     cleanups.push(s3.close)
   }
   const memory = backend === 'memory' ? new MemoryBlobStore() : undefined
-  const registry = await openRegistry({
+  const registryOptions: RegistryOptions = {
     database,
     pgSchema,
     adminPassword: ADMIN_PASSWORD,
@@ -80,7 +82,8 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     ...(s3 && { s3: { ...s3Settings, bucket: s3.bucket } }),
     ...(memory && { blobs: memory }),
     ...rest,
-  })
+  }
+  const registry = await openRegistry(registryOptions)
   const adminUser = await registry.store.read.users.findByUsername('admin')
   if (!adminUser) throw new Error('the first start did not create the admin user')
   return {
@@ -88,6 +91,8 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     /** The site admin of the first start, acting with full rights (services are called as this user). */
     admin: actorOf(adminUser, 'admin', 'session'),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
+    /** Another start of the registry on the same database and blobs (a restart); the caller closes its db. */
+    reopen: () => openRegistry(registryOptions),
     leftovers: async (): Promise<string[]> =>
       s3 ? s3.keys('tmp/') : memory ? memory.tempObjects() : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
     close: async () => {
