@@ -8,6 +8,7 @@ import { pullCommand } from './commands/pull.js'
 import { pushCommand } from './commands/push.js'
 import { stageCommand } from './commands/stage.js'
 import { versionsCommand } from './commands/versions.js'
+import { webhookCommand } from './commands/webhook.js'
 import { whoamiCommand } from './commands/whoami.js'
 
 export const VERSION = '0.1.0'
@@ -45,6 +46,7 @@ Examples:
   versionsCommand(program)
   stageCommand(program)
   aliasCommand(program)
+  webhookCommand(program)
   deployCommands(program)
   pushCommand(program)
   pullCommand(program)

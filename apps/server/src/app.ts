@@ -22,6 +22,7 @@ import { identityRoutes } from './routes/identity.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
 import { uploadRoutes } from './routes/uploads.routes.js'
 import { versionRoutes } from './routes/versions.routes.js'
+import { webhookRoutes } from './routes/webhooks.routes.js'
 import type { Services } from './services/services.js'
 
 export interface AppDeps {
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps) {
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   analyticsRoutes(app, deps.services)
+  webhookRoutes(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app
 }

@@ -14,6 +14,7 @@ import { LoginThrottleRepository } from './repositories/login-throttle.repositor
 import { Store } from './repositories/repositories.js'
 import { collectUnreferenced } from './services/blob-collector.js'
 import { createServices, type LoginOptions, type Services } from './services/services.js'
+import type { WebhookSettings } from './services/webhook.service.js'
 
 export interface RegistryOptions {
   database: Config['database']
@@ -33,6 +34,8 @@ export interface RegistryOptions {
   adminPassword?: string
   /** Sign-in throttling and password hashing. */
   login?: LoginOptions
+  /** Which webhook URLs are allowed (MODELREG_WEBHOOK_ALLOW_PRIVATE), secret overlap. */
+  webhooks?: WebhookSettings
 }
 
 export interface Registry {
@@ -75,6 +78,7 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
       maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
       maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
     },
+    webhooks: opts.webhooks,
     // Several replicas share one PostgreSQL: their sign-in budgets live there. A SQLite registry is one process.
     login: {
       ...opts.login,

@@ -13,6 +13,7 @@ import { LeaseRepository } from './repositories/lease.repository.js'
 import { collectUnreferenced } from './services/blob-collector.js'
 import { LeaseService, replicaName } from './services/lease.service.js'
 import { startPeriodicWork } from './services/periodic-work.js'
+import { WEBHOOK_LEASE, WebhookWorker } from './services/webhook-worker.js'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       limits: { maxFailures: config.login.maxFailures, maxFailuresPerAddress: config.login.maxFailuresPerAddress },
       hashConcurrency: config.login.hashConcurrency,
     },
+    webhooks: { allowPrivate: config.webhooks.allowPrivate },
   })
   const lifecycle = new Lifecycle()
   // Periodic work runs on the one replica holding its lease; the holder renews it every run, and another replica
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     lifecycle,
     metrics: {
       token: config.metricsToken,
-      leases: { service: leases, names: ['upload-sweep', 'blob-collection'] },
+      leases: { service: leases, names: ['upload-sweep', 'blob-collection', WEBHOOK_LEASE] },
       blobErrors: () => blobErrors,
     },
   })
@@ -72,6 +74,15 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'collecting unreferenced blobs failed'),
     lease: { leases, name: 'blob-collection', ttlMs: 3 * everyMs },
   })
+  // Webhook deliveries: polled each second and woken by every commit that queues some (docs/webhooks.md).
+  const webhookWorker = new WebhookWorker({
+    store: services.deps.store,
+    allowPrivate: config.webhooks.allowPrivate,
+    timeoutMs: config.webhooks.timeoutMs,
+    leases,
+    onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
+  })
+  webhookWorker.start(1000)
   // SIGTERM: /readyz turns 503, the listener closes (new requests on kept-alive connections get 503), and the
   // requests in flight finish; past the grace period the process exits with them unfinished.
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ err, signal }) => {
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     else app.log.info({ signal, transfers: lifecycle.transfers, graceMs: config.shutdownGraceMs }, 'draining')
     await sweeper.stop()
     await collector.stop()
+    await webhookWorker.stop()
     await app.close()
     await db.close()
   })

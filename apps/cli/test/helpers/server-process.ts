@@ -17,7 +17,8 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-export async function startServer(): Promise<ServerProcess> {
+/** `env`: more settings of the registry (e.g. MODELREG_WEBHOOK_ALLOW_PRIVATE). */
+export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<ServerProcess> {
   if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-cli-e2e-server-'))
   const port = await freePort()
@@ -30,6 +31,7 @@ export async function startServer(): Promise<ServerProcess> {
       MODELREG_ADMIN_PASSWORD: password,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   })

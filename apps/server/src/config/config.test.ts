@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ MODELREG_SHUTDOWN_GRACE_SECONDS: '0' })).toThrow(/MODELREG_SHUTDOWN_GRACE_SECONDS/)
   })
 
+  it('refuses private webhook receivers and waits 10 s per attempt unless told otherwise', () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000 })
+    const c = loadConfig({ MODELREG_WEBHOOK_ALLOW_PRIVATE: 'true', MODELREG_WEBHOOK_TIMEOUT_SECONDS: '3' })
+    expect(c.webhooks).toEqual({ allowPrivate: true, timeoutMs: 3000 })
+    expect(() => loadConfig({ MODELREG_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/MODELREG_WEBHOOK_ALLOW_PRIVATE/)
+    expect(() => loadConfig({ MODELREG_WEBHOOK_TIMEOUT_SECONDS: '0' })).toThrow(/MODELREG_WEBHOOK_TIMEOUT_SECONDS/)
+  })
+
   it('bounds uploads and connections by default, and takes other limits', () => {
     expect(loadConfig({})).toMatchObject({
       uploads: { maxSessionsPerUser: 20, maxBytesPerUser: 256 * 1024 ** 3, sweepSeconds: 600 },

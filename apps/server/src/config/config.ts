@@ -47,6 +47,15 @@ export interface Config {
   readonly metricsToken?: string
   /** After SIGTERM, how long transfers in flight may take to finish before the process exits anyway. */
   readonly shutdownGraceMs: number
+  /** Webhook deliveries (docs/webhooks.md). */
+  readonly webhooks: Readonly<WebhookDeliverySettings>
+}
+
+export interface WebhookDeliverySettings {
+  /** Receivers on loopback, private and link-local addresses allowed (never cloud metadata addresses). */
+  allowPrivate: boolean
+  /** Deadline of one delivery attempt, connection to last byte read. */
+  timeoutMs: number
 }
 
 export interface UploadSettings {
@@ -252,6 +261,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (metricsToken !== undefined && metricsToken.length < 16)
     problems.push('MODELREG_METRICS_TOKEN must have at least 16 characters')
   const shutdownGraceMs = positiveInt(env, 'MODELREG_SHUTDOWN_GRACE_SECONDS', 60, problems) * 1000
+  const allowPrivate = env.MODELREG_WEBHOOK_ALLOW_PRIVATE ?? 'false'
+  if (allowPrivate !== 'true' && allowPrivate !== 'false') {
+    problems.push(`MODELREG_WEBHOOK_ALLOW_PRIVATE must be true or false, got "${allowPrivate}"`)
+  }
+  const webhooks: WebhookDeliverySettings = {
+    allowPrivate: allowPrivate === 'true',
+    timeoutMs: positiveInt(env, 'MODELREG_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000,
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -272,5 +289,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     login,
     metricsToken,
     shutdownGraceMs,
+    webhooks,
   })
 }

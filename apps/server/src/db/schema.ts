@@ -235,7 +235,64 @@ export interface LeaseTable {
   expires_at: number
 }
 
+/** An organisation's subscription to its events (0010-webhooks). */
+export interface WebhookTable {
+  id: string
+  org_id: string
+  model_id: number | null
+  model_name: string | null
+  url: string
+  /** JSON array of event types; empty: all. */
+  events: string
+  description: string
+  secret: string
+  previous_secret: string | null
+  /** ms since the epoch until which previous_secret still signs. */
+  previous_secret_until: number | null
+  enabled: Flag
+  disabled_reason: string | null
+  /** ms since the epoch of the last delivery that succeeded. */
+  last_success_at: number | null
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** The outbox: one event to send to one webhook (0010-webhooks). */
+export interface WebhookDeliveryTable {
+  id: Generated<number>
+  delivery_id: string
+  webhook_id: string
+  event_id: number | null
+  event_type: string
+  /** The line it waits in: the model's id, 0 for none. */
+  model_id: number
+  model: string | null
+  payload: string
+  status: string
+  attempts: number
+  /** ms since the epoch. */
+  next_attempt_at: number
+  first_attempt_at: number | null
+  created_at: Timestamp
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>
+  delivery_id: number
+  attempt: number
+  at: Timestamp
+  succeeded: Flag
+  response_status: number | null
+  duration_ms: number
+  error: string | null
+  response_excerpt: string | null
+}
+
 export interface Database {
+  webhooks: WebhookTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
   leases: LeaseTable
   login_throttle: LoginThrottleTable
   users: UserTable

@@ -1,9 +1,11 @@
-import type { EventType } from '@modelreg/contract'
+import { randomUUID } from 'node:crypto'
+import type { EventType, WebhookPayload } from '@modelreg/contract'
 import type { Kysely, Selectable } from 'kysely'
 import { fromJson, toIso } from '../db/database.js'
 import type { Database, EventTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import type { EventRecord, Page } from './records.js'
+import type { WebhookRepository } from './webhook.repository.js'
 
 export interface NewEvent {
   modelId: number
@@ -16,12 +18,19 @@ export interface NewEvent {
   data: Record<string, unknown>
 }
 
-/** The append-only event log, written in the same transaction as the change it records. */
+/**
+ * The append-only event log, written in the same transaction as the change it records. Every event passes here,
+ * so this is where the webhook outbox is filled: one delivery per subscribed webhook, in the same transaction, so
+ * there is no change without its deliveries and no delivery without its change.
+ */
 export class EventRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly outbox: { webhooks: WebhookRepository; queued: () => void },
+  ) {}
 
   async append(e: NewEvent): Promise<void> {
-    await this.db
+    const row = await this.db
       .insertInto('events')
       .values({
         model_id: e.modelId,
@@ -33,7 +42,39 @@ export class EventRepository {
         at: e.at,
         data: JSON.stringify(e.data),
       })
-      .execute()
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const subscribers = await this.outbox.webhooks.subscribers(e.org, e.modelId, e.type)
+    if (subscribers.length === 0) return
+    await this.outbox.webhooks.enqueue(
+      subscribers.map((w) => {
+        const id = randomUUID()
+        const payload: WebhookPayload = {
+          id,
+          type: e.type,
+          eventId: Number(row.id),
+          org: e.org,
+          model: `${e.org}/${e.modelName}`,
+          version: e.version,
+          actor: e.actor,
+          at: e.at,
+          data: e.data,
+        }
+        return {
+          id,
+          webhookId: w.id,
+          eventId: Number(row.id),
+          eventType: e.type,
+          modelId: e.modelId,
+          model: payload.model,
+          payload: JSON.stringify(payload),
+          // Due at once; the worker's clock decides when retries are.
+          nextAttemptAt: 0,
+          createdAt: e.at,
+        }
+      }),
+    )
+    this.outbox.queued()
   }
 
   /** The audit view: newest first, filtered by model, actor and time. */

@@ -17,6 +17,7 @@ import { StageTransitionRepository } from './stage-transition.repository.js'
 import { UploadSessionRepository } from './upload-session.repository.js'
 import { UserRepository } from './user.repository.js'
 import { VersionRepository } from './version.repository.js'
+import { WebhookRepository } from './webhook.repository.js'
 
 export class Repositories {
   readonly organisations: OrganisationRepository
@@ -34,14 +35,17 @@ export class Repositories {
   readonly audit: AuditRepository
   readonly analytics: AnalyticsRepository
   readonly aliases: AliasRepository
+  readonly webhooks: WebhookRepository
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  /** `queued` is told when a write queued webhook deliveries (after its transaction commits, see Store). */
+  constructor(db: Kysely<Database>, dialect: Dialect, queued: () => void = () => {}) {
     this.organisations = new OrganisationRepository(db)
     this.models = new ModelRepository(db, dialect)
     this.versions = new VersionRepository(db)
     this.stageTransitions = new StageTransitionRepository(db)
     this.deployments = new DeploymentRepository(db)
-    this.events = new EventRepository(db)
+    this.webhooks = new WebhookRepository(db)
+    this.events = new EventRepository(db, { webhooks: this.webhooks, queued })
     this.artifacts = new ArtifactRepository(db)
     this.blobs = new BlobRepository(db)
     this.uploads = new UploadSessionRepository(db)
@@ -56,11 +60,35 @@ export class Repositories {
 
 export class Store {
   readonly read: Repositories
+  private readonly deliveryListeners = new Set<() => void>()
+
   constructor(private readonly db: Db) {
-    this.read = new Repositories(db.kysely, db.dialect)
+    this.read = new Repositories(db.kysely, db.dialect, () => this.deliveriesQueued())
   }
+
   /** Runs fn in one transaction; everything it writes commits or rolls back together. */
-  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.kysely.transaction().execute((trx) => fn(new Repositories(trx, this.db.dialect)))
+  async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    let queued = false
+    const result = await this.db.kysely.transaction().execute((trx) =>
+      fn(
+        new Repositories(trx, this.db.dialect, () => {
+          queued = true
+        }),
+      ),
+    )
+    // Only once committed may the webhook worker see the deliveries.
+    if (queued) this.deliveriesQueued()
+    return result
+  }
+
+  /** Calls `listener` whenever committed writes queued webhook deliveries (the worker wakes on it). */
+  onDeliveriesQueued(listener: () => void): () => void {
+    this.deliveryListeners.add(listener)
+    return () => this.deliveryListeners.delete(listener)
+  }
+
+  /** Tells the listeners that deliveries were queued outside an event (redeliver, ping), once committed. */
+  deliveriesQueued(): void {
+    for (const listener of this.deliveryListeners) listener()
   }
 }

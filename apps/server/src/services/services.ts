@@ -22,6 +22,7 @@ import { PasswordHasher } from './password-hasher.js'
 import type { ServiceDeps } from './service-deps.js'
 import { UploadService } from './upload.service.js'
 import { VersionService } from './version.service.js'
+import { WebhookService, type WebhookSettings } from './webhook.service.js'
 
 export interface Services {
   readonly deps: ServiceDeps
@@ -36,6 +37,7 @@ export interface Services {
   readonly identity: IdentityService
   readonly audit: AuditService
   readonly analytics: AnalyticsService
+  readonly webhooks: WebhookService
 }
 
 /** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
@@ -56,6 +58,8 @@ export function createServices(deps: {
   clock?: () => string
   limits?: ServiceDeps['limits']
   login?: LoginOptions
+  /** Webhook URLs allowed, secret overlap (default: public receivers only). */
+  webhooks?: WebhookSettings
 }): Services {
   const full: ServiceDeps = {
     store: deps.store,
@@ -86,5 +90,6 @@ export function createServices(deps: {
     identity: new IdentityService(full, passwords),
     audit: new AuditService(full),
     analytics: new AnalyticsService(full),
+    webhooks: new WebhookService(full, deps.webhooks ?? { allowPrivate: false }),
   }
 }

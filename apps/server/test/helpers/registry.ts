@@ -46,6 +46,8 @@ export interface TestRegistryOptions {
   blobs?: BlobBackend
   /** Sign-in throttling: its store, limits and clock. */
   login?: RegistryOptions['login']
+  /** Webhook URLs allowed (the tests' receivers are on loopback). */
+  webhooks?: RegistryOptions['webhooks']
 }
 
 export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptions = {}) {
@@ -90,6 +92,8 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     options,
     /** The site admin of the first start, acting with full rights (services are called as this user). */
     admin: actorOf(adminUser, 'admin', 'session'),
+    /** Another start of the registry on the same database and blobs (a restart); the caller closes its db. */
+    reopen: () => openRegistry(options),
     /** Temporary objects of the blob store: none may be left once a request has answered. */
     leftovers: async (): Promise<string[]> =>
       s3 ? s3.keys('tmp/') : memory ? memory.tempObjects() : fs.readdirSync((registry.blobs as FsBlobStore).tmpDir),
