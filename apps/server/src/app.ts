@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import helmet from '@fastify/helmet'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import { type HfOptions, hfRoutes } from './compat/hf/hf.routes.js'
 import { type DownloadOffload, defaultHttpSettings, type HttpSettings } from './config/config.js'
 import type { Db } from './db/database.js'
 import { Lifecycle } from './lifecycle.js'
@@ -43,6 +44,8 @@ export interface AppDeps {
   lifecycle?: Lifecycle
   /** Who may read /metrics beyond loopback, and what it reports besides requests. */
   metrics?: MetricsOptions
+  /** The Hugging Face Hub–compatible API under /hf (page sizes, upload URL lifetime). */
+  hf?: HfOptions
 }
 
 registerAjvFormats()
@@ -116,11 +119,13 @@ export async function buildApp(deps: AppDeps) {
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
   aliasRoutes(app, deps.services)
-  await artifactRoutes(app, deps.services, deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' })
+  const downloads = deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' }
+  await artifactRoutes(app, deps.services, downloads)
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   analyticsRoutes(app, deps.services)
   webhookRoutes(app, deps.services)
+  await hfRoutes(app, deps.services, downloads, deps.hf)
   await registerWeb(app, deps.webRoot)
   return app
 }

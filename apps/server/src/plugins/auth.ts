@@ -18,6 +18,8 @@ declare module 'fastify' {
      * must answer before sign-in (sign-in itself, health, the OpenAPI document, the web UI's files) say 'public'.
      */
     access?: RouteAccess
+    /** A POST that only reads (the Hub's paths-info): a read-scoped token may call it. */
+    readOnly?: boolean
   }
 }
 
@@ -87,9 +89,13 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService): Pro
     const header = req.headers.authorization
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header)
-      const actor = match?.[1] ? await auth.authenticateToken(match[1], req.ip) : undefined
+      // "hf_" + a token is the same token: the Hugging Face JavaScript client refuses tokens without that prefix.
+      const token = match?.[1]?.startsWith('hf_') ? match[1].slice(3) : match?.[1]
+      const actor = token ? await auth.authenticateToken(token, req.ip) : undefined
       if (!actor) throw new UnauthenticatedError('the token is not valid (unknown, revoked or expired)')
-      if (actor.scope === 'read' && !SAFE.has(req.method)) throw new ForbiddenError('this token is read-only')
+      if (actor.scope === 'read' && !SAFE.has(req.method) && req.routeOptions.config.readOnly !== true) {
+        throw new ForbiddenError('this token is read-only')
+      }
       req.actor = actor
       return
     }

@@ -212,7 +212,7 @@ type Headers = Record<string, string | string[] | undefined>
  * Reads the download's HTTP (conditional, Range, offload) into a plan and sets the headers every answer carries
  * (an error's too); an unsatisfiable range is refused here.
  */
-function planDownload(
+export function planDownload(
   artifact: ArtifactRecord,
   method: 'GET' | 'HEAD',
   headers: Headers,
@@ -250,7 +250,7 @@ function planDownload(
 }
 
 /** Translates a download the service has resolved, counted and opened into the response. */
-function sendDownload({ artifact, plan, bodies, handOver }: ArtifactDownload, reply: FastifyReply) {
+export function sendDownload({ artifact, plan, bodies, handOver }: ArtifactDownload, reply: FastifyReply) {
   const type = servedMediaType(artifact.mediaType)
   if (plan.kind === 'not-modified') return reply.code(304).send()
   if (plan.kind === 'hand-over') {

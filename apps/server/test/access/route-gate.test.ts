@@ -86,7 +86,7 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
     fs.writeFileSync(path.join(webRoot, 'assets', 'app.js'), 'console.log(1)')
     t = await openTestApp(dialect, { app: { webRoot } })
     // Routes a later compatibility layer might add under its own prefix: one declares no rule, one a misspelt rule.
-    t.app.get('/hf/api/models/:org/:name', async () => ({ leaked: true }))
+    t.app.get('/compat/undeclared/:org/:name', async () => ({ leaked: true }))
     t.app.get('/api/2.0/mlflow/registered-models/get', { config: { access: 'publik' as 'public' } }, async () => ({
       leaked: true,
     }))
@@ -104,7 +104,7 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
     const open = routes.filter((r) => r.access === 'public').map((r) => r.url)
     expect(open.filter((url) => !PUBLIC.some((p) => p.test(url)))).toEqual([])
     expect(open).toContain('/api/v1/auth/login')
-    expect(routes.find((r) => r.url === '/hf/api/models/:org/:name')?.access).toBe('caller')
+    expect(routes.find((r) => r.url === '/compat/undeclared/:org/:name')?.access).toBe('caller')
     expect(routes.find((r) => r.url === '/api/2.0/mlflow/registered-models/get')?.access).toBe('caller')
   })
 
@@ -123,7 +123,11 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
             res.status === 200 && res.head.includes('content-type: text/html') && !res.body.includes('leaked')
           if (res.status === 401) {
             refused++
-            if (route.method !== 'HEAD' && !res.body.includes('UNAUTHENTICATED')) failures.push(`${s.target}: body`)
+            // The Hugging Face layer answers in the Hub's shape: RepoNotFound, as the Hub tells anonymous callers.
+            const coded = route.url.startsWith('/hf/')
+              ? res.head.includes('x-error-code: reponotfound')
+              : route.method === 'HEAD' || res.body.includes('UNAUTHENTICATED')
+            if (!coded) failures.push(`${s.target}: body`)
           } else if (!((notFound || webPage) && !s.routes)) {
             failures.push(`${route.method} ${s.target} (${s.name}): ${res.status} ${res.body.slice(0, 120)}`)
           }
