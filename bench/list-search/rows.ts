@@ -451,6 +451,9 @@ function makeModel(
       created_by: author,
       created_at: createdAt,
       updated_at: updatedAt,
+      sequence: k + 1,
+      run_id: null,
+      source_uri: null,
     }
     versions.push(row)
     for (const tag of new Set(row.tags.map((x) => x.toLowerCase())))
@@ -480,6 +483,8 @@ function makeModel(
     search_text: modelSearchText(name, top),
     top_stage: topStage?.stage ?? null,
     top_stage_version_id: topStage?.id ?? null,
+    last_sequence: versions.length,
+    description: '',
   }
   return { model, versions, tags: tagRows }
 }

@@ -42,6 +42,8 @@ const modelColumns: Record<keyof ModelTable, string> = {
   search_text: 'text',
   top_stage: 'text',
   top_stage_version_id: 'bigint',
+  last_sequence: 'int',
+  description: 'text',
 }
 const versionColumns: Record<keyof VersionTable, string> = {
   id: 'bigint',
@@ -65,6 +67,9 @@ const versionColumns: Record<keyof VersionTable, string> = {
   created_by: 'text',
   created_at: 'timestamptz',
   updated_at: 'timestamptz',
+  sequence: 'int',
+  run_id: 'text',
+  source_uri: 'text',
 }
 const modelNames = Object.keys(modelColumns) as (keyof ModelTable)[]
 const versionNames = Object.keys(versionColumns) as (keyof VersionTable)[]

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import helmet from '@fastify/helmet'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import { mlflowApi } from './compat/mlflow/mlflow.js'
 import { type DownloadOffload, defaultHttpSettings, type HttpSettings } from './config/config.js'
 import type { Db } from './db/database.js'
 import { Lifecycle } from './lifecycle.js'
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps) {
   await uploadRoutes(app, deps.services)
   deploymentRoutes(app, deps.services)
   analyticsRoutes(app, deps.services)
+  await mlflowApi(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app
 }
