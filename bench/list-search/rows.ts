@@ -451,6 +451,9 @@ function makeModel(
       created_by: author,
       created_at: createdAt,
       updated_at: updatedAt,
+      sequence: k + 1,
+      run_id: null,
+      source_uri: null,
     }
     versions.push(row)
     for (const tag of new Set(row.tags.map((x) => x.toLowerCase())))
@@ -485,6 +488,8 @@ function makeModel(
     artifact_count: 0,
     artifact_bytes: 0,
     download_count: 0,
+    last_sequence: versions.length,
+    description: '',
   }
   return { model, versions, tags: tagRows }
 }

@@ -46,6 +46,8 @@ const modelColumns: Record<keyof ModelTable, string> = {
   artifact_count: 'bigint',
   artifact_bytes: 'bigint',
   download_count: 'bigint',
+  last_sequence: 'int',
+  description: 'text',
 }
 const versionColumns: Record<keyof VersionTable, string> = {
   id: 'bigint',
@@ -69,6 +71,9 @@ const versionColumns: Record<keyof VersionTable, string> = {
   created_by: 'text',
   created_at: 'timestamptz',
   updated_at: 'timestamptz',
+  sequence: 'int',
+  run_id: 'text',
+  source_uri: 'text',
 }
 const modelNames = Object.keys(modelColumns) as (keyof ModelTable)[]
 const versionNames = Object.keys(versionColumns) as (keyof VersionTable)[]

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet'
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { type HfOptions, hfRoutes } from './compat/hf/hf.routes.js'
+import { mlflowApi } from './compat/mlflow/mlflow.js'
 import { type DownloadOffload, defaultHttpSettings, type HttpSettings } from './config/config.js'
 import type { Db } from './db/database.js'
 import { Lifecycle } from './lifecycle.js'
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps) {
   analyticsRoutes(app, deps.services)
   webhookRoutes(app, deps.services)
   await hfRoutes(app, deps.services, downloads, deps.hf)
+  await mlflowApi(app, deps.services)
   await registerWeb(app, deps.webRoot)
   return app
 }

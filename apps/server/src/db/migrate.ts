@@ -12,6 +12,7 @@ import * as leases from './migrations/0008-leases.js'
 import * as aliases from './migrations/0009-aliases.js'
 import * as modelSummary from './migrations/0014-model-summary.js'
 import * as webhooks from './migrations/0010-webhooks.js'
+import * as mlflow from './migrations/0011-mlflow.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -27,6 +28,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0009-aliases': { up: (k) => aliases.up(k, dialect) },
     '0014-model-summary': { up: (k) => modelSummary.up(k, dialect) },
     '0010-webhooks': { up: (k) => webhooks.up(k, dialect) },
+    '0011-mlflow': { up: (k) => mlflow.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.schema === undefined ? db.kysely : withOwnSchemaIntrospection(db.kysely, db.schema),

@@ -40,6 +40,10 @@ export interface ModelTable {
   artifact_count: Generated<number>
   artifact_bytes: Generated<number>
   download_count: Generated<number>
+  /** The last MLflow sequence number given to a version of this model (0011-mlflow); never goes down. */
+  last_sequence: Generated<number>
+  /** The model-level description MLflow's registered models carry. */
+  description: Generated<string>
 }
 
 export interface VersionTable {
@@ -64,6 +68,12 @@ export interface VersionTable {
   created_by: string
   created_at: Timestamp
   updated_at: Timestamp
+  /** Per-model number in creation order (MLflow's `version`), never reused (0011-mlflow). */
+  sequence: number | null
+  /** The tracking run the version was registered from, if any. */
+  run_id: string | null
+  /** The source URI given when the version was registered through MLflow. */
+  source_uri: string | null
 }
 
 export interface VersionTagTable {
@@ -119,6 +129,61 @@ export interface AliasTable {
   created_at: Timestamp
   updated_by: string
   updated_at: Timestamp
+}
+
+/** Key/value tags (MLflow's tags) on a model or a version. */
+export interface ModelKeyTagTable {
+  model_id: number
+  key: string
+  value: string
+}
+export interface VersionKeyTagTable {
+  version_id: number
+  model_id: number
+  key: string
+  value: string
+}
+
+/** Tracking (0011-mlflow): experiments of an organisation, their runs, and what the runs logged. */
+export interface ExperimentTable {
+  id: Generated<number>
+  org_id: string
+  name: string
+  lifecycle_stage: string
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+export interface RunTable {
+  id: string
+  experiment_id: number
+  name: string
+  status: string
+  lifecycle_stage: string
+  created_by: string
+  /** ms since the epoch, as MLflow sends them. */
+  start_time: number
+  end_time: number | null
+}
+export interface RunKeyValueTable {
+  run_id: string
+  key: string
+  value: string
+}
+export interface RunMetricTable {
+  run_id: string
+  key: string
+  value: number
+  timestamp: number
+  step: number
+}
+export interface RunArtifactTable {
+  run_id: string
+  path: string
+  size: number
+  sha256: string
+  media_type: string
+  created_at: Timestamp
 }
 
 export interface BlobTable {
@@ -314,4 +379,12 @@ export interface Database {
   deployments: DeploymentTable
   events: EventTable
   aliases: AliasTable
+  model_key_tags: ModelKeyTagTable
+  version_key_tags: VersionKeyTagTable
+  experiments: ExperimentTable
+  runs: RunTable
+  run_params: RunKeyValueTable
+  run_tags: RunKeyValueTable
+  run_metrics: RunMetricTable
+  run_artifacts: RunArtifactTable
 }

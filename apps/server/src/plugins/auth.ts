@@ -18,8 +18,13 @@ declare module 'fastify' {
      * must answer before sign-in (sign-in itself, health, the OpenAPI document, the web UI's files) say 'public'.
      */
     access?: RouteAccess
-    /** A POST that only reads (the Hub's paths-info): a read-scoped token may call it. */
-    readOnly?: boolean
+    /**
+     * Compatibility routes whose clients send a token as the password of HTTP Basic (MLflow's
+     * MLFLOW_TRACKING_USERNAME/PASSWORD). Never on native routes: a browser could replay cached Basic credentials.
+     */
+    basicAuth?: boolean
+    /** A read that travels as POST (MLflow's searches, the Hub's paths-info): a read-only token may make it. */
+    readCall?: boolean
   }
 }
 
@@ -88,12 +93,10 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService): Pro
     if (isPublic(req)) return
     const header = req.headers.authorization
     if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header)
-      // "hf_" + a token is the same token: the Hugging Face JavaScript client refuses tokens without that prefix.
-      const token = match?.[1]?.startsWith('hf_') ? match[1].slice(3) : match?.[1]
+      const token = tokenOf(header, req.routeOptions.config.basicAuth === true)
       const actor = token ? await auth.authenticateToken(token, req.ip) : undefined
       if (!actor) throw new UnauthenticatedError('the token is not valid (unknown, revoked or expired)')
-      if (actor.scope === 'read' && !SAFE.has(req.method) && req.routeOptions.config.readOnly !== true) {
+      if (actor.scope === 'read' && !SAFE.has(req.method) && req.routeOptions.config.readCall !== true) {
         throw new ForbiddenError('this token is read-only')
       }
       req.actor = actor
@@ -107,6 +110,18 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService): Pro
     }
     req.actor = session.actor
   })
+}
+
+/** The token of `Bearer <token>`, or (where the route allows it) the password of `Basic base64(user:token)`. */
+function tokenOf(header: string, basic: boolean): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+  // "hf_" + a token is the same token: the Hugging Face JavaScript client refuses tokens without that prefix.
+  if (bearer !== undefined) return bearer.startsWith('hf_') ? bearer.slice(3) : bearer
+  const encoded = basic ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1] : undefined
+  if (encoded === undefined) return undefined
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon === -1 || colon === decoded.length - 1 ? undefined : decoded.slice(colon + 1)
 }
 
 /** No route matched (the not-found handler answers and runs no handler), or the matched route is declared public. */

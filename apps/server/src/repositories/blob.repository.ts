@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 
-/** Rows of stored digests. Artifacts reference them by foreign key, which is what makes collection safe. */
+/** Rows of stored digests. Artifacts and run artifacts reference them by foreign key, which is what makes collection safe. */
 export class BlobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -19,8 +19,13 @@ export class BlobRepository {
     const rows = await this.db
       .deleteFrom('blobs')
       .where('sha256', '=', sha256)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('artifacts').select('artifacts.id').where('artifacts.sha256', '=', sha256))),
+      .where(({ and, not, exists, selectFrom }) =>
+        and([
+          not(exists(selectFrom('artifacts').select('artifacts.id').where('artifacts.sha256', '=', sha256))),
+          not(
+            exists(selectFrom('run_artifacts').select('run_artifacts.path').where('run_artifacts.sha256', '=', sha256)),
+          ),
+        ]),
       )
       .returning('sha256')
       .execute()
@@ -43,8 +48,17 @@ export class BlobRepository {
     const rows = await this.db
       .selectFrom('blobs')
       .select('blobs.sha256')
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('artifacts').select('artifacts.id').whereRef('artifacts.sha256', '=', 'blobs.sha256'))),
+      .where(({ and, not, exists, selectFrom }) =>
+        and([
+          not(exists(selectFrom('artifacts').select('artifacts.id').whereRef('artifacts.sha256', '=', 'blobs.sha256'))),
+          not(
+            exists(
+              selectFrom('run_artifacts')
+                .select('run_artifacts.path')
+                .whereRef('run_artifacts.sha256', '=', 'blobs.sha256'),
+            ),
+          ),
+        ]),
       )
       .limit(limit)
       .execute()

@@ -168,6 +168,19 @@ export class ModelRepository {
       .execute()
   }
 
+  /** A new name (MLflow's rename); the unique (org, name_key) index refuses a taken one. */
+  async rename(id: number, name: string, nameKey: string, now: string): Promise<void> {
+    await this.db
+      .updateTable('models')
+      .set({ name, name_key: nameKey, search_text: name, updated_at: now })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async setDescription(id: number, description: string, now: string): Promise<void> {
+    await this.db.updateTable('models').set({ description, updated_at: now }).where('id', '=', id).execute()
+  }
+
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('models').where('id', '=', id).execute()
   }
@@ -444,5 +457,6 @@ function toRecord(r: Row): ModelRecord {
     versionCount: Number(r.version_count),
     latestVersionId: r.latest_version_id === null ? null : Number(r.latest_version_id),
     topStageVersionId: r.top_stage_version_id === null ? null : Number(r.top_stage_version_id),
+    description: r.description,
   }
 }

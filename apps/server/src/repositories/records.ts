@@ -20,6 +20,8 @@ export interface ModelRecord {
   latestVersionId: number | null
   /** The version holding the model's most advanced stage (Production > Staging > Development > Archived). */
   topStageVersionId: number | null
+  /** Model-level description (MLflow's registered model description). */
+  description: string
 }
 
 export interface VersionSource {
@@ -47,6 +49,12 @@ export interface VersionRecord {
   createdBy: string
   createdAt: string
   updatedAt: string
+  /** Per-model number in creation order, never reused: MLflow's `version`. */
+  sequence: number
+  /** The tracking run it was registered from (MLflow), if any. */
+  runId: string | null
+  /** The source URI MLflow registered it from, if any. */
+  sourceUri: string | null
 }
 
 export type StageTransitionRecord = StageTransition

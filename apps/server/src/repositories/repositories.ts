@@ -11,9 +11,12 @@ import { CredentialRepository } from './credential.repository.js'
 import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
 import { GrantRepository } from './grant.repository.js'
+import { KeyTagRepository } from './key-tag.repository.js'
 import { ModelRepository } from './model.repository.js'
 import { OrganisationRepository } from './organisation.repository.js'
+import { RegistrySearchRepository } from './registry-search.repository.js'
 import { StageTransitionRepository } from './stage-transition.repository.js'
+import { TrackingRepository } from './tracking.repository.js'
 import { UploadSessionRepository } from './upload-session.repository.js'
 import { UserRepository } from './user.repository.js'
 import { VersionRepository } from './version.repository.js'
@@ -36,6 +39,9 @@ export class Repositories {
   readonly analytics: AnalyticsRepository
   readonly aliases: AliasRepository
   readonly webhooks: WebhookRepository
+  readonly keyTags: KeyTagRepository
+  readonly tracking: TrackingRepository
+  readonly registrySearch: RegistrySearchRepository
 
   /** `queued` is told when a write queued webhook deliveries (after its transaction commits, see Store). */
   constructor(db: Kysely<Database>, dialect: Dialect, queued: () => void = () => {}) {
@@ -55,6 +61,9 @@ export class Repositories {
     this.audit = new AuditRepository(db)
     this.analytics = new AnalyticsRepository(db, dialect)
     this.aliases = new AliasRepository(db)
+    this.keyTags = new KeyTagRepository(db)
+    this.tracking = new TrackingRepository(db)
+    this.registrySearch = new RegistrySearchRepository(db, dialect)
   }
 }
 

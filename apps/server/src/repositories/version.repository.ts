@@ -25,6 +25,9 @@ export interface NewVersion {
   baseModel: string | null
   createdBy: string
   now: string
+  /** The tracking run it was registered from, and the source URI MLflow gave (MLflow registrations only). */
+  runId?: string | null
+  sourceUri?: string | null
 }
 
 export type VersionChanges = Partial<
@@ -46,6 +49,13 @@ export class VersionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(v: NewVersion): Promise<VersionRecord> {
+    // The model's counter only grows: a deleted version's number is never given again (MLflow's version).
+    const { last_sequence: sequence } = await this.db
+      .updateTable('models')
+      .set((eb) => ({ last_sequence: eb('last_sequence', '+', 1) }))
+      .where('id', '=', v.modelId)
+      .returning('last_sequence')
+      .executeTakeFirstOrThrow()
     const { id } = await this.db
       .insertInto('versions')
       .values({
@@ -69,6 +79,9 @@ export class VersionRepository {
         created_by: v.createdBy,
         created_at: v.now,
         updated_at: v.now,
+        sequence: Number(sequence),
+        run_id: v.runId ?? null,
+        source_uri: v.sourceUri ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -87,6 +100,17 @@ export class VersionRepository {
     if (ids.length === 0) return new Map()
     const rows = await this.db.selectFrom('versions').selectAll().where('id', 'in', ids).execute()
     return new Map(rows.map((r) => [Number(r.id), toRecord(r)]))
+  }
+
+  /** The version with this MLflow sequence number. */
+  async findBySequence(modelId: number, sequence: number): Promise<VersionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('model_id', '=', modelId)
+      .where('sequence', '=', sequence)
+      .executeTakeFirst()
+    return row && toRecord(row)
   }
 
   async findBySortKey(modelId: number, sortKey: string): Promise<VersionRecord | undefined> {
@@ -323,5 +347,8 @@ function toRecord(r: Selectable<VersionTable>): VersionRecord {
     createdBy: r.created_by,
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
+    sequence: Number(r.sequence ?? 0),
+    runId: r.run_id,
+    sourceUri: r.source_uri,
   }
 }

@@ -1,12 +1,12 @@
 import { type CreateModelBody, defaults, type ListModelsQuery, type UpdateModelBody } from '@modelreg/contract'
 import { isUniqueViolation } from '../db/database.js'
-import { otherValue } from '../domain/choices.js'
+import { multiLine, otherValue } from '../domain/choices.js'
 import { type Editability, refuseNotEditable } from '../domain/editability.js'
 import { diff } from '../domain/field-diff.js'
 import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
 import { versionInput } from '../domain/version-input.js'
 import { parseVersion } from '../domain/version-number.js'
-import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError } from '../errors.js'
+import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError, ValidationError } from '../errors.js'
 import type { ModelChanges } from '../repositories/model.repository.js'
 import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
@@ -98,6 +98,112 @@ export class ModelService {
       }
       throw err
     }
+  }
+
+  /**
+   * A model without versions (MLflow's create_registered_model): Framework "Others (MLflow)" until a version
+   * says otherwise, private, owned by the caller. Same organisation rules as the Create Model form.
+   */
+  async createEmpty(actor: Actor, org: string, input: { name: string; description: string }): Promise<ModelRecord> {
+    const memberships = await this.deps.store.read.users.memberships(actor.userId)
+    checkOrgName(org)
+    const role = memberships.find((m) => m.org === org)?.role
+    if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
+    if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
+    const name = checkModelName(input.name)
+    const description = checkDescription(input.description)
+    const now = this.deps.clock()
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const organisation = await repos.organisations.findByName(org)
+        if (!organisation) throw new NotFoundError(`organisation "${org}" not found`, { org })
+        const model = await repos.models.insert({
+          orgId: organisation.id,
+          name,
+          nameKey: modelNameKey(name),
+          framework: 'others',
+          frameworkOther: 'MLflow',
+          taskType: defaults.taskType,
+          taskTypeOther: null,
+          modelType: defaults.modelType,
+          modelTypeOther: null,
+          publicAccess: false,
+          createdBy: actor.username,
+          now,
+        })
+        if (description !== '') await repos.models.setDescription(model.id, description, now)
+        await repos.events.append({
+          modelId: model.id,
+          org,
+          modelName: name,
+          actor: actor.username,
+          at: now,
+          type: 'model.created',
+          version: null,
+          data: {},
+        })
+        return this.reload(repos, model.id)
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError(`a model named "${name}" already exists in organisation "${org}"`, { org, name })
+      }
+      throw err
+    }
+  }
+
+  /** A new Model Name (MLflow's rename_registered_model); versions, aliases and history stay with the model. */
+  async rename(actor: Actor, org: string, name: string, newName: string): Promise<ModelRecord> {
+    const checked = checkModelName(newName)
+    const now = this.deps.clock()
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const model = await writableModel(repos, actor, org, name, { forUpdate: true })
+        await repos.models.rename(model.id, checked, modelNameKey(checked), now)
+        const renamed = await this.reload(repos, model.id)
+        await refreshModelSummary(repos, renamed, { versionDelta: 0, now })
+        await repos.events.append({
+          modelId: model.id,
+          org: model.org,
+          modelName: checked,
+          version: null,
+          type: 'model.updated',
+          actor: actor.username,
+          at: now,
+          data: { changes: { name: { from: model.name, to: checked } } },
+        })
+        return this.reload(repos, model.id)
+      })
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError(`a model named "${checked}" already exists in organisation "${org}"`, {
+          org,
+          name: checked,
+        })
+      }
+      throw err
+    }
+  }
+
+  /** The model-level description (MLflow's registered model description). */
+  async setDescription(actor: Actor, org: string, name: string, description: string): Promise<ModelRecord> {
+    const text = checkDescription(description)
+    const now = this.deps.clock()
+    return this.deps.store.transaction(async (repos) => {
+      const model = await writableModel(repos, actor, org, name, { forUpdate: true })
+      await repos.models.setDescription(model.id, text, now)
+      await repos.events.append({
+        modelId: model.id,
+        org: model.org,
+        modelName: model.name,
+        version: null,
+        type: 'model.updated',
+        actor: actor.username,
+        at: now,
+        data: { changes: { description: { from: model.description, to: text } } },
+      })
+      return this.reload(repos, model.id)
+    })
   }
 
   async get(actor: Actor, org: string, name: string): Promise<ModelWithLatest> {
@@ -211,4 +317,11 @@ export class ModelService {
 async function versionsOf(repos: Repositories, deployments: { versionId: number }[]): Promise<string[]> {
   const byId = await repos.versions.findByIds([...new Set(deployments.map((d) => d.versionId))])
   return [...byId.values()].map((v) => v.version)
+}
+
+/** A model-level description: at most 10,000 characters, no control characters but tab and line breaks. */
+export function checkDescription(text: string): string {
+  if (text.length > 10_000)
+    throw new ValidationError('description is longer than 10,000 characters', { field: 'description' })
+  return multiLine('description', text)
 }

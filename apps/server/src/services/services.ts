@@ -10,6 +10,7 @@ import { AuthService } from './auth.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { IdentityService } from './identity.service.js'
+import { KeyTagService } from './key-tag.service.js'
 import {
   defaultLoginLimits,
   type LoginLimits,
@@ -19,7 +20,9 @@ import {
 } from './login-throttle.js'
 import { ModelService } from './model.service.js'
 import { PasswordHasher } from './password-hasher.js'
+import { RegistrySearchService } from './registry-search.service.js'
 import type { ServiceDeps } from './service-deps.js'
+import { TrackingService } from './tracking.service.js'
 import { UploadService } from './upload.service.js'
 import { VersionService } from './version.service.js'
 import { WebhookService, type WebhookSettings } from './webhook.service.js'
@@ -38,6 +41,9 @@ export interface Services {
   readonly audit: AuditService
   readonly analytics: AnalyticsService
   readonly webhooks: WebhookService
+  readonly keyTags: KeyTagService
+  readonly tracking: TrackingService
+  readonly registrySearch: RegistrySearchService
 }
 
 /** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
@@ -91,5 +97,8 @@ export function createServices(deps: {
     audit: new AuditService(full),
     analytics: new AnalyticsService(full),
     webhooks: new WebhookService(full, deps.webhooks ?? { allowPrivate: false }),
+    keyTags: new KeyTagService(full),
+    tracking: new TrackingService(full),
+    registrySearch: new RegistrySearchService(full),
   }
 }

@@ -27,6 +27,7 @@ import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
 import { findModel, readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
+import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { appendEvent } from './version-events.js'
@@ -74,6 +75,90 @@ export class VersionService {
 
   async get(actor: Actor, org: string, name: string, ref: string): Promise<ModelVersion> {
     return resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
+  }
+
+  /** The version with this sequence number (MLflow's `version`), if the actor may read the model. */
+  async getBySequence(actor: Actor, org: string, name: string, sequence: number): Promise<ModelVersion> {
+    const model = await readableModel(this.deps.store.read, actor, org, name)
+    const version = await this.deps.store.read.versions.findBySequence(model.id, sequence)
+    if (!version) {
+      throw new NotFoundError(`version ${sequence} of "${model.org}/${model.name}" not found`, { version: sequence })
+    }
+    return { model, version }
+  }
+
+  /**
+   * A version registered through MLflow: numbered by the registry (1.0.0 first, then the next minor of the latest),
+   * optionally holding a run's files under `files.prefix` at paths relative to it, by reference to the same blobs.
+   */
+  async register(
+    actor: Actor,
+    org: string,
+    name: string,
+    body: {
+      description: string
+      sourceUri: string
+      runId: string | null
+      runUrl?: string
+      metrics: Record<string, number>
+      files?: { runId: string; prefix: string }
+    },
+  ): Promise<ModelVersion> {
+    const description = checkDescription(body.description)
+    const now = this.deps.clock()
+    return this.deps.store.transaction(async (repos) => {
+      const model = await writableModel(repos, actor, org, name, { forUpdate: true })
+      const next = await this.nextFor(repos, model)
+      const number = parseVersion(next?.minor ?? defaults.version)
+      const version = await repos.versions.insert({
+        modelId: model.id,
+        number,
+        description,
+        status: defaults.status,
+        stage: defaults.stage,
+        author: actor.username,
+        license: null,
+        licenseOther: null,
+        tags: [],
+        metrics: body.metrics,
+        source: body.runUrl ? { runUrl: body.runUrl } : {},
+        baseModel: null,
+        createdBy: actor.username,
+        now,
+        runId: body.runId,
+        sourceUri: body.sourceUri,
+      })
+      await repos.stageTransitions.insert(
+        {
+          versionId: version.id,
+          modelId: model.id,
+          from: null,
+          to: defaults.stage,
+          actor: actor.username,
+          comment: '',
+          at: now,
+        },
+        version.version,
+      )
+      if (body.files) {
+        const prefix = body.files.prefix
+        for (const file of await repos.tracking.listArtifacts(body.files.runId, prefix)) {
+          await repos.artifacts.put({
+            versionId: version.id,
+            modelId: model.id,
+            path: prefix === '' ? file.path : file.path.slice(prefix.length + 1),
+            size: file.size,
+            sha256: file.sha256,
+            mediaType: file.mediaType,
+            createdBy: actor.username,
+            createdAt: now,
+          })
+        }
+      }
+      await refreshModelSummary(repos, model, { versionDelta: 1, now })
+      await appendEvent(repos, model, version, actor, now, 'version.created', { runId: body.runId })
+      return { model, version }
+    })
   }
 
   async list(
@@ -155,7 +240,17 @@ export class VersionService {
     return this.byId(org, name, id)
   }
 
-  async delete(actor: Actor, org: string, name: string, ref: string): Promise<void> {
+  /**
+   * Deletes a version unless it is deployed. Aliases pointing at it refuse the delete (ALIAS_IN_USE) unless
+   * `dropAliases` (MLflow's delete, which takes them along) removes them in the same transaction.
+   */
+  async delete(
+    actor: Actor,
+    org: string,
+    name: string,
+    ref: string,
+    opts: { dropAliases?: boolean } = {},
+  ): Promise<void> {
     const now = this.deps.clock()
     const digests = await this.deps.store.transaction(async (repos) => {
       const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })
@@ -167,7 +262,21 @@ export class VersionService {
         )
       }
       const aliases = await repos.aliases.listForVersion(version.id)
-      if (aliases.length > 0) {
+      if (aliases.length > 0 && opts.dropAliases) {
+        for (const alias of aliases) {
+          await repos.aliases.delete(alias.id)
+          await repos.events.append({
+            modelId: model.id,
+            org: model.org,
+            modelName: model.name,
+            version: version.version,
+            type: 'alias.moved',
+            actor: actor.username,
+            at: now,
+            data: { alias: alias.name, from: version.version, to: null, protected: alias.protected },
+          })
+        }
+      } else if (aliases.length > 0) {
         const names = aliases.map((a) => a.name)
         throw new AliasInUseError(
           `version ${version.version} of "${model.org}/${model.name}" is what ${names.join(', ')} point(s) to; ` +
@@ -191,10 +300,19 @@ export class VersionService {
     name: string,
     ref: string,
     body: ChangeStageBody,
+    opts: {
+      /** MLflow's archive_existing_versions: the other holders of the target stage (Staging or Production) go to Archived. */
+      archiveOthersInStage?: boolean
+    } = {},
   ): Promise<{ version: ModelVersion; transition: StageTransitionRecord; archived: string[] }> {
     if (body.archivePrevious && body.stage !== 'production') {
       throw new ValidationError('archivePrevious applies only when the stage is "production"', {
         field: 'archivePrevious',
+      })
+    }
+    if (opts.archiveOthersInStage && body.stage !== 'production' && body.stage !== 'staging') {
+      throw new ValidationError('archiving the other versions applies only when the stage is Staging or Production', {
+        field: 'archive_existing_versions',
       })
     }
     const comment = multiLine('comment', body.comment ?? '')
@@ -216,9 +334,9 @@ export class VersionService {
         return transition
       }
       const archived: string[] = []
-      if (body.archivePrevious) {
-        for (const holder of await repos.versions.listInStage(model.id, 'production')) {
-          await move(holder, 'archived', `replaced in Production by ${version.version}`)
+      if (body.archivePrevious || opts.archiveOthersInStage) {
+        for (const holder of await repos.versions.listInStage(model.id, body.stage)) {
+          await move(holder, 'archived', `replaced in ${stageOptions[body.stage as Stage]} by ${version.version}`)
           archived.push(holder.version)
         }
       }

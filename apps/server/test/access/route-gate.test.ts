@@ -87,7 +87,7 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
     t = await openTestApp(dialect, { app: { webRoot } })
     // Routes a later compatibility layer might add under its own prefix: one declares no rule, one a misspelt rule.
     t.app.get('/compat/undeclared/:org/:name', async () => ({ leaked: true }))
-    t.app.get('/api/2.0/mlflow/registered-models/get', { config: { access: 'publik' as 'public' } }, async () => ({
+    t.app.get('/api/2.0/mlflow/registered-models/probe', { config: { access: 'publik' as 'public' } }, async () => ({
       leaked: true,
     }))
     await t.app.listen({ port: 0, host: '127.0.0.1' })
@@ -105,7 +105,7 @@ describe.each(dialects)('the authentication gate on %s', (dialect) => {
     expect(open.filter((url) => !PUBLIC.some((p) => p.test(url)))).toEqual([])
     expect(open).toContain('/api/v1/auth/login')
     expect(routes.find((r) => r.url === '/compat/undeclared/:org/:name')?.access).toBe('caller')
-    expect(routes.find((r) => r.url === '/api/2.0/mlflow/registered-models/get')?.access).toBe('caller')
+    expect(routes.find((r) => r.url === '/api/2.0/mlflow/registered-models/probe')?.access).toBe('caller')
   })
 
   it('refuses an anonymous caller on every other route, in every spelling of its URL', async () => {

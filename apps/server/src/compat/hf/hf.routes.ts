@@ -142,7 +142,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
 
       scope.post(
         '/api/models/:org/:name/paths-info/:rev',
-        { schema: hidden, config: { readOnly: true } },
+        { schema: hidden, config: { readCall: true } },
         async (req) => {
           const { org, name, rev } = req.params as Params
           const body = (req.body ?? {}) as { paths?: unknown; expand?: unknown }

@@ -1,0 +1,333 @@
+// Experiments and runs (the tracking side MLflow's clients log to), and the files runs log, referencing blobs.
+import { type Kysely, type Selectable, sql } from 'kysely'
+import { toIso } from '../db/database.js'
+import type { Database, ExperimentTable, RunTable } from '../db/schema.js'
+import { scopeOf, type Viewer, visibleIn } from './visibility.js'
+
+export interface ExperimentRecord {
+  id: number
+  orgId: string
+  name: string
+  lifecycleStage: string
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface RunRecord {
+  id: string
+  experimentId: number
+  orgId: string
+  name: string
+  status: string
+  lifecycleStage: string
+  createdBy: string
+  startTime: number
+  endTime: number | null
+}
+
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+export interface MetricValue {
+  key: string
+  value: number
+  timestamp: number
+  step: number
+}
+
+export interface RunArtifactRecord {
+  runId: string
+  path: string
+  size: number
+  sha256: string
+  mediaType: string
+  createdAt: string
+}
+
+export class TrackingRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertExperiment(e: {
+    orgId: string
+    name: string
+    createdBy: string
+    now: string
+  }): Promise<ExperimentRecord> {
+    const { id } = await this.db
+      .insertInto('experiments')
+      .values({
+        org_id: e.orgId,
+        name: e.name,
+        lifecycle_stage: 'active',
+        created_by: e.createdBy,
+        created_at: e.now,
+        updated_at: e.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return (await this.findExperiment(Number(id))) as ExperimentRecord
+  }
+
+  async findExperiment(id: number): Promise<ExperimentRecord | undefined> {
+    const row = await this.db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toExperiment(row)
+  }
+
+  async findExperimentByName(orgId: string, name: string): Promise<ExperimentRecord | undefined> {
+    const row = await this.db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('name', '=', name)
+      .executeTakeFirst()
+    return row && toExperiment(row)
+  }
+
+  /** A page of an organisation's experiments, newest first. */
+  async listExperiments(orgId: string, offset: number, limit: number): Promise<ExperimentRecord[]> {
+    const rows = await this.db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute()
+    return rows.map(toExperiment)
+  }
+
+  async insertRun(r: Omit<RunRecord, 'orgId' | 'lifecycleStage' | 'endTime'>): Promise<void> {
+    await this.db
+      .insertInto('runs')
+      .values({
+        id: r.id,
+        experiment_id: r.experimentId,
+        name: r.name,
+        status: r.status,
+        lifecycle_stage: 'active',
+        created_by: r.createdBy,
+        start_time: r.startTime,
+        end_time: null,
+      })
+      .execute()
+  }
+
+  async findRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db
+      .selectFrom('runs as r')
+      .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
+      .selectAll('r')
+      .select('e.org_id')
+      .where('r.id', '=', id)
+      .executeTakeFirst()
+    return row && toRun(row)
+  }
+
+  async updateRun(id: string, c: { status?: string; endTime?: number | null; name?: string }): Promise<void> {
+    const set = {
+      ...(c.status !== undefined && { status: c.status }),
+      ...(c.endTime !== undefined && { end_time: c.endTime }),
+      ...(c.name !== undefined && { name: c.name }),
+    }
+    if (Object.keys(set).length === 0) return
+    await this.db.updateTable('runs').set(set).where('id', '=', id).execute()
+  }
+
+  /** A page of the runs of these experiments, newest first. */
+  async listRuns(experimentIds: number[], offset: number, limit: number): Promise<RunRecord[]> {
+    if (experimentIds.length === 0) return []
+    const rows = await this.db
+      .selectFrom('runs as r')
+      .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
+      .selectAll('r')
+      .select('e.org_id')
+      .where('r.experiment_id', 'in', experimentIds)
+      .orderBy('r.start_time', 'desc')
+      .orderBy('r.id')
+      .offset(offset)
+      .limit(limit)
+      .execute()
+    return rows.map(toRun)
+  }
+
+  /** The value already logged for a param, if any (a param is written once). */
+  async findParam(runId: string, key: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('run_params')
+      .select('value')
+      .where('run_id', '=', runId)
+      .where('key', '=', key)
+      .executeTakeFirst()
+    return row?.value
+  }
+
+  async insertParam(runId: string, p: KeyValue): Promise<void> {
+    await this.db
+      .insertInto('run_params')
+      .values({ run_id: runId, ...p })
+      .onConflict((oc) => oc.columns(['run_id', 'key']).doNothing())
+      .execute()
+  }
+
+  async setTag(runId: string, t: KeyValue): Promise<void> {
+    await this.db
+      .insertInto('run_tags')
+      .values({ run_id: runId, ...t })
+      .onConflict((oc) => oc.columns(['run_id', 'key']).doUpdateSet({ value: t.value }))
+      .execute()
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.db.deleteFrom('run_tags').where('run_id', '=', runId).where('key', '=', key).execute()
+  }
+
+  async insertMetrics(runId: string, metrics: MetricValue[]): Promise<void> {
+    if (metrics.length === 0) return
+    await this.db
+      .insertInto('run_metrics')
+      .values(metrics.map((m) => ({ run_id: runId, ...m })))
+      .execute()
+  }
+
+  async paramsOf(runIds: string[]): Promise<Map<string, KeyValue[]>> {
+    return this.keyValuesOf('run_params', runIds)
+  }
+
+  async tagsOf(runIds: string[]): Promise<Map<string, KeyValue[]>> {
+    return this.keyValuesOf('run_tags', runIds)
+  }
+
+  private async keyValuesOf(table: 'run_params' | 'run_tags', runIds: string[]): Promise<Map<string, KeyValue[]>> {
+    const out = new Map<string, KeyValue[]>(runIds.map((id) => [id, []]))
+    if (runIds.length === 0) return out
+    const rows = await this.db.selectFrom(table).selectAll().where('run_id', 'in', runIds).orderBy('key').execute()
+    for (const r of rows) out.get(r.run_id)?.push({ key: r.key, value: r.value })
+    return out
+  }
+
+  /** Each run's metrics at their last value: the highest step, then the latest timestamp. */
+  async latestMetricsOf(runIds: string[]): Promise<Map<string, MetricValue[]>> {
+    const out = new Map<string, MetricValue[]>(runIds.map((id) => [id, []]))
+    if (runIds.length === 0) return out
+    const rows = await this.db
+      .selectFrom('run_metrics')
+      .selectAll()
+      .where('run_id', 'in', runIds)
+      .orderBy('run_id')
+      .orderBy('key')
+      .orderBy('step', 'desc')
+      .orderBy('timestamp', 'desc')
+      .orderBy(sql`value`, 'desc')
+      .execute()
+    let last = ''
+    for (const r of rows) {
+      const id = `${r.run_id}\u0000${r.key}`
+      if (id === last) continue
+      last = id
+      out
+        .get(r.run_id)
+        ?.push({ key: r.key, value: Number(r.value), timestamp: Number(r.timestamp), step: Number(r.step) })
+    }
+    return out
+  }
+
+  async putArtifact(a: RunArtifactRecord): Promise<{ replaced?: string }> {
+    const existing = await this.findArtifact(a.runId, a.path)
+    const values = { size: a.size, sha256: a.sha256, media_type: a.mediaType, created_at: a.createdAt }
+    if (existing) {
+      await this.db
+        .updateTable('run_artifacts')
+        .set(values)
+        .where('run_id', '=', a.runId)
+        .where('path', '=', a.path)
+        .execute()
+      return { replaced: existing.sha256 === a.sha256 ? undefined : existing.sha256 }
+    }
+    await this.db
+      .insertInto('run_artifacts')
+      .values({ ...values, run_id: a.runId, path: a.path })
+      .execute()
+    return {}
+  }
+
+  async findArtifact(runId: string, path: string): Promise<RunArtifactRecord | undefined> {
+    const row = await this.db
+      .selectFrom('run_artifacts')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('path', '=', path)
+      .executeTakeFirst()
+    return row && toArtifact(row)
+  }
+
+  /** The run's files under `prefix` ('' for all), in path order. */
+  async listArtifacts(runId: string, prefix: string): Promise<RunArtifactRecord[]> {
+    let q = this.db.selectFrom('run_artifacts').selectAll().where('run_id', '=', runId)
+    if (prefix !== '') {
+      q = q.where('path', '>=', `${prefix}/`).where('path', '<', `${prefix}0`)
+    }
+    return (await q.orderBy('path').execute()).map(toArtifact)
+  }
+
+  /** Versions registered from a run, with their model, that the viewer may see. */
+  async versionsOfRun(
+    runId: string,
+    viewer: Viewer,
+  ): Promise<{ org: string; model: string; version: string; sequence: number }[]> {
+    const scope = await scopeOf(this.db, viewer)
+    const rows = await this.db
+      .selectFrom('versions as v')
+      .innerJoin('models as m', 'm.id', 'v.model_id')
+      .innerJoin('organisations as o', 'o.id', 'm.org_id')
+      .select(['o.name as org', 'm.name as model', 'v.version', 'v.sequence'])
+      .where('v.run_id', '=', runId)
+      .where(visibleIn(scope))
+      .orderBy('v.id')
+      .execute()
+    return rows.map((r) => ({ org: r.org, model: r.model, version: r.version, sequence: Number(r.sequence) }))
+  }
+
+  async deleteArtifact(runId: string, path: string): Promise<void> {
+    await this.db.deleteFrom('run_artifacts').where('run_id', '=', runId).where('path', '=', path).execute()
+  }
+}
+
+function toExperiment(r: Selectable<ExperimentTable>): ExperimentRecord {
+  return {
+    id: Number(r.id),
+    orgId: r.org_id,
+    name: r.name,
+    lifecycleStage: r.lifecycle_stage,
+    createdBy: r.created_by,
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+  }
+}
+
+function toRun(r: Selectable<RunTable> & { org_id: string }): RunRecord {
+  return {
+    id: r.id,
+    experimentId: Number(r.experiment_id),
+    orgId: r.org_id,
+    name: r.name,
+    status: r.status,
+    lifecycleStage: r.lifecycle_stage,
+    createdBy: r.created_by,
+    startTime: Number(r.start_time),
+    endTime: r.end_time === null ? null : Number(r.end_time),
+  }
+}
+
+function toArtifact(r: Selectable<Database['run_artifacts']>): RunArtifactRecord {
+  return {
+    runId: r.run_id,
+    path: r.path,
+    size: Number(r.size),
+    sha256: r.sha256,
+    mediaType: r.media_type,
+    createdAt: toIso(r.created_at),
+  }
+}
