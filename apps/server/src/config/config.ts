@@ -47,6 +47,19 @@ export interface Config {
   readonly metricsToken?: string
   /** After SIGTERM, how long transfers in flight may take to finish before the process exits anyway. */
   readonly shutdownGraceMs: number
+  /** Inspection of uploaded files in worker threads (docs/inspection.md). */
+  readonly inspection: Readonly<InspectionSettings>
+}
+
+export interface InspectionSettings {
+  /** Files inspected at once on this replica (0 turns this replica's inspection off). */
+  concurrency: number
+  /** A file's inspection is stopped (unscannable) after this many ms. */
+  timeoutMs: number
+  /** Heap of one inspection worker thread, in MB. */
+  maxHeapMb: number
+  /** Bytes one file's inspection may read. */
+  maxBytesRead: number
 }
 
 export interface UploadSettings {
@@ -252,6 +265,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (metricsToken !== undefined && metricsToken.length < 16)
     problems.push('MODELREG_METRICS_TOKEN must have at least 16 characters')
   const shutdownGraceMs = positiveInt(env, 'MODELREG_SHUTDOWN_GRACE_SECONDS', 60, problems) * 1000
+  const inspectionConcurrency =
+    env.MODELREG_INSPECTION_CONCURRENCY === '0' ? 0 : positiveInt(env, 'MODELREG_INSPECTION_CONCURRENCY', 1, problems)
+  const inspection: InspectionSettings = {
+    concurrency: inspectionConcurrency,
+    timeoutMs: positiveInt(env, 'MODELREG_INSPECTION_TIMEOUT_SECONDS', 60, problems) * 1000,
+    maxHeapMb: positiveInt(env, 'MODELREG_INSPECTION_MAX_HEAP_MB', 256, problems),
+    maxBytesRead: positiveInt(env, 'MODELREG_INSPECTION_MAX_READ_MB', 256, problems) * 1024 * 1024,
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -272,5 +293,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     login,
     metricsToken,
     shutdownGraceMs,
+    inspection,
   })
 }

@@ -10,6 +10,7 @@ import * as topStage from './migrations/0006-top-stage.js'
 import * as loginThrottle from './migrations/0007-login-throttle.js'
 import * as leases from './migrations/0008-leases.js'
 import * as aliases from './migrations/0009-aliases.js'
+import * as inspection from './migrations/0012-inspection.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -23,6 +24,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0007-login-throttle': { up: (k) => loginThrottle.up(k, dialect) },
     '0008-leases': { up: (k) => leases.up(k, dialect) },
     '0009-aliases': { up: (k) => aliases.up(k, dialect) },
+    '0012-inspection': { up: (k) => inspection.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.schema === undefined ? db.kysely : withOwnSchemaIntrospection(db.kysely, db.schema),

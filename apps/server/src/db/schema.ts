@@ -76,6 +76,8 @@ export interface StageTransitionTable {
   actor: string
   comment: string
   at: Timestamp
+  /** 0012-inspection: why an admin let a dangerous version into Production. */
+  override_reason: Generated<string | null>
 }
 
 export interface DeploymentTable {
@@ -230,7 +232,27 @@ export interface LeaseTable {
   expires_at: number
 }
 
+/** Inspection of one blob (0012-inspection): a job until `status` is done, then its result. */
+export interface InspectionTable {
+  sha256: string
+  file_name: string
+  status: string
+  scanner_version: Generated<number>
+  claimed_by: string | null
+  claim_expires_at: number | string | null
+  attempts: Generated<number>
+  format: string | null
+  verdict: string | null
+  verdict_rank: number | null
+  parameters: number | string | null
+  /** JSON text: { summary, findings }. */
+  result: string | null
+  requested_at: Timestamp
+  finished_at: Timestamp | null
+}
+
 export interface Database {
+  inspections: InspectionTable
   leases: LeaseTable
   login_throttle: LoginThrottleTable
   users: UserTable

@@ -11,6 +11,7 @@ import { CredentialRepository } from './credential.repository.js'
 import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
 import { GrantRepository } from './grant.repository.js'
+import { InspectionRepository } from './inspection.repository.js'
 import { ModelRepository } from './model.repository.js'
 import { OrganisationRepository } from './organisation.repository.js'
 import { StageTransitionRepository } from './stage-transition.repository.js'
@@ -34,6 +35,7 @@ export class Repositories {
   readonly audit: AuditRepository
   readonly analytics: AnalyticsRepository
   readonly aliases: AliasRepository
+  readonly inspections: InspectionRepository
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organisations = new OrganisationRepository(db)
@@ -51,6 +53,7 @@ export class Repositories {
     this.audit = new AuditRepository(db)
     this.analytics = new AnalyticsRepository(db, dialect)
     this.aliases = new AliasRepository(db)
+    this.inspections = new InspectionRepository(db)
   }
 }
 

@@ -7,9 +7,11 @@ import { AnalyticsService } from './analytics.service.js'
 import { ArtifactService } from './artifact.service.js'
 import { AuditService } from './audit.service.js'
 import { AuthService } from './auth.service.js'
+import { CompareService } from './compare.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { IdentityService } from './identity.service.js'
+import { InspectionService } from './inspection.service.js'
 import {
   defaultLoginLimits,
   type LoginLimits,
@@ -36,6 +38,8 @@ export interface Services {
   readonly identity: IdentityService
   readonly audit: AuditService
   readonly analytics: AnalyticsService
+  readonly inspections: InspectionService
+  readonly compare: CompareService
 }
 
 /** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
@@ -63,7 +67,8 @@ export function createServices(deps: {
     clock: deps.clock ?? (() => new Date().toISOString()),
     limits: deps.limits ?? {},
   }
-  const artifacts = new ArtifactService(full)
+  const inspections = new InspectionService(full)
+  const artifacts = new ArtifactService(full, () => inspections.wake())
   const login = deps.login ?? {}
   const passwords = new PasswordHasher(
     { hash: hashPassword, verify: verifyPassword },
@@ -86,5 +91,7 @@ export function createServices(deps: {
     identity: new IdentityService(full, passwords),
     audit: new AuditService(full),
     analytics: new AnalyticsService(full),
+    inspections,
+    compare: new CompareService(full, inspections),
   }
 }
