@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { identityRoutes } from './routes/identity.routes.js'
+import { inspectionRoutes } from './routes/inspection.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
 import { uploadRoutes } from './routes/uploads.routes.js'
 import { versionRoutes } from './routes/versions.routes.js'
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps) {
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
   aliasRoutes(app, deps.services)
+  inspectionRoutes(app, deps.services)
   const downloads = deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' }
   await artifactRoutes(app, deps.services, downloads)
   await uploadRoutes(app, deps.services)

@@ -47,6 +47,12 @@ export class AliasInUseError extends DomainError {
     super('ALIAS_IN_USE', message, details)
   }
 }
+/** A dangerous version on its way to Production or a deployment, without an admin's override. */
+export class UnsafeArtifactError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('UNSAFE_ARTIFACT', message, details)
+  }
+}
 export class ConflictError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details)
@@ -75,6 +81,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   MODEL_DEPLOYED: 409,
   VERSION_FROZEN: 409,
   ALIAS_IN_USE: 409,
+  UNSAFE_ARTIFACT: 409,
   CHECKSUM_MISMATCH: 400,
   // The bytes went missing from the blob store behind the registry's back: a state to repair, not a server fault.
   ARTIFACT_MISSING: 409,

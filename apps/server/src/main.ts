@@ -8,6 +8,7 @@ import { buildApp } from './app.js'
 import { firstStartBanner, openUrl } from './banner.js'
 import { openRegistry } from './bootstrap.js'
 import { ConfigError, loadConfig } from './config/config.js'
+import { defaultLimits } from './inspection/source.js'
 import { Lifecycle } from './lifecycle.js'
 import { LeaseRepository } from './repositories/lease.repository.js'
 import { collectUnreferenced } from './services/blob-collector.js'
@@ -83,6 +84,21 @@ async function main(): Promise<void> {
     onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
   })
   webhookWorker.start(1000)
+  // Inspection of uploaded files: every replica works off the shared queue, a file claimed by one at a time.
+  const inspector =
+    config.inspection.concurrency > 0
+      ? services.inspections.startWorking({
+          holder: leases.holder,
+          concurrency: config.inspection.concurrency,
+          limits: {
+            timeoutMs: config.inspection.timeoutMs,
+            maxHeapMb: config.inspection.maxHeapMb,
+            parser: { ...defaultLimits, maxBytesRead: config.inspection.maxBytesRead },
+          },
+          onError: (err) => app.log.error({ err }, 'inspecting a file failed'),
+        })
+      : undefined
+  inspector?.wake()
   // SIGTERM: /readyz turns 503, the listener closes (new requests on kept-alive connections get 503), and the
   // requests in flight finish; past the grace period the process exits with them unfinished.
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ err, signal }) => {
@@ -92,6 +108,7 @@ async function main(): Promise<void> {
     await sweeper.stop()
     await collector.stop()
     await webhookWorker.stop()
+    await inspector?.stop()
     await app.close()
     await db.close()
   })

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Cursor, Limit, Line, LinkUrl, Nullable, Timestamp } from './common.js'
+import { SafetyOverride } from './inspection.js'
 
 export const DeploymentStatus = Type.Enum(['active', 'stopped'])
 
@@ -13,6 +14,7 @@ export const CreateDeploymentBody = Type.Object(
     }),
     environment: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
     endpoint: Type.Optional(LinkUrl({ maxLength: 2048, description: 'Where it serves (http or https).' })),
+    override: Type.Optional(SafetyOverride),
   },
   { additionalProperties: false },
 )

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Cursor, Limit, Line, LinkUrl, Nullable, Text, Timestamp } from './common.js'
+import { VerdictSchema } from './inspection.js'
 import {
   frameworkOptions,
   keysOf,
@@ -185,13 +186,15 @@ export const ListModelsQuery = Type.Object(
     author: Type.Optional(Line({ maxLength: 200 })),
     license: Type.Optional(LicenseSchema),
     publicAccess: Type.Optional(Type.Boolean()),
+    verdict: Type.Optional(VerdictSchema),
     sort: Type.Optional(ModelSort),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },
   {
     additionalProperties: false,
-    description: 'status, stage, tag, author and license match a model when any of its versions has them.',
+    description:
+      "status, stage, tag, author and license match a model when any of its versions has them; verdict matches the latest version's inspection verdict.",
   },
 )
 export type ListModelsQuery = Static<typeof ListModelsQuery>

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Cursor, Limit, Line, Nullable, Text, Timestamp } from './common.js'
+import { SafetyOverride, VerdictSchema } from './inspection.js'
 import {
   LicenseSchema,
   MetricsSchema,
@@ -55,6 +56,9 @@ export const Version = Type.Object(
     createdBy: Type.String(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    verdict: VerdictSchema,
+    format: Nullable(Type.String({ description: 'Format of its largest inspected file.' })),
+    parameters: Nullable(Type.Number({ description: 'Parameters of its largest inspected file (with its shards).' })),
   },
   { description: 'A version of a model.' },
 )
@@ -92,6 +96,7 @@ export const ChangeStageBody = Type.Object(
         description: 'When promoting to production: move the versions that held Production to Archived, atomically.',
       }),
     ),
+    override: Type.Optional(SafetyOverride),
   },
   { additionalProperties: false },
 )
@@ -105,6 +110,12 @@ export const StageTransition = Type.Object({
   actor: Type.String(),
   comment: Type.String(),
   at: Timestamp,
+  override: Type.Optional(
+    Type.Object(
+      { reason: Type.String() },
+      { description: 'Present when an organisation admin moved a dangerous version to Production anyway.' },
+    ),
+  ),
 })
 export type StageTransition = Static<typeof StageTransition>
 

@@ -56,6 +56,19 @@ export interface WebhookDeliverySettings {
   allowPrivate: boolean
   /** Deadline of one delivery attempt, connection to last byte read. */
   timeoutMs: number
+  /** Inspection of uploaded files in worker threads (docs/inspection.md). */
+  readonly inspection: Readonly<InspectionSettings>
+}
+
+export interface InspectionSettings {
+  /** Files inspected at once on this replica (0 turns this replica's inspection off). */
+  concurrency: number
+  /** A file's inspection is stopped (unscannable) after this many ms. */
+  timeoutMs: number
+  /** Heap of one inspection worker thread, in MB. */
+  maxHeapMb: number
+  /** Bytes one file's inspection may read. */
+  maxBytesRead: number
 }
 
 export interface UploadSettings {
@@ -268,6 +281,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const webhooks: WebhookDeliverySettings = {
     allowPrivate: allowPrivate === 'true',
     timeoutMs: positiveInt(env, 'MODELREG_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000,
+  const inspectionConcurrency =
+    env.MODELREG_INSPECTION_CONCURRENCY === '0' ? 0 : positiveInt(env, 'MODELREG_INSPECTION_CONCURRENCY', 1, problems)
+  const inspection: InspectionSettings = {
+    concurrency: inspectionConcurrency,
+    timeoutMs: positiveInt(env, 'MODELREG_INSPECTION_TIMEOUT_SECONDS', 60, problems) * 1000,
+    maxHeapMb: positiveInt(env, 'MODELREG_INSPECTION_MAX_HEAP_MB', 256, problems),
+    maxBytesRead: positiveInt(env, 'MODELREG_INSPECTION_MAX_READ_MB', 256, problems) * 1024 * 1024,
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
@@ -290,5 +310,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsToken,
     shutdownGraceMs,
     webhooks,
+    inspection,
   })
 }

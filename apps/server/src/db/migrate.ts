@@ -13,6 +13,7 @@ import * as aliases from './migrations/0009-aliases.js'
 import * as modelSummary from './migrations/0014-model-summary.js'
 import * as webhooks from './migrations/0010-webhooks.js'
 import * as mlflow from './migrations/0011-mlflow.js'
+import * as inspection from './migrations/0012-inspection.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect
@@ -29,6 +30,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0014-model-summary': { up: (k) => modelSummary.up(k, dialect) },
     '0010-webhooks': { up: (k) => webhooks.up(k, dialect) },
     '0011-mlflow': { up: (k) => mlflow.up(k, dialect) },
+    '0012-inspection': { up: (k) => inspection.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.schema === undefined ? db.kysely : withOwnSchemaIntrospection(db.kysely, db.schema),

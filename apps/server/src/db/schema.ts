@@ -91,6 +91,8 @@ export interface StageTransitionTable {
   actor: string
   comment: string
   at: Timestamp
+  /** 0012-inspection: why an admin let a dangerous version into Production. */
+  override_reason: Generated<string | null>
 }
 
 export interface DeploymentTable {
@@ -354,10 +356,31 @@ export interface WebhookAttemptTable {
   response_excerpt: string | null
 }
 
+  webhook_deliveries: WebhookDeliveryTable
+/** Inspection of one blob (0012-inspection): a job until `status` is done, then its result. */
+export interface InspectionTable {
+  sha256: string
+  file_name: string
+  status: string
+  scanner_version: Generated<number>
+  claimed_by: string | null
+  claim_expires_at: number | string | null
+  attempts: Generated<number>
+  format: string | null
+  verdict: string | null
+  verdict_rank: number | null
+  parameters: number | string | null
+  /** JSON text: { summary, findings }. */
+  result: string | null
+  requested_at: Timestamp
+  finished_at: Timestamp | null
+}
+
 export interface Database {
   webhooks: WebhookTable
   webhook_deliveries: WebhookDeliveryTable
   webhook_attempts: WebhookAttemptTable
+  inspections: InspectionTable
   leases: LeaseTable
   login_throttle: LoginThrottleTable
   users: UserTable

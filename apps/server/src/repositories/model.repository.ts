@@ -12,6 +12,7 @@ import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import { modelNameKey } from '../domain/names.js'
+import { type Verdict, verdictOrder } from '../inspection/result.js'
 import type { ModelRecord, Page } from './records.js'
 import { scopeOf, type Viewer, type VisibleScope, visibleIn } from './visibility.js'
 
@@ -48,6 +49,8 @@ export interface ModelFilter {
   author?: string
   license?: string
   publicAccess?: boolean
+  /** The latest version's inspection verdict (its worst file's; a file without a result counts as none). */
+  verdict?: string
   sort: ModelSort
   limit: number
   cursor?: string
@@ -243,6 +246,14 @@ export class ModelRepository {
     if (taskType !== undefined) scope.push((eb) => eb('m.task_type', '=', taskType))
     if (modelType !== undefined) scope.push((eb) => eb('m.model_type', '=', modelType))
     if (publicAccess !== undefined) scope.push((eb) => eb('m.public_access', '=', publicAccess ? 1 : 0))
+    if (f.verdict !== undefined) {
+      // Ranks as verdictOrder (0 dangerous … 4 none); a version without files is "none".
+      const rank = verdictOrder.indexOf(f.verdict as Verdict)
+      scope.push(
+        () => sql<SqlBool>`coalesce((select min(coalesce(i.verdict_rank, 4)) from artifacts a
+          left join inspections i on i.sha256 = a.sha256 where a.version_id = m.latest_version_id), 4) = ${rank}`,
+      )
+    }
     if (after !== undefined) {
       const [, value, id] = after
       const op = desc ? sql.raw('<') : sql.raw('>')

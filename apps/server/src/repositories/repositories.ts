@@ -12,6 +12,7 @@ import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
 import { GrantRepository } from './grant.repository.js'
 import { KeyTagRepository } from './key-tag.repository.js'
+import { InspectionRepository } from './inspection.repository.js'
 import { ModelRepository } from './model.repository.js'
 import { OrganisationRepository } from './organisation.repository.js'
 import { RegistrySearchRepository } from './registry-search.repository.js'
@@ -42,6 +43,7 @@ export class Repositories {
   readonly keyTags: KeyTagRepository
   readonly tracking: TrackingRepository
   readonly registrySearch: RegistrySearchRepository
+  readonly inspections: InspectionRepository
 
   /** `queued` is told when a write queued webhook deliveries (after its transaction commits, see Store). */
   constructor(db: Kysely<Database>, dialect: Dialect, queued: () => void = () => {}) {
@@ -64,6 +66,7 @@ export class Repositories {
     this.keyTags = new KeyTagRepository(db)
     this.tracking = new TrackingRepository(db)
     this.registrySearch = new RegistrySearchRepository(db, dialect)
+    this.inspections = new InspectionRepository(db)
   }
 }
 

@@ -12,6 +12,8 @@ export interface NewStageTransition {
   actor: string
   comment: string
   at: string
+  /** The reason an organisation admin gave for moving a dangerous version (safety-gate.ts). */
+  overrideReason?: string
 }
 
 export class StageTransitionRepository {
@@ -28,6 +30,7 @@ export class StageTransitionRepository {
         actor: t.actor,
         comment: t.comment,
         at: t.at,
+        override_reason: t.overrideReason ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -39,6 +42,7 @@ export class StageTransitionRepository {
       actor: t.actor,
       comment: t.comment,
       at: t.at,
+      ...(t.overrideReason !== undefined && { override: { reason: t.overrideReason } }),
     }
   }
 
@@ -58,6 +62,7 @@ export class StageTransitionRepository {
       actor: r.actor,
       comment: r.comment,
       at: toIso(r.at),
+      ...(r.override_reason !== null && { override: { reason: r.override_reason } }),
     }))
   }
 }

@@ -15,6 +15,7 @@ import type {
 import { nextVersions } from '../domain/version-number.js'
 import type { AliasRecord } from '../repositories/alias.repository.js'
 import type { DeploymentRecord, ModelRecord, VersionRecord } from '../repositories/records.js'
+import type { InspectionService, VersionFacts } from '../services/inspection.service.js'
 
 export const modelRef = (m: ModelRecord) => `${m.org}/${m.name}`
 
@@ -55,7 +56,7 @@ function toVersionSummary(v: VersionRecord): VersionSummary {
   }
 }
 
-export function toVersionResponse(m: ModelRecord, v: VersionRecord): Version {
+export function toVersionResponse(m: ModelRecord, v: VersionRecord, facts: VersionFacts): Version {
   return {
     id: String(v.id),
     model: modelRef(m),
@@ -64,7 +65,22 @@ export function toVersionResponse(m: ModelRecord, v: VersionRecord): Version {
     source: v.source,
     baseModel: v.baseModel,
     createdBy: v.createdBy,
+    verdict: facts.verdict,
+    format: facts.format,
+    parameters: facts.parameters,
   }
+}
+
+const notInspected: VersionFacts = { verdict: 'none', format: null, parameters: null }
+
+/** Version responses with their inspection facts, read in one go. */
+export async function toVersionResponses(
+  inspections: InspectionService,
+  m: ModelRecord,
+  versions: readonly VersionRecord[],
+): Promise<Version[]> {
+  const facts = await inspections.factsOf(versions.map((v) => v.id))
+  return versions.map((v) => toVersionResponse(m, v, facts.get(v.id) ?? notInspected))
 }
 
 export function toDeploymentResponse(d: DeploymentRecord, m: ModelRecord, v: VersionRecord): Deployment {

@@ -11,13 +11,16 @@ import {
   VersionParams,
 } from '@modelreg/contract'
 import { Type } from 'typebox'
+import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { Services } from '../services/services.js'
-import { toVersionResponse } from './presenters.js'
+import { toVersionResponses } from './presenters.js'
 import { type App, errors, VERSION_HEADER } from './route-types.js'
 
 const tags = ['Versions']
 
 export function versionRoutes(app: App, services: Services): void {
+  const one = async (model: ModelRecord, version: VersionRecord) =>
+    (await toVersionResponses(services.inspections, model, [version]))[0] as Version
   app.get(
     '/api/v1/models/:org/:name/versions',
     {
@@ -35,7 +38,7 @@ export function versionRoutes(app: App, services: Services): void {
     async (req) => {
       const page = await services.versions.list(req.actor, req.params.org, req.params.name, req.query)
       return {
-        items: page.items.map((v) => toVersionResponse(page.model, v)),
+        items: await toVersionResponses(services.inspections, page.model, page.items),
         nextCursor: page.nextCursor,
         next: page.next,
       }
@@ -57,7 +60,7 @@ export function versionRoutes(app: App, services: Services): void {
     },
     async (req, reply) => {
       const { model, version } = await services.versions.create(req.actor, req.params.org, req.params.name, req.body)
-      return reply.code(201).send(toVersionResponse(model, version))
+      return reply.code(201).send(await one(model, version))
     },
   )
 
@@ -84,7 +87,7 @@ export function versionRoutes(app: App, services: Services): void {
         req.params.version,
       )
       reply.header(VERSION_HEADER, version.version)
-      return toVersionResponse(model, version)
+      return one(model, version)
     },
   )
 
@@ -113,7 +116,7 @@ export function versionRoutes(app: App, services: Services): void {
         req.body,
       )
       reply.header(VERSION_HEADER, version.version)
-      return toVersionResponse(model, version)
+      return one(model, version)
     },
   )
 
@@ -158,7 +161,7 @@ export function versionRoutes(app: App, services: Services): void {
       )
       reply.header(VERSION_HEADER, r.version.version.version)
       return {
-        version: toVersionResponse(r.version.model, r.version.version),
+        version: await one(r.version.model, r.version.version),
         transition: r.transition,
         archived: r.archived,
       }

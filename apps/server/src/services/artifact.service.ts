@@ -8,6 +8,7 @@ import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import { collectBlobs } from './blob-collector.js'
+import { InspectionService } from './inspection.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { type ArchiveFormat, tarStream, zipStream } from './version-archive.js'
 import { resolveVersion } from './version-resolver.js'
@@ -58,7 +59,11 @@ export interface UploadOptions {
 
 /** Files of a version: streamed in (hashed on the fly) and out, deduplicated by digest, frozen with the version. */
 export class ArtifactService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    /** Called after an upload commits (wakes the inspection loop). */
+    private readonly afterUpload: () => void = () => {},
+  ) {}
 
   async upload(
     actor: Actor,
@@ -110,8 +115,11 @@ export class ArtifactService {
         })
         const artifact = await repos.artifacts.find(version.id, path)
         if (!artifact) throw new Error('artifact vanished after upload')
+        // The inspection job commits with the file: a crash after this point cannot leave a file uninspected.
+        await InspectionService.request(repos, artifact, now)
         return { model, version, artifact, replaced }
       })
+      this.afterUpload()
       if (result.replaced) await collectBlobs(this.deps, [result.replaced])
       return result
     } finally {

@@ -6,6 +6,7 @@ import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } fro
 import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import { canRead, readableModel, standingOf, writableModel } from './access.js'
+import { checkSafety } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version-resolver.js'
 
@@ -27,6 +28,7 @@ export class DeploymentService {
         const { model, version } = await resolveVersion(repos, actor, 'write', org, name, body.version, {
           forUpdate: true,
         })
+        const overridden = await checkSafety(repos, actor, model, version, 'deploy', body.override)
         const deployment = await repos.deployments.insert({
           id: randomUUID(),
           modelId: model.id,
@@ -45,7 +47,12 @@ export class DeploymentService {
           type: 'deployment.started',
           actor: actor.username,
           at: now,
-          data: { deployment: deployment.id, environment: deployment.environment, endpoint: deployment.endpoint },
+          data: {
+            deployment: deployment.id,
+            environment: deployment.environment,
+            endpoint: deployment.endpoint,
+            ...(overridden !== undefined && { override: { reason: overridden } }),
+          },
         })
         return { deployment, model, version: { ...version, status: 'deployed' } }
       })

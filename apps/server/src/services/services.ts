@@ -7,10 +7,12 @@ import { AnalyticsService } from './analytics.service.js'
 import { ArtifactService } from './artifact.service.js'
 import { AuditService } from './audit.service.js'
 import { AuthService } from './auth.service.js'
+import { CompareService } from './compare.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { IdentityService } from './identity.service.js'
 import { KeyTagService } from './key-tag.service.js'
+import { InspectionService } from './inspection.service.js'
 import {
   defaultLoginLimits,
   type LoginLimits,
@@ -44,6 +46,8 @@ export interface Services {
   readonly keyTags: KeyTagService
   readonly tracking: TrackingService
   readonly registrySearch: RegistrySearchService
+  readonly inspections: InspectionService
+  readonly compare: CompareService
 }
 
 /** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
@@ -73,7 +77,8 @@ export function createServices(deps: {
     clock: deps.clock ?? (() => new Date().toISOString()),
     limits: deps.limits ?? {},
   }
-  const artifacts = new ArtifactService(full)
+  const inspections = new InspectionService(full)
+  const artifacts = new ArtifactService(full, () => inspections.wake())
   const login = deps.login ?? {}
   const passwords = new PasswordHasher(
     { hash: hashPassword, verify: verifyPassword },
@@ -100,5 +105,7 @@ export function createServices(deps: {
     keyTags: new KeyTagService(full),
     tracking: new TrackingService(full),
     registrySearch: new RegistrySearchService(full),
+    inspections,
+    compare: new CompareService(full, inspections),
   }
 }

@@ -29,6 +29,7 @@ import { findModel, readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
+import { checkSafety } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { appendEvent } from './version-events.js'
 import { insertVersion } from './version-insert.js'
@@ -324,13 +325,32 @@ export class VersionService {
           stage: body.stage,
         })
       }
-      const move = async (v: VersionRecord, to: Stage, why: string) => {
+      // Production is where a dangerous version may not go without an admin's override.
+      const overridden =
+        body.stage === 'production' || body.override !== undefined
+          ? await checkSafety(repos, actor, model, version, 'promote', body.override)
+          : undefined
+      const move = async (v: VersionRecord, to: Stage, why: string, overrideReason?: string) => {
         await repos.versions.update(v.id, { stage: to }, now)
         const transition = await repos.stageTransitions.insert(
-          { versionId: v.id, modelId: model.id, from: v.stage, to, actor: actor.username, comment: why, at: now },
+          {
+            versionId: v.id,
+            modelId: model.id,
+            from: v.stage,
+            to,
+            actor: actor.username,
+            comment: why,
+            at: now,
+            overrideReason,
+          },
           v.version,
         )
-        await appendEvent(repos, model, v, actor, now, 'stage.changed', { from: v.stage, to, comment: why })
+        await appendEvent(repos, model, v, actor, now, 'stage.changed', {
+          from: v.stage,
+          to,
+          comment: why,
+          ...(overrideReason !== undefined && { override: { reason: overrideReason } }),
+        })
         return transition
       }
       const archived: string[] = []
@@ -340,7 +360,7 @@ export class VersionService {
           archived.push(holder.version)
         }
       }
-      const transition = await move(version, body.stage, comment)
+      const transition = await move(version, body.stage, comment, overridden)
       await repos.models.setTopStage(model.id, (await repos.versions.findTopStage(model.id)) ?? null)
       return { id: version.id, transition, archived }
     })
