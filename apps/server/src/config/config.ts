@@ -49,6 +49,8 @@ export interface Config {
   readonly shutdownGraceMs: number
   /** Webhook deliveries (docs/webhooks.md). */
   readonly webhooks: Readonly<WebhookDeliverySettings>
+  /** Inspection of uploaded files in worker threads (docs/inspection.md). */
+  readonly inspection: Readonly<InspectionSettings>
 }
 
 export interface WebhookDeliverySettings {
@@ -56,8 +58,6 @@ export interface WebhookDeliverySettings {
   allowPrivate: boolean
   /** Deadline of one delivery attempt, connection to last byte read. */
   timeoutMs: number
-  /** Inspection of uploaded files in worker threads (docs/inspection.md). */
-  readonly inspection: Readonly<InspectionSettings>
 }
 
 export interface InspectionSettings {
@@ -281,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const webhooks: WebhookDeliverySettings = {
     allowPrivate: allowPrivate === 'true',
     timeoutMs: positiveInt(env, 'MODELREG_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000,
+  }
   const inspectionConcurrency =
     env.MODELREG_INSPECTION_CONCURRENCY === '0' ? 0 : positiveInt(env, 'MODELREG_INSPECTION_CONCURRENCY', 1, problems)
   const inspection: InspectionSettings = {

@@ -10,10 +10,10 @@ import * as topStage from './migrations/0006-top-stage.js'
 import * as loginThrottle from './migrations/0007-login-throttle.js'
 import * as leases from './migrations/0008-leases.js'
 import * as aliases from './migrations/0009-aliases.js'
-import * as modelSummary from './migrations/0014-model-summary.js'
 import * as webhooks from './migrations/0010-webhooks.js'
 import * as mlflow from './migrations/0011-mlflow.js'
 import * as inspection from './migrations/0012-inspection.js'
+import * as modelSummary from './migrations/0014-model-summary.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
   const dialect = db.dialect

@@ -356,7 +356,6 @@ export interface WebhookAttemptTable {
   response_excerpt: string | null
 }
 
-  webhook_deliveries: WebhookDeliveryTable
 /** Inspection of one blob (0012-inspection): a job until `status` is done, then its result. */
 export interface InspectionTable {
   sha256: string

@@ -12,6 +12,7 @@ import type { ModelRecord, Page, VersionRecord } from '../repositories/records.j
 import type { Repositories } from '../repositories/repositories.js'
 import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
+import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { insertVersion } from './version-insert.js'
 

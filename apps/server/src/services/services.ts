@@ -11,8 +11,8 @@ import { CompareService } from './compare.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
 import { IdentityService } from './identity.service.js'
-import { KeyTagService } from './key-tag.service.js'
 import { InspectionService } from './inspection.service.js'
+import { KeyTagService } from './key-tag.service.js'
 import {
   defaultLoginLimits,
   type LoginLimits,

@@ -1,6 +1,7 @@
 import {
   type ChangeStageBody,
   type CreateVersionBody,
+  defaults,
   isFrozen,
   type ListVersionsQuery,
   type Stage,
