@@ -26,6 +26,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
         : `create index models_summary on models (${groups}, ${rest})`,
     )
     .execute(db)
+  await coverVisibility(db)
 }
 
 /** Sets the counted columns of every model from the rows they count: the same sums the repositories keep. */
@@ -35,4 +36,24 @@ export async function backfillModelSummary(db: Kysely<unknown>): Promise<void> {
     artifact_count = (select count(*) from artifacts a where a.model_id = models.id),
     artifact_bytes = (select coalesce(sum(a.size), 0) from artifacts a where a.model_id = models.id),
     download_count = (select coalesce(sum(d.count), 0) from download_stats d where d.model_id = models.id)`.execute(db)
+}
+
+/**
+ * The organisation sort indexes carry the visibility columns too. A member's list is a range of (org_id, sort) in
+ * which every row is tested for public_access / created_by; without them in the index, each test read the model row
+ * (the window of 50 pages behind a facet: SQLite at 20k models, loaded machine, 32 ms → 5.6 ms).
+ */
+export async function coverVisibility(db: Kysely<unknown>): Promise<void> {
+  for (const [name, column] of [
+    ['models_org_updated', 'updated_at'],
+    ['models_org_created', 'created_at'],
+    ['models_org_name', 'name_key'],
+  ] as const) {
+    await db.schema.dropIndex(name).ifExists().execute()
+    await db.schema
+      .createIndex(name)
+      .on('models')
+      .columns(['org_id', column, 'id', 'public_access', 'created_by'])
+      .execute()
+  }
 }
