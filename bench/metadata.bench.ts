@@ -249,7 +249,7 @@ Written by \`bench/metadata.bench.ts\`. Measured ${new Date().toISOString().slic
 (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, load average (1/5/15 min) ${loadBefore.map((x) => x.toFixed(1)).join(' ')} before and
 ${loadAfter.map((x) => x.toFixed(1)).join(' ')} after: the machine was shared with other work.
 
-One run, side by side: the registry (\`node apps/server/dist/main.js\`, a fresh data dir; PostgreSQL in a fresh schema)
+One run, side by side: the registry (\`node apps/server/dist/main.js\`, a fresh data dir; PostgreSQL in a fresh database)
 with ${scale.models} models, and a bare \`node:http\` server in its own process answering the registry's get-model body
 from memory. The client holds one keep-alive connection per server and sends one request at a time with an API token
 (\`Authorization: Bearer\`); 200 warm-up requests per case, then ${scale.rounds} rounds of ${scale.perRound} timed requests of each case

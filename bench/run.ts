@@ -65,7 +65,8 @@ BENCH_MODELS=2000 npm run bench        # a quick smoke run; leaves this file alo
 Needs the PostgreSQL of the test suite (\`postgres://postgres@127.0.0.1:5432/test\`, or \`BENCH_DATABASE_URL\`); each run
 works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 10 per model), \`BENCH_BIG_VERSIONS\`
 (versions of the one large model, default 200,000), \`BENCH_RUNS\` (timed requests per case, default 30),
-\`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`.
+\`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`; the metadata
+latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
 `

@@ -190,11 +190,27 @@ export function cases(scale: Scale): Case[] {
     { label: 'versions: first page (typical model)', url: (client) => typical(client, '/versions') },
     { label: 'version: latest (large model)', url: fixed(`${big}/versions/latest`) },
     // Version references through the resolver (issue 14: a range on the 200,000-version model, p95 <= 5 ms).
-    ...['^12.3', '~5.5.5', '>=3.0.0 <4.0.0', '1.x || 7.x', 'production'].map((ref) => ({
+    ...versionRanges(scale.bigVersions).map((ref) => ({
       label: `version: ${ref} (large model)`,
       url: fixed(`${big}/versions/${encodeURIComponent(ref)}`),
     })),
     { label: 'version: latest (typical model)', url: (client) => typical(client, '/versions/latest') },
+  ]
+}
+
+/**
+ * Ranges on the large model that each match a version: the published ones at full scale (majors 0–19); a smaller
+ * model (a smoke run) has fewer majors (10,000 nightly versions per major), so the majors shrink to fit.
+ */
+function versionRanges(bigVersions: number): string[] {
+  const top = Math.max(0, Math.floor((bigVersions - 1) / 10_000))
+  const m = (major: number) => Math.min(major, top)
+  return [
+    `^${m(12)}.3`,
+    `~${m(5)}.5.5`,
+    `>=${m(3)}.0.0 <${m(3) + 1}.0.0`,
+    top >= 7 ? '1.x || 7.x' : `0.x || ${top}.x`,
+    'production',
   ]
 }
 

@@ -49,7 +49,7 @@ const STATEMENT_CACHE_SIZE = 500
 
 /**
  * Kysely's SQLite driver prepares every statement it runs, and preparing cost more than running on the hot paths
- * (a token lookup, a model by name: measured 40% of the server's CPU time per request). The statements are kept by
+ * (the largest single item in a CPU profile of 3,000 get-model requests: 645 ms of 4.9 s). The statements are kept by
  * their SQL text instead; SQLite re-prepares one itself when the schema changes. Safe because better-sqlite3 runs a
  * statement to its end synchronously (the registry never streams rows with iterate(), which would hold it busy).
  */

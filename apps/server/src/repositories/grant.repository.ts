@@ -7,6 +7,27 @@ export type GrantPermission = 'read' | 'write'
 export class GrantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * A user's standing on a model in one statement (it runs on every request that names a model): their role in the
+   * model's organisation and, only as a member, their grant on the model. Nothing when they are not a member.
+   */
+  async standing(
+    modelId: number,
+    orgId: string,
+    userId: string,
+  ): Promise<{ role: string; grant: GrantPermission | undefined } | undefined> {
+    const row = await this.db
+      .selectFrom('memberships as ms')
+      .leftJoin('model_grants as g', (join) =>
+        join.onRef('g.user_id', '=', 'ms.user_id').on('g.model_id', '=', modelId),
+      )
+      .select(['ms.role', 'g.permission'])
+      .where('ms.user_id', '=', userId)
+      .where('ms.org_id', '=', orgId)
+      .executeTakeFirst()
+    return row && { role: row.role, grant: (row.permission ?? undefined) as GrantPermission | undefined }
+  }
+
   async find(modelId: number, userId: string): Promise<GrantPermission | undefined> {
     const row = await this.db
       .selectFrom('model_grants')
