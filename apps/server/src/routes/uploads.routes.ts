@@ -92,6 +92,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
         const body = req.body instanceof Readable ? req.body : Readable.from([])
         return services.uploads.putPart(req.actor, req.params.id, req.params.number, body, {
           expectedSha256: expectedDigest(req.headers),
+          length: declaredLength(req.headers['content-length']),
         })
       },
     )
@@ -148,4 +149,10 @@ function toUploadResponse({ session, model, version }: UploadView): UploadSessio
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
   }
+}
+
+/** A Content-Length the part may be streamed on with; none (chunked, or nonsense) leaves the store to cope. */
+function declaredLength(header: string | undefined): number | undefined {
+  const n = Number(header)
+  return header !== undefined && /^\d+$/.test(header) && Number.isSafeInteger(n) ? n : undefined
 }

@@ -121,7 +121,7 @@ export class UploadService {
     id: string,
     number: number,
     body: Readable,
-    opts: { expectedSha256?: string },
+    opts: { expectedSha256?: string; length?: number },
   ): Promise<UploadPartRecord> {
     const { session, version } = await this.get(actor, id)
     assertWritable(version)
@@ -137,7 +137,7 @@ export class UploadService {
       maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
     const room = Math.max(0, Math.min(sessionRoom, userRoom))
     const info = await this.parts
-      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256 })
+      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256, length: opts.length })
       .catch(async (err: unknown) => {
         if (err instanceof ChecksumMismatchError) {
           throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
