@@ -13,7 +13,7 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import type { UploadView } from '../services/upload.service.js'
-import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
+import { declaredLength, expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { modelRef } from './presenters.js'
 import { acceptRawBodies, clientWaits } from './raw-body.js'
 import { type App, errors } from './route-types.js'
@@ -149,10 +149,4 @@ function toUploadResponse({ session, model, version }: UploadView): UploadSessio
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
   }
-}
-
-/** A Content-Length the part may be streamed on with; none (chunked, or nonsense) leaves the store to cope. */
-function declaredLength(header: string | undefined): number | undefined {
-  const n = Number(header)
-  return header !== undefined && /^\d+$/.test(header) && Number.isSafeInteger(n) ? n : undefined
 }

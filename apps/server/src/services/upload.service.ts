@@ -194,7 +194,11 @@ export class UploadService {
         actor,
         { org: model.org, name: model.name, version: version.version, path: session.path },
         this.parts.read(id, numbers),
-        { expectedSha256: session.expectedSha256 ?? undefined, contentType: session.mediaType ?? undefined },
+        {
+          expectedSha256: session.expectedSha256 ?? undefined,
+          contentType: session.mediaType ?? undefined,
+          length: total,
+        },
       )
       .catch(async (err: unknown) => {
         // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.
