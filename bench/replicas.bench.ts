@@ -1,7 +1,8 @@
 // A resumable upload through two registry replicas on PostgreSQL + S3 (the test RGW), its parts spread over both
 // and completed on the replica that took the fewest, beside a direct multipart PUT of the same parts to the same RGW.
-// `npx tsx bench/replicas.bench.ts` (BENCH_MIB, BENCH_PART_MIB, BENCH_PARALLEL; defaults 1024, 64, 4). Needs the
-// built server (npm run build), PostgreSQL at TEST_DATABASE_URL's server and the RGW of apps/server/test/helpers/s3.ts.
+// Part of `npm run bench`; alone: `npx tsx bench/replicas.bench.ts` (prints its section). BENCH_REPLICAS_MIB,
+// BENCH_PART_MIB, BENCH_PARALLEL change the defaults (1024, 64, 4). Needs the built server (npm run build),
+// PostgreSQL at TEST_DATABASE_URL's server and the RGW of apps/server/test/helpers/s3.ts.
 import { createHash, randomBytes, randomFillSync } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -15,9 +16,10 @@ import {
   stopReplica,
 } from '../apps/server/test/helpers/replica-process.js'
 import { openTestBucket } from '../apps/server/test/helpers/s3.js'
+import type { BenchSection } from './run.js'
 
 const MiB = 1024 * 1024
-const size = Number(process.env.BENCH_MIB ?? 1024) * MiB
+const size = Number(process.env.BENCH_REPLICAS_MIB ?? 1024) * MiB
 const partSize = Number(process.env.BENCH_PART_MIB ?? 64) * MiB
 const parallel = Number(process.env.BENCH_PARALLEL ?? 4)
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -38,7 +40,7 @@ async function inParallel(count: number, work: (i: number) => Promise<void>): Pr
   )
 }
 
-async function main(): Promise<void> {
+export async function replicasBench(): Promise<BenchSection> {
   const file = randomFillSync(Buffer.alloc(size))
   const digest = createHash('sha256').update(file).digest('hex')
   const count = Math.ceil(size / partSize)
@@ -135,27 +137,38 @@ async function main(): Promise<void> {
     const t4 = performance.now()
 
     const mibs = (ms: number) => (size / MiB / (ms / 1000)).toFixed(0)
+    const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
     const direct = t4 - t3
-    console.log(
-      `${size / MiB} MiB in ${count} parts of ${partSize / MiB} MiB, ${parallel} at a time; ${os.cpus().length} cores; ` +
-        `load average ${load.join(' ')} before, ${os
-          .loadavg()
-          .map((n) => n.toFixed(1))
-          .join(' ')} after; Node ${process.version}\n`,
-    )
-    console.log('| path | time | MiB/s | ratio to the direct multipart PUT |\n| --- | ---: | ---: | --- |')
-    console.log(
-      `| registry: parts sent to two replicas (alternating) | ${((t1 - t0) / 1000).toFixed(1)} s | **${mibs(t1 - t0)}** | ${(direct / (t1 - t0)).toFixed(2)} × |`,
-    )
-    console.log(
-      `| registry: complete on the other replica (read back, sha256, stage, copy into place) | ${((t2 - t1) / 1000).toFixed(1)} s | ${mibs(t2 - t1)} | |`,
-    )
-    console.log(
-      `| registry: the whole upload (parts + complete) | ${((t2 - t0) / 1000).toFixed(1)} s | **${mibs(t2 - t0)}** | ${(direct / (t2 - t0)).toFixed(2)} × |`,
-    )
-    console.log(
-      `| direct multipart PUT of the same parts to RGW | ${(direct / 1000).toFixed(1)} s | **${mibs(direct)}** | 1 |`,
-    )
+    const after = os.loadavg().map((n) => n.toFixed(1))
+    const table = [
+      '| path | time | MiB/s | ratio to the direct multipart PUT |',
+      '| --- | ---: | ---: | --- |',
+      `| registry: the parts, sent to two replicas in turn | ${secs(t1 - t0)} | **${mibs(t1 - t0)}** | ${(direct / (t1 - t0)).toFixed(2)} × |`,
+      `| registry: \`complete\` on the other replica (parts read back through sha256 into the blob, copied into place) | ${secs(t2 - t1)} | ${mibs(t2 - t1)} | |`,
+      `| registry: the whole upload (parts + complete) | ${secs(t2 - t0)} | **${mibs(t2 - t0)}** | ${(direct / (t2 - t0)).toFixed(2)} × |`,
+      `| direct multipart PUT of the same parts to RGW (AWS SDK) | ${secs(direct)} | **${mibs(direct)}** | 1 |`,
+    ].join('\n')
+    const markdown = `## Scale-out: a resumable upload across two replicas (S3)
+
+Written by \`bench/replicas.bench.ts\`. Two registry processes (\`apps/server/dist/main.js\`) on one PostgreSQL
+database and one bucket of a one-node Ceph RGW, all on 127.0.0.1: a session made on the first, ${count} parts of
+${partSize / MiB} MiB (${size / MiB} MiB of random bytes, sha256 declared) sent ${parallel} at a time with \`fetch\`,
+alternating between the replicas, and \`complete\` sent to the second; beside it, the same parts sent ${parallel} at a
+time as one multipart upload straight to RGW with the AWS SDK. ${os.cpus().length} cores shared with other work (load
+average ${load.join(' ')} before, ${after.join(' ')} after: ratios, not capacities). Node ${process.version}. One run.
+
+${table}
+
+The parts go on to the bucket as they arrive, each hashed once (one streamed PUT per part); \`complete\` then reads
+them back in order through sha256 into one streamed PUT and copies it to its content address: the one pass over the
+bytes that verifying the whole file's digest costs ([decision 0020](decisions/0020-upload-parts-in-the-blob-store.md),
+with the alternatives measured).`
+    return {
+      title: 'Scale-out',
+      summary: `replicas: ${table}`,
+      markdown,
+      fullScale: size === 1024 * MiB && partSize === 64 * MiB && parallel === 4,
+    }
   } finally {
     await Promise.all(replicas.map((r) => stopReplica(r)))
     await bucket.close()
@@ -164,4 +177,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  console.log((await replicasBench()).markdown)
+}
