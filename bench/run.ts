@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
+import { replicasBench } from './replicas.bench.js'
 import { runTransferBench } from './transfer.bench.js'
 
 /** What one benchmark hands back: a console summary and a section of docs/benchmarks.md. */
@@ -18,7 +19,12 @@ export interface BenchSection {
   fullScale: boolean
 }
 
-const benchmarks: readonly (() => Promise<BenchSection>)[] = [metadataBench, listSearchBench, runTransferBench]
+const benchmarks: readonly (() => Promise<BenchSection>)[] = [
+  metadataBench,
+  listSearchBench,
+  runTransferBench,
+  replicasBench,
+]
 
 const docsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md')
 const timeoutMinutes = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60)

@@ -51,6 +51,11 @@ export interface StageOptions {
   expectedSha256?: string
   /** Refuse as soon as more than this many bytes arrive. */
   maxBytes?: number
+  /**
+   * The byte count the body will have, when the caller knows it (a declared Content-Length): a backend may then
+   * stream it on in one request. A body that ends short of it, or runs past it, fails the stage.
+   */
+  length?: number
 }
 
 export interface StagedBlob {

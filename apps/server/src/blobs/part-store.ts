@@ -30,6 +30,11 @@ export interface PartWriteOptions {
   /** Refuse (and keep nothing) if the digest of what arrived differs. */
   expectedSha256?: string
   signal?: AbortSignal
+  /**
+   * The byte count the client declared (its Content-Length), when it did: lets a backend send the part on in one
+   * streamed request. A body that ends short of it, or runs past it, fails the write.
+   */
+  length?: number
 }
 
 const UPLOAD_ID = /^[0-9a-f-]{36}$/

@@ -10,6 +10,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   S3Client,
   type S3ClientConfig,
   UploadPartCopyCommand,
@@ -47,6 +48,8 @@ export interface S3BlobStoreOptions {
 }
 
 const GiB = 1024 ** 3
+/** S3's limit for one PUT. */
+const MAX_PUT = 5 * GiB
 
 export class S3BlobStore implements BlobStore {
   readonly client: S3Client
@@ -82,23 +85,12 @@ export class S3BlobStore implements BlobStore {
     const tmpKey = `${this.prefix}tmp/${randomUUID()}`
     const hasher = new HashingStream(opts.maxBytes)
     body.on('error', (err) => hasher.destroy(err))
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: tmpKey, Body: body.pipe(hasher) },
-      partSize: this.opts.partSize ?? 5 * 1024 * 1024,
-      queueSize: this.opts.queueSize ?? 1,
-      leavePartsOnError: false,
-    })
-    const onAbort = () => void upload.abort()
-    opts.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      await Promise.race([upload.done(), new Promise((_, reject) => hasher.once('error', reject))])
+      if (opts.length !== undefined && opts.length <= MAX_PUT) await this.put(tmpKey, body.pipe(hasher), hasher, opts)
+      else await this.uploadInParts(tmpKey, body.pipe(hasher), hasher, opts.signal)
     } catch (err) {
-      await upload.abort().catch(() => undefined)
       await this.deleteKey(tmpKey)
       throw err
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort)
     }
     const sha256 = hasher.digest()
     if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
@@ -118,6 +110,53 @@ export class S3BlobStore implements BlobStore {
       discard: async () => {
         if (!committed) await this.deleteKey(tmpKey)
       },
+    }
+  }
+
+  /**
+   * One PUT streaming the body as it arrives. A stream is sent with an unsigned payload (the SDK cannot hash it ahead
+   * of sending it), so the bytes are hashed once, by us, instead of once more per piece to sign it.
+   */
+  private async put(key: string, body: Readable, hasher: HashingStream, opts: StageOptions): Promise<void> {
+    const abort = new AbortController()
+    const stop = () => abort.abort()
+    opts.signal?.addEventListener('abort', stop, { once: true })
+    try {
+      await Promise.race([
+        this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: opts.length }),
+          {
+            abortSignal: abort.signal,
+          },
+        ),
+        new Promise((_, reject) => hasher.once('error', reject)),
+      ])
+    } catch (err) {
+      abort.abort()
+      throw err
+    } finally {
+      opts.signal?.removeEventListener('abort', stop)
+    }
+  }
+
+  /** A body of unknown length: multipart upload of buffered pieces (lib-storage), aborted on failure. */
+  private async uploadInParts(key: string, body: Readable, hasher: HashingStream, signal?: AbortSignal) {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body },
+      partSize: this.opts.partSize ?? 5 * 1024 * 1024,
+      queueSize: this.opts.queueSize ?? 1,
+      leavePartsOnError: false,
+    })
+    const onAbort = () => void upload.abort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      await Promise.race([upload.done(), new Promise((_, reject) => hasher.once('error', reject))])
+    } catch (err) {
+      await upload.abort().catch(() => undefined)
+      throw err
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
     }
   }
 

@@ -8,12 +8,16 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { type BlobInfo, ChecksumMismatchError } from './blob-store.js'
 import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
 import { checkUploadId, isUploadId, type PartStore, type PartWriteOptions } from './part-store.js'
+
+/** S3's limit for one PUT. */
+const MAX_PUT = 5 * 1024 ** 3
 
 export interface S3PartStoreOptions {
   bucket: string
@@ -43,23 +47,12 @@ export class S3PartStore implements PartStore {
     const key = opts.expectedSha256 === undefined ? final : `${this.keyOf(uploadId)}.${randomUUID()}`
     const hasher = new HashingStream(opts.maxBytes)
     body.on('error', (err) => hasher.destroy(err))
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.opts.bucket, Key: key, Body: body.pipe(hasher) },
-      partSize: this.opts.partSize ?? 8 * 1024 * 1024,
-      queueSize: 2,
-      leavePartsOnError: false,
-    })
-    const onAbort = () => void upload.abort()
-    opts.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      await Promise.race([upload.done(), new Promise((_, reject) => hasher.once('error', reject))])
+      if (opts.length !== undefined && opts.length <= MAX_PUT) await this.put(key, body.pipe(hasher), hasher, opts)
+      else await this.uploadInParts(key, body.pipe(hasher), hasher, opts.signal)
     } catch (err) {
-      await upload.abort().catch(() => undefined)
       if (key !== final) await this.deleteKey(key)
       throw err
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort)
     }
     const sha256 = hasher.digest()
     if (key !== final) {
@@ -73,6 +66,51 @@ export class S3PartStore implements PartStore {
       }
     }
     return { sha256, size: hasher.bytesSeen }
+  }
+
+  /**
+   * One PUT streaming the body as it arrives. A stream body is sent with an unsigned payload (the SDK cannot hash it
+   * ahead of sending it), so the bytes are hashed once, by us, rather than a second time to sign each chunk.
+   */
+  private async put(key: string, body: Readable, hasher: HashingStream, opts: PartWriteOptions): Promise<void> {
+    const abort = new AbortController()
+    const stop = () => abort.abort()
+    opts.signal?.addEventListener('abort', stop, { once: true })
+    try {
+      await Promise.race([
+        this.client.send(
+          new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: body, ContentLength: opts.length }),
+          { abortSignal: abort.signal },
+        ),
+        new Promise((_, reject) => hasher.once('error', reject)),
+      ])
+    } catch (err) {
+      abort.abort()
+      throw err
+    } finally {
+      opts.signal?.removeEventListener('abort', stop)
+    }
+  }
+
+  /** A body of unknown length: multipart upload of buffered pieces (lib-storage), aborted on failure. */
+  private async uploadInParts(key: string, body: Readable, hasher: HashingStream, signal?: AbortSignal) {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.opts.bucket, Key: key, Body: body },
+      partSize: this.opts.partSize ?? 8 * 1024 * 1024,
+      queueSize: 2,
+      leavePartsOnError: false,
+    })
+    const onAbort = () => void upload.abort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      await Promise.race([upload.done(), new Promise((_, reject) => hasher.once('error', reject))])
+    } catch (err) {
+      await upload.abort().catch(() => undefined)
+      throw err
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
   }
 
   read(uploadId: string, numbers: readonly number[]): Readable {

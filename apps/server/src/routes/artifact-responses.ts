@@ -36,3 +36,9 @@ export function expectedDigest(headers: Record<string, string | string[] | undef
   }
   return undefined
 }
+
+/** A body's declared Content-Length, which lets storage stream it on in one request; none when chunked or nonsense. */
+export function declaredLength(header: string | undefined): number | undefined {
+  const n = Number(header)
+  return header !== undefined && /^\d+$/.test(header) && Number.isSafeInteger(n) ? n : undefined
+}

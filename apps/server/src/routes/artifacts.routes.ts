@@ -13,7 +13,7 @@ import { DomainError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ArtifactDownload, DownloadPlan } from '../services/artifact.service.js'
 import type { Services } from '../services/services.js'
-import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
+import { declaredLength, expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { acceptRawBodies } from './raw-body.js'
 import { type App, errors, VERSION_HEADER } from './route-types.js'
 
@@ -69,6 +69,7 @@ export async function artifactRoutes(app: App, services: Services, downloads: Do
               expectedSha256: expectedDigest(req.headers),
               declaredSize: Number.isSafeInteger(declared) ? declared : undefined,
               contentType: req.headers['content-type'],
+              length: declaredLength(req.headers['content-length']),
               signal: gone.signal,
             },
           )

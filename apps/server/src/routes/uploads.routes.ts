@@ -13,7 +13,7 @@ import {
 import { Type } from 'typebox'
 import type { Services } from '../services/services.js'
 import type { UploadView } from '../services/upload.service.js'
-import { expectedDigest, toArtifactResponse } from './artifact-responses.js'
+import { declaredLength, expectedDigest, toArtifactResponse } from './artifact-responses.js'
 import { modelRef } from './presenters.js'
 import { acceptRawBodies, clientWaits } from './raw-body.js'
 import { type App, errors } from './route-types.js'
@@ -92,6 +92,7 @@ export async function uploadRoutes(app: App, services: Services): Promise<void> 
         const body = req.body instanceof Readable ? req.body : Readable.from([])
         return services.uploads.putPart(req.actor, req.params.id, req.params.number, body, {
           expectedSha256: expectedDigest(req.headers),
+          length: declaredLength(req.headers['content-length']),
         })
       },
     )

@@ -55,6 +55,8 @@ export interface UploadOptions {
   declaredSize?: number
   contentType?: string
   signal?: AbortSignal
+  /** The byte count the body will have, when known (Content-Length, a session's parts): see StageOptions. */
+  length?: number
 }
 
 /** Files of a version: streamed in (hashed on the fly) and out, deduplicated by digest, frozen with the version. */
@@ -80,6 +82,7 @@ export class ArtifactService {
         expectedSha256: opts.expectedSha256,
         maxBytes: this.deps.limits.maxArtifactBytes,
         signal: opts.signal,
+        length: opts.length,
       })
       .catch((err: unknown) => {
         throw translateStageError(err)

@@ -120,7 +120,7 @@ export class UploadService {
     id: string,
     number: number,
     body: Readable,
-    opts: { expectedSha256?: string },
+    opts: { expectedSha256?: string; length?: number },
   ): Promise<UploadPartRecord> {
     const { session, version } = await this.get(actor, id)
     assertWritable(version)
@@ -136,7 +136,7 @@ export class UploadService {
       maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
     const room = Math.max(0, Math.min(sessionRoom, userRoom))
     const info = await this.parts
-      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256 })
+      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256, length: opts.length })
       .catch(async (err: unknown) => {
         if (err instanceof ChecksumMismatchError) {
           throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
@@ -193,7 +193,11 @@ export class UploadService {
         actor,
         { org: model.org, name: model.name, version: version.version, path: session.path },
         this.parts.read(id, numbers),
-        { expectedSha256: session.expectedSha256 ?? undefined, contentType: session.mediaType ?? undefined },
+        {
+          expectedSha256: session.expectedSha256 ?? undefined,
+          contentType: session.mediaType ?? undefined,
+          length: total,
+        },
       )
       .catch(async (err: unknown) => {
         // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.

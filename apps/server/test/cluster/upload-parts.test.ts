@@ -1,6 +1,7 @@
 // Upload parts live in the shared blob store: a session whose parts land on two replicas completes on either,
 // with the parts in the local blob directory and in a real S3 bucket (Ceph RGW).
 import { createHash, randomBytes } from 'node:crypto'
+import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { uniqueName } from '../helpers/factories.js'
 import { type BlobBackend, openTestApp, openTestReplica, unitLane } from '../helpers/registry.js'
@@ -59,6 +60,33 @@ describe.skipIf(unitLane).each(backends)('an upload spread over two replicas wit
     }
     expect(await a.parts.list()).not.toContain(id)
     expect(await a.leftovers()).toEqual([])
+  })
+
+  it('keeps the part received before when a resend of it is cut off mid-stream', async () => {
+    const file = randomBytes(2 * 1024 * 1024)
+    const { id, url } = await session(file)
+    expect((await put(a.app, id, 1, file)).statusCode).toBe(200)
+    const base = await b.app.listen({ port: 0, host: '127.0.0.1' })
+    // Declares 8 MiB, sends 1 MiB, goes away.
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${base}/api/v1/uploads/${id}/parts/1`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${a.token}`,
+          'content-type': 'application/octet-stream',
+          'content-length': String(8 * 1024 * 1024),
+        },
+      })
+      req.on('error', () => resolve())
+      req.write(randomBytes(1024 * 1024), () => {
+        req.destroy()
+        resolve()
+      })
+    })
+    const done = await a.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    const down = await b.app.inject({ method: 'GET', url: `${url}/artifacts/weights.bin` })
+    expect(down.rawPayload.equals(file)).toBe(true)
   })
 
   it('sweeps the parts of a session aborted on the other replica wherever they were taken', async () => {
