@@ -53,7 +53,8 @@ describe('WebhooksPage', () => {
       items = [{ ...hook, url: init.body.url }]
       return ok({ ...items[0], secret: 'whsec_shown-once' }, 201)
     })
-    fakeApi({ GET: async () => ok({ items }), POST: post })
+    const get = vi.fn(async () => ok({ items }))
+    fakeApi({ GET: get, POST: post })
     renderUi(<WebhooksPage />, { session: adminSession })
     const form = await screen.findByRole('form', { name: 'New webhook' })
     await userEvent.type(within(form).getByLabelText(/^URL/), 'https://deploy.example.com/modelreg')
@@ -88,11 +89,11 @@ describe('WebhooksPage', () => {
   })
 
   it('shows the registry\u2019s refusal of a URL', async () => {
-    fakeApi({
-      GET: async () => ok({ items: [] }),
-      POST: async () =>
-        failure(400, 'VALIDATION_FAILED', 'webhooks cannot be sent to http://10.0.0.1/: 10.0.0.1 is a private address'),
-    })
+    const get = vi.fn(async () => ok({ items: [] }))
+    const post = vi.fn(async () =>
+      failure(400, 'VALIDATION_FAILED', 'webhooks cannot be sent to http://10.0.0.1/: 10.0.0.1 is a private address'),
+    )
+    fakeApi({ GET: get, POST: post })
     renderUi(<WebhooksPage />, { session: adminSession })
     const form = await screen.findByRole('form', { name: 'New webhook' })
     await userEvent.type(within(form).getByLabelText(/^URL/), 'http://10.0.0.1/')
