@@ -7,6 +7,7 @@ import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
 import { replicasBench } from './replicas.bench.js'
 import { runTransferBench } from './transfer.bench.js'
+import { webhooksBench } from './webhooks.bench.js'
 
 /** What one benchmark hands back: a console summary and a section of docs/benchmarks.md. */
 export interface BenchSection {
@@ -19,12 +20,15 @@ export interface BenchSection {
   fullScale: boolean
 }
 
-const benchmarks: readonly (() => Promise<BenchSection>)[] = [
-  metadataBench,
-  listSearchBench,
-  runTransferBench,
-  replicasBench,
-]
+const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
+  metadata: metadataBench,
+  'list-search': listSearchBench,
+  transfer: runTransferBench,
+  replicas: replicasBench,
+  webhooks: webhooksBench,
+}
+/** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
 
 const docsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md')
 const timeoutMinutes = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60)
@@ -38,7 +42,9 @@ async function main(): Promise<void> {
 
   const started = performance.now()
   const sections: BenchSection[] = []
-  for (const bench of benchmarks) {
+  for (const name of only.length > 0 ? only : Object.keys(benchmarks)) {
+    const bench = benchmarks[name]
+    if (!bench) throw new Error(`BENCH_ONLY: no benchmark "${name}" (${Object.keys(benchmarks).join(', ')})`)
     const section = await bench()
     console.log(`\n${section.summary}\n`)
     sections.push(section)
@@ -52,8 +58,29 @@ async function main(): Promise<void> {
     )
     return
   }
+  if (only.length > 0 && fs.existsSync(docsFile)) {
+    fs.writeFileSync(docsFile, replaceSections(fs.readFileSync(docsFile, 'utf8'), sections))
+    console.log(`bench: done in ${minutes} min; replaced ${sections.map((s) => s.title).join(', ')} in ${docsFile}`)
+    return
+  }
   fs.writeFileSync(docsFile, document(sections, minutes))
   console.log(`bench: done in ${minutes} min; wrote ${docsFile}`)
+}
+
+/** The file with each section's "## title" part replaced (or appended when new), the others as they were. */
+function replaceSections(doc: string, sections: BenchSection[]): string {
+  let out = doc
+  for (const s of sections) {
+    const start = out.indexOf(`\n## ${s.title}\n`)
+    const body = `${s.markdown.trim()}\n`
+    if (start < 0) {
+      out = `${out.trimEnd()}\n\n${body}`
+      continue
+    }
+    const next = out.indexOf('\n## ', start + 1)
+    out = `${out.slice(0, start + 1)}${body}${next < 0 ? '' : `\n${out.slice(next + 1)}`}`
+  }
+  return out
 }
 
 function document(sections: BenchSection[], minutes: string): string {
@@ -72,7 +99,9 @@ Needs the PostgreSQL of the test suite (\`postgres://postgres@127.0.0.1:5432/tes
 works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 10 per model), \`BENCH_BIG_VERSIONS\`
 (versions of the one large model, default 200,000), \`BENCH_RUNS\` (timed requests per case, default 30),
 \`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`; the metadata
-latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400).
+latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400);
+\`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10), \`BENCH_ONLY=webhooks\` (run some benchmarks
+and replace only their sections).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
 `

@@ -9,6 +9,7 @@ import { ModelDetailsPage } from './models/ModelDetailsPage'
 import { ModelsPage } from './models/ModelsPage'
 import { MembersPage } from './settings/MembersPage'
 import { TokensPage } from './settings/TokensPage'
+import { WebhooksPage } from './webhooks/WebhooksPage'
 
 // Charts (recharts) are most of the bundle: loaded only when Analytics is opened.
 const AnalyticsPage = lazy(() => import('./analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })))
@@ -47,6 +48,7 @@ function Screens() {
         />
         <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="/settings/members" element={<MembersPage />} />
+        <Route path="/settings/webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<Navigate to="/models" replace />} />
       </Routes>
     </Shell>

@@ -1,20 +1,9 @@
 import { type Static, Type } from 'typebox'
 import { Cursor, Limit, Nullable, Timestamp } from './common.js'
+import { eventTypes } from './rules.js'
 
-export const eventTypes = [
-  'model.created',
-  'model.updated',
-  'model.deleted',
-  'version.created',
-  'version.updated',
-  'version.deleted',
-  'stage.changed',
-  'alias.moved',
-  'deployment.started',
-  'deployment.stopped',
-  'artifact.uploaded',
-  'artifact.deleted',
-] as const
+export { eventTypes }
+
 export const EventType = Type.Enum([...eventTypes])
 export type EventType = (typeof eventTypes)[number]
 

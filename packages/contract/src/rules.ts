@@ -35,3 +35,19 @@ export const versionLimits = {
   /** Characters of Author. */
   authorLength: 200,
 } as const
+
+/** Every event the registry records, in its event log and to webhooks (which may subscribe to any of them). */
+export const eventTypes = [
+  'model.created',
+  'model.updated',
+  'model.deleted',
+  'version.created',
+  'version.updated',
+  'version.deleted',
+  'stage.changed',
+  'alias.moved',
+  'deployment.started',
+  'deployment.stopped',
+  'artifact.uploaded',
+  'artifact.deleted',
+] as const

@@ -1,6 +1,7 @@
 // Works off the webhook outbox: at least once, in order per webhook and model, on the one replica holding the
 // 'webhook-delivery' lease. A delivery stays pending until an attempt's outcome is recorded, so a restart or a
 // replica's death only means it is sent again (receivers deduplicate on X-Modelreg-Delivery).
+import { setMaxListeners } from 'node:events'
 import { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '@modelreg/contract'
 import { signatureHeader } from '../domain/webhook-signature.js'
 import type { Store } from '../repositories/repositories.js'
@@ -56,6 +57,8 @@ export class WebhookWorker {
   constructor(private readonly opts: WebhookWorkerOptions) {
     this.now = opts.now ?? Date.now
     this.delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+    // Every attempt in flight listens for the stop: up to `concurrency` of them at once is expected.
+    setMaxListeners(0, this.controller.signal)
   }
 
   /** Polls every `everyMs` and on every commit that queued deliveries. */

@@ -29,7 +29,10 @@ export function Shell({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession()
   const { setColorScheme } = useMantineColorScheme()
   const scheme = useComputedColorScheme('light')
-  const all = adminOrgs(session).length > 0 ? [...links, { to: '/settings/members', label: 'Members' }] : links
+  const all =
+    adminOrgs(session).length > 0
+      ? [...links, { to: '/settings/members', label: 'Members' }, { to: '/settings/webhooks', label: 'Webhooks' }]
+      : links
 
   return (
     <AppShell
