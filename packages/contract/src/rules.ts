@@ -51,3 +51,30 @@ export const eventTypes = [
   'artifact.uploaded',
   'artifact.deleted',
 ] as const
+
+/** Hugging Face Hub repo names (the /hf API): 1–96 of [A-Za-z0-9_.-], starting and ending with a letter or digit, no "--" or "..". */
+const HUB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9])?$/
+
+export const isHubName = (name: string): boolean =>
+  HUB_NAME.test(name) && !name.includes('--') && !name.includes('..') && !name.toLowerCase().endsWith('.git')
+
+/**
+ * The repo name a model is served under: its own name when the Hub accepts it, else a slug. Every run of
+ * characters the Hub refuses (spaces, non-ASCII letters) becomes one "-", "--" and ".." collapse, the ends are
+ * trimmed to a letter or digit, and the result is cut at 96 characters. A name with nothing left is "model".
+ * @example
+ * hubName('resnet50-imagenet')     // 'resnet50-imagenet'
+ * hubName('XGBoost House Prices')  // 'XGBoost-House-Prices'
+ */
+export function hubName(name: string): string {
+  if (isHubName(name)) return name
+  let slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/[-.]{2,}/g, (run) => (run.includes('-') ? '-' : '.'))
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+  slug = slug.slice(0, 96).replace(/[^A-Za-z0-9]+$/, '')
+  if (slug.toLowerCase().endsWith('.git')) slug = slug.slice(0, -4).replace(/[^A-Za-z0-9]+$/, '')
+  return slug === '' ? 'model' : slug
+}

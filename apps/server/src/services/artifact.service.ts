@@ -4,9 +4,10 @@ import { BlobMissingError, type ByteRange, ChecksumMismatchError, SizeLimitError
 import type { DownloadOffload } from '../config/config.js'
 import { checkArtifactPath, mediaTypeOf, servedMediaType } from '../domain/artifact-path.js'
 import { checkArtifactSize } from '../domain/artifact-size.js'
-import { DomainError, NotFoundError, VersionFrozenError } from '../errors.js'
+import { DomainError, NotFoundError, ValidationError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
+import { writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { InspectionService } from './inspection.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
@@ -125,6 +126,47 @@ export class ArtifactService {
       this.afterUpload()
       if (result.replaced) await collectBlobs(this.deps, [result.replaced])
       return result
+    } finally {
+      await staged.discard()
+    }
+  }
+
+  /**
+   * Stores bytes for a model without naming a file yet (a Hugging Face LFS object, referenced by a later commit):
+   * the writer must be able to change the model; the bytes must hash to `sha256` and be `size` long, or nothing is
+   * kept. Bytes nothing references are collected by the unreferenced-blob sweep.
+   */
+  async storeBlob(
+    actor: Actor,
+    ref: { org: string; name: string },
+    body: Readable,
+    expected: { sha256: string; size: number; signal?: AbortSignal },
+  ): Promise<void> {
+    await writableModel(this.deps.store.read, actor, ref.org, ref.name)
+    const limit = this.deps.limits.maxArtifactBytes
+    if (limit !== undefined && expected.size > limit) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `the object is ${expected.size} bytes; the limit is ${limit}`, {
+        limit,
+      })
+    }
+    const staged = await this.deps.blobs
+      .stage(body, { expectedSha256: expected.sha256, maxBytes: expected.size, signal: expected.signal })
+      .catch((err: unknown) => {
+        throw err instanceof SizeLimitError
+          ? new ValidationError(`the body is longer than the ${expected.size} bytes announced; nothing was stored`)
+          : translateStageError(err)
+      })
+    try {
+      if (staged.info.size !== expected.size) {
+        throw new ValidationError(
+          `the body is ${staged.info.size} bytes, not the ${expected.size} announced; nothing was stored`,
+          { size: staged.info.size },
+        )
+      }
+      await this.deps.store.transaction(async (repos) => {
+        await repos.blobs.upsert(staged.info.sha256, staged.info.size, this.deps.clock())
+        await staged.commit()
+      })
     } finally {
       await staged.discard()
     }
@@ -273,7 +315,7 @@ function lazily(open: () => Promise<Readable>): Readable {
   )
 }
 
-function translateStageError(err: unknown): unknown {
+export function translateStageError(err: unknown): unknown {
   if (err instanceof ChecksumMismatchError) {
     return new DomainError('CHECKSUM_MISMATCH', `${err.message}; nothing was stored`, {
       expected: err.expected,

@@ -8,7 +8,9 @@ import {
   stageOptions,
   type UpdateVersionBody,
 } from '@modelreg/contract'
+import type { StagedBlob } from '../blobs/blob-store.js'
 import { isUniqueViolation } from '../db/database.js'
+import { mediaTypeOf } from '../domain/artifact-path.js'
 import { multiLine, normaliseTags, otherValue, singleLine } from '../domain/choices.js'
 import { type Editability, refuseNotEditable } from '../domain/editability.js'
 import { diff } from '../domain/field-diff.js'
@@ -27,6 +29,7 @@ import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '..
 import type { Repositories } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
 import { findModel, readableModel, writableModel } from './access.js'
+import { assertWritable } from './artifact.service.js'
 import { collectBlobs } from './blob-collector.js'
 import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
@@ -71,6 +74,114 @@ export class VersionService {
     } catch (err) {
       if (isUniqueViolation(err))
         throw await this.alreadyExists(this.deps.store.read, await this.model(org, name), number.text)
+      throw err
+    }
+  }
+
+  /**
+   * A commit of files (the Hugging Face API's): a new version holding a base version's files plus the changes,
+   * or (`fillBase`) the changes written into the base itself when it is an empty draft. One transaction: a refused
+   * or failed commit leaves no version and no files. Refused with CONFLICT (details.stale) when the base's files
+   * are no longer `baseFiles`; a deleted path the base does not have is NOT_FOUND (details.path).
+   */
+  async commitFiles(actor: Actor, org: string, name: string, commit: FileCommit): Promise<ModelVersion> {
+    const now = this.deps.clock()
+    const description = multiLine('description', commit.description)
+    try {
+      return await this.deps.store.transaction(async (repos) => {
+        const model = await writableModel(repos, actor, org, name, { forUpdate: true })
+        const base = await repos.versions.findById(commit.baseVersionId)
+        if (!base || base.modelId !== model.id) throw new ConflictError('the parent version is gone', { stale: true })
+        const current = await repos.artifacts.listForVersion(base.id)
+        const key = (files: readonly { path: string; sha256: string }[]) =>
+          files
+            .map((f) => `${f.path}\0${f.sha256}`)
+            .sort()
+            .join('\n')
+        if (key(current) !== key(commit.baseFiles)) {
+          throw new ConflictError(`version ${base.version} changed since the parent commit was read`, { stale: true })
+        }
+        const byPath = new Map(current.map((f) => [f.path, f]))
+        for (const path of commit.delete) {
+          if (!byPath.has(path)) throw new NotFoundError(`A file with this name doesn't exist: ${path}`, { path })
+        }
+        let version: VersionRecord
+        if (commit.fillBase) {
+          assertWritable(base)
+          if (current.length > 0) throw new ConflictError(`version ${base.version} is not empty`, { stale: true })
+          version = base
+          if (description !== '') await repos.versions.update(base.id, { description }, now)
+        } else {
+          const number = parseVersion(
+            commit.version ??
+              nextVersions((await repos.versions.findLatest(model.id))?.version ?? '0.0.0')?.patch ??
+              '0.0.1',
+          )
+          const existing = await repos.versions.findBySortKey(model.id, number.sortKey)
+          if (existing) throw await this.alreadyExists(repos, model, existing.version)
+          version = await repos.versions.insert({
+            modelId: model.id,
+            number,
+            ...versionInput({
+              description,
+              author: base.author,
+              ...(base.license && { license: base.license }),
+              ...(base.licenseOther && { licenseOther: base.licenseOther }),
+              tags: base.tags,
+            }),
+            stage: defaults.stage,
+            createdBy: actor.username,
+            now,
+          })
+          await repos.stageTransitions.insert(
+            {
+              versionId: version.id,
+              modelId: model.id,
+              from: null,
+              to: defaults.stage,
+              actor: actor.username,
+              comment: '',
+              at: now,
+            },
+            version.version,
+          )
+          await refreshModelSummary(repos, model, { versionDelta: 1, now })
+          await appendEvent(repos, model, version, actor, now, 'version.created', { from: base.version })
+          const replaced = new Set([...commit.delete, ...commit.put.map((p) => p.path)])
+          for (const f of current) {
+            if (replaced.has(f.path)) continue
+            await repos.artifacts.put({ ...f, versionId: version.id, createdBy: f.createdBy, createdAt: f.createdAt })
+          }
+        }
+        for (const p of commit.put) {
+          await repos.blobs.upsert(p.sha256, p.size, now)
+          await p.staged?.commit()
+          await repos.artifacts.put({
+            versionId: version.id,
+            modelId: model.id,
+            path: p.path,
+            size: p.size,
+            sha256: p.sha256,
+            mediaType: mediaTypeOf(p.path, undefined),
+            createdBy: actor.username,
+            createdAt: now,
+          })
+          await repos.events.append({
+            modelId: model.id,
+            org: model.org,
+            modelName: model.name,
+            version: version.version,
+            type: 'artifact.uploaded',
+            actor: actor.username,
+            at: now,
+            data: { path: p.path, size: p.size, sha256: p.sha256 },
+          })
+        }
+        return { model, version: (await repos.versions.findById(version.id)) ?? version }
+      })
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new ConflictError('another commit created this version first; retry', { stale: true })
       throw err
     }
   }
@@ -389,4 +500,20 @@ export class VersionService {
     const hint = next ? `; next free minor is ${next.minor}` : ''
     return new AlreadyExistsError(`version ${version} already exists${hint}`, { version, next })
   }
+}
+
+/** What commitFiles writes (paths already checked by checkArtifactPath). */
+export interface FileCommit {
+  baseVersionId: number
+  /** The base's files as the committer saw them. */
+  baseFiles: readonly { path: string; sha256: string }[]
+  /** Write into the base (an empty, unfrozen version) instead of a new version. */
+  fillBase: boolean
+  /** The new version's number; default the next patch after the model's highest version. */
+  version?: string
+  description: string
+  /** Files to add or replace; `staged` bytes are committed inside the transaction, others must be stored already. */
+  put: { path: string; sha256: string; size: number; staged?: StagedBlob }[]
+  /** Paths of the base to leave out. */
+  delete: string[]
 }

@@ -38,6 +38,7 @@ import { ArtifactsSection } from './ArtifactsSection'
 import { DeleteModelModal } from './DeleteModelModal'
 import { DeploymentsSection } from './DeploymentsSection'
 import { EditModelModal } from './EditModelModal'
+import { HuggingFaceSection } from './HuggingFaceSection'
 import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
@@ -186,6 +187,7 @@ export function ModelDetailsPage() {
               <LifecycleSection org={org} name={name} version={v} />
               <DeploymentsSection org={org} name={name} version={v.version} />
               <LineageSection version={v} />
+              <HuggingFaceSection org={org} name={name} version={v.version} />
               <ModelCard org={org} name={name} version={v.version} />
             </>
           )}
