@@ -55,6 +55,11 @@ export const Version = Type.Object(
     createdBy: Type.String(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    sequence: Type.Integer({
+      minimum: 1,
+      description:
+        "The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md).",
+    }),
   },
   { description: 'A version of a model.' },
 )

@@ -64,6 +64,7 @@ export function toVersionResponse(m: ModelRecord, v: VersionRecord): Version {
     source: v.source,
     baseModel: v.baseModel,
     createdBy: v.createdBy,
+    sequence: v.sequence,
   }
 }
 

@@ -28,6 +28,7 @@ const version: Version = {
   createdBy: 'admin',
   createdAt: at,
   updatedAt: at,
+  sequence: 1,
 }
 const model: Model = {
   id: '1',

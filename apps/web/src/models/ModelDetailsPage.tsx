@@ -41,6 +41,7 @@ import { EditModelModal } from './EditModelModal'
 import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
+import { MlflowSection } from './MlflowSection'
 import { ModelCard } from './ModelCard'
 import { useModel } from './models.queries'
 
@@ -186,6 +187,7 @@ export function ModelDetailsPage() {
               <LifecycleSection org={org} name={name} version={v} />
               <DeploymentsSection org={org} name={name} version={v.version} />
               <LineageSection version={v} />
+              <MlflowSection org={org} name={name} version={v} />
               <ModelCard org={org} name={name} version={v.version} />
             </>
           )}

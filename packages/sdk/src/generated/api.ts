@@ -3473,6 +3473,8 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
+                                /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                                sequence: number;
                                 /** @description Where the version came from. */
                                 source: {
                                     commit?: string;
@@ -3657,6 +3659,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -3806,6 +3810,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -4078,6 +4084,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -4709,6 +4717,8 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
+                                /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                                sequence: number;
                                 /** @description Where the version came from. */
                                 source: {
                                     commit?: string;
