@@ -4,6 +4,7 @@ import { Navigate, Route, Routes } from 'react-router'
 import { SignInPage } from './auth/SignInPage'
 import { SessionProvider, useSession } from './auth/session'
 import { DeploymentsPage } from './deployments/DeploymentsPage'
+import { ExperimentsPage } from './experiments/ExperimentsPage'
 import { Shell } from './layout/Shell'
 import { ModelDetailsPage } from './models/ModelDetailsPage'
 import { ModelsPage } from './models/ModelsPage'
@@ -38,6 +39,8 @@ function Screens() {
         <Route path="/models" element={<ModelsPage />} />
         <Route path="/models/:org/:name" element={<ModelDetailsPage />} />
         <Route path="/deployments" element={<DeploymentsPage />} />
+        <Route path="/experiments" element={<ExperimentsPage />} />
+        <Route path="/experiments/:id" element={<ExperimentsPage />} />
         <Route
           path="/analytics"
           element={

@@ -59,6 +59,11 @@ export const Version = Type.Object(
     verdict: VerdictSchema,
     format: Nullable(Type.String({ description: 'Format of its largest inspected file.' })),
     parameters: Nullable(Type.Number({ description: 'Parameters of its largest inspected file (with its shards).' })),
+    sequence: Type.Integer({
+      minimum: 1,
+      description:
+        "The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md).",
+    }),
   },
   { description: 'A version of a model.' },
 )

@@ -68,6 +68,7 @@ export function toVersionResponse(m: ModelRecord, v: VersionRecord, facts: Versi
     verdict: facts.verdict,
     format: facts.format,
     parameters: facts.parameters,
+    sequence: v.sequence,
   }
 }
 

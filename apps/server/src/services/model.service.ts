@@ -12,6 +12,7 @@ import type { ModelRecord, Page, VersionRecord } from '../repositories/records.j
 import type { Repositories } from '../repositories/repositories.js'
 import { readableModel, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
+import { checkKeyTag } from './key-tag.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { insertVersion } from './version-insert.js'
@@ -105,7 +106,11 @@ export class ModelService {
    * A model without versions (MLflow's create_registered_model): Framework "Others (MLflow)" until a version
    * says otherwise, private, owned by the caller. Same organisation rules as the Create Model form.
    */
-  async createEmpty(actor: Actor, org: string, input: { name: string; description: string }): Promise<ModelRecord> {
+  async createEmpty(
+    actor: Actor,
+    org: string,
+    input: { name: string; description: string; tags?: { key: string; value: string }[] },
+  ): Promise<ModelRecord> {
     const memberships = await this.deps.store.read.users.memberships(actor.userId)
     checkOrgName(org)
     const role = memberships.find((m) => m.org === org)?.role
@@ -113,6 +118,7 @@ export class ModelService {
     if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
     const name = checkModelName(input.name)
     const description = checkDescription(input.description)
+    for (const tag of input.tags ?? []) checkKeyTag(tag.key, tag.value)
     const now = this.deps.clock()
     try {
       return await this.deps.store.transaction(async (repos) => {
@@ -133,6 +139,7 @@ export class ModelService {
           now,
         })
         if (description !== '') await repos.models.setDescription(model.id, description, now)
+        for (const tag of input.tags ?? []) await repos.keyTags.setModelTag(model.id, tag)
         await repos.events.append({
           modelId: model.id,
           org,

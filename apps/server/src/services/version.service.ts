@@ -31,6 +31,7 @@ import type { VersionChanges } from '../repositories/version.repository.js'
 import { findModel, readableModel, writableModel } from './access.js'
 import { assertWritable } from './artifact.service.js'
 import { collectBlobs } from './blob-collector.js'
+import { checkKeyTag } from './key-tag.service.js'
 import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import { checkSafety } from './safety-gate.js'
@@ -215,9 +216,12 @@ export class VersionService {
       runUrl?: string
       metrics: Record<string, number>
       files?: { runId: string; prefix: string }
+      /** Key/value tags of the new version. */
+      tags?: { key: string; value: string }[]
     },
   ): Promise<ModelVersion> {
     const description = checkDescription(body.description)
+    for (const tag of body.tags ?? []) checkKeyTag(tag.key, tag.value)
     const now = this.deps.clock()
     return this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
@@ -268,6 +272,7 @@ export class VersionService {
           })
         }
       }
+      for (const tag of body.tags ?? []) await repos.keyTags.setVersionTag(version.id, model.id, tag)
       await refreshModelSummary(repos, model, { versionDelta: 1, now })
       await appendEvent(repos, model, version, actor, now, 'version.created', { runId: body.runId })
       return { model, version }

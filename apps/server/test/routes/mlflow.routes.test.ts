@@ -328,8 +328,22 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
       400,
       'INVALID_PARAMETER_VALUE',
     )
+    // A bad tag refuses the whole create: nothing is left behind.
+    const tagged = uniqueName()
+    const longKey = [{ key: 'k'.repeat(300), value: 'v' }]
+    expectMlflowError(
+      await call('POST', 'registered-models/create', { name: tagged, tags: longKey }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
+    expectMlflowError(await call('GET', 'registered-models/get', { name: tagged }), 404, 'RESOURCE_DOES_NOT_EXIST')
     const name = uniqueName()
     await ok('POST', 'registered-models/create', { name })
+    expectMlflowError(
+      await call('POST', 'model-versions/create', { name, source: 's3://b/x', tags: longKey }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
     expectMlflowError(
       await call('POST', 'model-versions/create', { name, source: 's3://b/../x' }),
       400,

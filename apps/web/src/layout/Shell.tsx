@@ -19,6 +19,7 @@ import { adminOrgs, useSession } from '../auth/session'
 const links = [
   { to: '/models', label: 'Models' },
   { to: '/deployments', label: 'Deployments' },
+  { to: '/experiments', label: 'Experiments' },
   { to: '/analytics', label: 'Analytics' },
   { to: '/settings/tokens', label: 'API tokens' },
 ]

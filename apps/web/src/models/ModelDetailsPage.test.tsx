@@ -31,6 +31,7 @@ const version: Version = {
   verdict: 'none',
   format: null,
   parameters: null,
+  sequence: 1,
 }
 const model: Model = {
   id: '1',

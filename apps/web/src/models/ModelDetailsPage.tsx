@@ -42,6 +42,7 @@ import { HuggingFaceSection } from './HuggingFaceSection'
 import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
+import { MlflowSection } from './MlflowSection'
 import { ModelCard } from './ModelCard'
 import { useModel } from './models.queries'
 
@@ -188,6 +189,7 @@ export function ModelDetailsPage() {
               <DeploymentsSection org={org} name={name} version={v.version} />
               <LineageSection version={v} />
               <HuggingFaceSection org={org} name={name} version={v.version} />
+              <MlflowSection org={org} name={name} version={v} />
               <ModelCard org={org} name={name} version={v.version} />
             </>
           )}

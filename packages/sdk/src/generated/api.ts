@@ -68,7 +68,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -85,7 +85,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -102,7 +102,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -119,7 +119,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -250,7 +250,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -267,7 +267,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -284,7 +284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -360,7 +360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -377,7 +377,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -394,7 +394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -411,7 +411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -428,7 +428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -445,7 +445,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -519,7 +519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -536,7 +536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -553,7 +553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -570,7 +570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -604,7 +604,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -621,7 +621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -672,7 +672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -689,7 +689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -706,7 +706,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -757,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -774,7 +774,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -834,7 +834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -851,7 +851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -868,7 +868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -885,7 +885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -902,7 +902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -919,7 +919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -936,7 +936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1018,7 +1018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1035,7 +1035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1052,7 +1052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1069,7 +1069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1102,11 +1102,6 @@ export interface paths {
                         environment: string;
                         /** @description org/name */
                         model: string;
-                        /** @description Organisation admins only: proceed although the version is dangerous; recorded in the stage history and the audit log. */
-                        override?: {
-                            /** @description Why the dangerous files are acceptable. */
-                            reason: string;
-                        };
                         /** @description A version reference: 1.2.0, "latest", a stage, an alias or a range (^1.2). */
                         version: string;
                     };
@@ -1145,7 +1140,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1162,7 +1157,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1179,7 +1174,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1196,7 +1191,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1264,7 +1259,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1281,7 +1276,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1298,7 +1293,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1315,7 +1310,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1390,7 +1385,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1407,7 +1402,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1424,7 +1419,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1441,7 +1436,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1496,8 +1491,6 @@ export interface paths {
                     tag?: string[];
                     /** @description Task Type. */
                     taskType?: "classification" | "regression" | "detection" | "segmentation" | "others";
-                    /** @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected. */
-                    verdict?: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                 };
                 header?: never;
                 path?: never;
@@ -1591,7 +1584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1608,7 +1601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1625,7 +1618,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1642,7 +1635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1823,7 +1816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1840,7 +1833,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1857,7 +1850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1874,7 +1867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1993,7 +1986,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2010,7 +2003,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2027,7 +2020,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2044,7 +2037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2088,7 +2081,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2105,7 +2098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2122,7 +2115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2139,7 +2132,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2271,7 +2264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2288,7 +2281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2305,7 +2298,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2322,7 +2315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2390,7 +2383,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2407,7 +2400,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2424,7 +2417,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2441,7 +2434,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2546,7 +2539,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2563,7 +2556,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2580,7 +2573,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2597,7 +2590,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2614,7 +2607,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2658,7 +2651,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2675,7 +2668,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2692,7 +2685,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2709,7 +2702,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2726,7 +2719,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2736,168 +2729,6 @@ export interface paths {
                 };
             };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/models/{org}/{name}/compare": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Compare two versions
-         * @description from and to are version references. Metadata fields that differ, metric deltas, files added, removed or changed (by sha256; unchanged files are not listed) and inspection differences.
-         */
-        get: {
-            parameters: {
-                query: {
-                    /** @description A version reference. */
-                    from: string;
-                    /** @description A version reference. */
-                    to: string;
-                };
-                header?: never;
-                path: {
-                    name: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description What changed from one version to another (files by sha256; unchanged ones are not listed). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            files: {
-                                added: string[];
-                                changed: string[];
-                                removed: string[];
-                            };
-                            /** @description The version from resolved to. */
-                            from: string;
-                            inspection: {
-                                /** @description Per path present in both: parameters, dtypes, inputs, outputs, format and verdict that differ. */
-                                files: {
-                                    [key: string]: {
-                                        [key: string]: {
-                                            from: unknown;
-                                            to: unknown;
-                                        };
-                                    };
-                                };
-                                format: {
-                                    from: unknown;
-                                    to: unknown;
-                                };
-                                parameters: {
-                                    delta: number | null;
-                                    from: number | null;
-                                    to: number | null;
-                                };
-                                verdict: {
-                                    from: unknown;
-                                    to: unknown;
-                                };
-                            };
-                            /** @description Version fields that differ. */
-                            metadata: {
-                                [key: string]: {
-                                    from: unknown;
-                                    to: unknown;
-                                };
-                            };
-                            metrics: {
-                                [key: string]: {
-                                    delta: number | null;
-                                    from: number | null;
-                                    to: number | null;
-                                };
-                            };
-                            to: string;
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2967,7 +2798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2984,7 +2815,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3001,7 +2832,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3018,7 +2849,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3093,7 +2924,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3110,7 +2941,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3127,7 +2958,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3144,7 +2975,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3206,7 +3037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3223,7 +3054,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3240,7 +3071,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3257,7 +3088,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3274,7 +3105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3291,7 +3122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3357,7 +3188,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3374,7 +3205,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3391,7 +3222,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3408,7 +3239,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3425,7 +3256,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3442,7 +3273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3483,7 +3314,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3500,7 +3331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3517,7 +3348,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3534,7 +3365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3551,7 +3382,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3568,7 +3399,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3633,7 +3464,6 @@ export interface paths {
                                 createdAt: string;
                                 createdBy: string;
                                 description: string;
-                                format: string | null;
                                 id: string;
                                 license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                                 licenseOther: string | null;
@@ -3643,7 +3473,8 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
-                                parameters: number | null;
+                                /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                                sequence: number;
                                 /** @description Where the version came from. */
                                 source: {
                                     commit?: string;
@@ -3667,11 +3498,6 @@ export interface paths {
                                 tags: string[];
                                 /** Format: date-time */
                                 updatedAt: string;
-                                /**
-                                 * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                                 * @enum {unknown}
-                                 */
-                                verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                                 version: string;
                             }[];
                             next: {
@@ -3692,7 +3518,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3709,7 +3535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3726,7 +3552,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3743,7 +3569,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3824,7 +3650,6 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
-                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -3834,7 +3659,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
-                            parameters: number | null;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -3858,11 +3684,6 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
-                            /**
-                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                             * @enum {unknown}
-                             */
-                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -3876,7 +3697,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3893,7 +3714,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3910,7 +3731,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3927,7 +3748,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3980,7 +3801,6 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
-                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -3990,7 +3810,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
-                            parameters: number | null;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -4014,11 +3835,6 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
-                            /**
-                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                             * @enum {unknown}
-                             */
-                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -4032,7 +3848,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4049,7 +3865,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4066,7 +3882,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4083,7 +3899,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4128,7 +3944,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4145,7 +3961,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4162,7 +3978,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4179,7 +3995,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4259,7 +4075,6 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
-                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -4269,7 +4084,8 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
-                            parameters: number | null;
+                            /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                            sequence: number;
                             /** @description Where the version came from. */
                             source: {
                                 commit?: string;
@@ -4293,11 +4109,6 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
-                            /**
-                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                             * @enum {unknown}
-                             */
-                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -4311,7 +4122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4328,7 +4139,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4345,7 +4156,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4362,7 +4173,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4469,7 +4280,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4486,7 +4297,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4503,7 +4314,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4520,7 +4331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4621,7 +4432,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4638,7 +4449,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4655,7 +4466,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4672,7 +4483,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4689,7 +4500,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4733,7 +4544,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4750,7 +4561,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4767,7 +4578,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4784,7 +4595,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4824,302 +4635,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/models/{org}/{name}/versions/{version}/inspection": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What is inside a version, and whether loading it can run code
-         * @description Every artifact with its format, the facts read from its header (parameters, dtypes, inputs and outputs...) and its safety verdict with named findings. The version verdict is its worst file's: dangerous > suspicious > unscannable > safe > none. status is pending until every file is inspected.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                    org: string;
-                    version: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every artifact of the version, with what inspection found in it. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            files: {
-                                /** @description safetensors, safetensors-index, gguf, onnx, pytorch, pickle, numpy, keras, hf-config, or unknown (not inspected). */
-                                format: string;
-                                path: string;
-                                safety: {
-                                    findings: {
-                                        code: string;
-                                        detail: string;
-                                    }[];
-                                    /**
-                                     * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                                     * @enum {unknown}
-                                     */
-                                    verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
-                                };
-                                /** @description Facts read from the file; which ones depend on its format. */
-                                summary: {
-                                    architecture?: string;
-                                    dtypes?: string[];
-                                    inputs?: {
-                                        dtype?: string;
-                                        name: string;
-                                        shape?: (number | string)[];
-                                    }[];
-                                    outputs?: {
-                                        dtype?: string;
-                                        name: string;
-                                        shape?: (number | string)[];
-                                    }[];
-                                    parameters?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            /**
-                             * @description pending while any file awaits (re-)inspection.
-                             * @enum {unknown}
-                             */
-                            status: "pending" | "done";
-                            /**
-                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                             * @enum {unknown}
-                             */
-                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /**
-         * Inspect a version again
-         * @description Queues every file of the version for inspection (202); results replace the old ones when done.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                    org: string;
-                    version: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every artifact of the version, with what inspection found in it. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            files: {
-                                /** @description safetensors, safetensors-index, gguf, onnx, pytorch, pickle, numpy, keras, hf-config, or unknown (not inspected). */
-                                format: string;
-                                path: string;
-                                safety: {
-                                    findings: {
-                                        code: string;
-                                        detail: string;
-                                    }[];
-                                    /**
-                                     * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                                     * @enum {unknown}
-                                     */
-                                    verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
-                                };
-                                /** @description Facts read from the file; which ones depend on its format. */
-                                summary: {
-                                    architecture?: string;
-                                    dtypes?: string[];
-                                    inputs?: {
-                                        dtype?: string;
-                                        name: string;
-                                        shape?: (number | string)[];
-                                    }[];
-                                    outputs?: {
-                                        dtype?: string;
-                                        name: string;
-                                        shape?: (number | string)[];
-                                    }[];
-                                    parameters?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            /**
-                             * @description pending while any file awaits (re-)inspection.
-                             * @enum {unknown}
-                             */
-                            status: "pending" | "done";
-                            /**
-                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                             * @enum {unknown}
-                             */
-                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/models/{org}/{name}/versions/{version}/stage": {
         parameters: {
             query?: never;
@@ -5153,11 +4668,6 @@ export interface paths {
                          */
                         archivePrevious?: boolean;
                         comment?: string;
-                        /** @description Organisation admins only: proceed although the version is dangerous; recorded in the stage history and the audit log. */
-                        override?: {
-                            /** @description Why the dangerous files are acceptable. */
-                            reason: string;
-                        };
                         /**
                          * @description Stage.
                          * @enum {unknown}
@@ -5183,10 +4693,6 @@ export interface paths {
                                 comment: string;
                                 from: ("development" | "staging" | "production" | "archived") | null;
                                 id: number;
-                                /** @description Present when an organisation admin moved a dangerous version to Production anyway. */
-                                override?: {
-                                    reason: string;
-                                };
                                 /**
                                  * @description Stage.
                                  * @enum {unknown}
@@ -5202,7 +4708,6 @@ export interface paths {
                                 createdAt: string;
                                 createdBy: string;
                                 description: string;
-                                format: string | null;
                                 id: string;
                                 license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                                 licenseOther: string | null;
@@ -5212,7 +4717,8 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
-                                parameters: number | null;
+                                /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
+                                sequence: number;
                                 /** @description Where the version came from. */
                                 source: {
                                     commit?: string;
@@ -5236,11 +4742,6 @@ export interface paths {
                                 tags: string[];
                                 /** Format: date-time */
                                 updatedAt: string;
-                                /**
-                                 * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
-                                 * @enum {unknown}
-                                 */
-                                verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                                 version: string;
                             };
                         };
@@ -5255,7 +4756,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5272,7 +4773,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5289,7 +4790,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5306,7 +4807,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5360,10 +4861,6 @@ export interface paths {
                                 comment: string;
                                 from: ("development" | "staging" | "production" | "archived") | null;
                                 id: number;
-                                /** @description Present when an organisation admin moved a dangerous version to Production anyway. */
-                                override?: {
-                                    reason: string;
-                                };
                                 /**
                                  * @description Stage.
                                  * @enum {unknown}
@@ -5383,7 +4880,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5400,7 +4897,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5417,7 +4914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5434,7 +4931,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5527,7 +5024,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5544,7 +5041,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5561,7 +5058,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5578,7 +5075,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5595,7 +5092,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5651,7 +5148,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5668,7 +5165,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5685,7 +5182,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5702,7 +5199,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5719,7 +5216,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5736,7 +5233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5783,7 +5280,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5800,7 +5297,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5817,7 +5314,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5834,7 +5331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5851,7 +5348,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5868,7 +5365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5930,7 +5427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5947,7 +5444,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5964,7 +5461,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5981,7 +5478,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5998,7 +5495,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6015,7 +5512,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6080,7 +5577,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6097,7 +5594,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6114,7 +5611,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6131,7 +5628,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6148,7 +5645,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6165,7 +5662,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6205,7 +5702,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6222,7 +5719,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6239,7 +5736,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6256,7 +5753,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6273,7 +5770,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6290,7 +5787,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6300,1281 +5797,6 @@ export interface paths {
                 };
             };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List the webhooks of an organisation
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                createdBy: string;
-                                description: string;
-                                disabledReason: string | null;
-                                enabled: boolean;
-                                /** @description Empty: all event types. */
-                                events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                                id: string;
-                                model: string | null;
-                                org: string;
-                                previousSecretValidUntil: string | null;
-                                /** Format: date-time */
-                                updatedAt: string;
-                                url: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /**
-         * Create a webhook
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. The response carries the secret that signs deliveries; it is never shown again. URLs that resolve to loopback, private, link-local or metadata addresses are refused (400 VALIDATION_FAILED) unless the registry runs with MODELREG_WEBHOOK_ALLOW_PRIVATE=true (metadata addresses always).
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description What the webhook is for. */
-                        description?: string;
-                        /** @description Event types to deliver; empty or absent: all of them. */
-                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                        /** @description Narrow to one model of the organisation (its name). */
-                        model?: string;
-                        /**
-                         * Format: uri
-                         * @description Where deliveries are POSTed (http or https).
-                         */
-                        url: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            description: string;
-                            disabledReason: string | null;
-                            enabled: boolean;
-                            /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                            id: string;
-                            model: string | null;
-                            org: string;
-                            previousSecretValidUntil: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            url: string;
-                        } & {
-                            /** @description Signs deliveries (HMAC-SHA256). Shown only in this response. */
-                            secret: string;
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read a webhook (never its secret)
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A subscription of an organisation to its events. The secret is never shown after it is made. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            description: string;
-                            disabledReason: string | null;
-                            enabled: boolean;
-                            /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                            id: string;
-                            model: string | null;
-                            org: string;
-                            previousSecretValidUntil: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        /**
-         * Delete a webhook and its delivery log
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
-         */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        /**
-         * Change, pause, resume a webhook or rotate its secret
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. With "rotateSecret": true the response carries the new secret (shown once); the previous one keeps signing deliveries, beside the new one, for 24 hours.
-         */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description What the webhook is for. */
-                        description?: string;
-                        /** @description false pauses deliveries; true resumes them. */
-                        enabled?: boolean;
-                        /** @description Event types to deliver; empty or absent: all of them. */
-                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                        model?: string | null;
-                        /** @description true: a new secret, returned once in this response; the previous one stays valid for the overlap (deliveries carry a signature for each). */
-                        rotateSecret?: boolean;
-                        /**
-                         * Format: uri
-                         * @description Where deliveries are POSTed (http or https).
-                         */
-                        url?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": ({
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            description: string;
-                            disabledReason: string | null;
-                            enabled: boolean;
-                            /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                            id: string;
-                            model: string | null;
-                            org: string;
-                            previousSecretValidUntil: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            url: string;
-                        } & {
-                            /** @description Signs deliveries (HMAC-SHA256). Shown only in this response. */
-                            secret: string;
-                        }) | {
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            description: string;
-                            disabledReason: string | null;
-                            enabled: boolean;
-                            /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
-                            id: string;
-                            model: string | null;
-                            org: string;
-                            previousSecretValidUntil: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            url: string;
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The delivery log of a webhook
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. Newest first, each delivery with its attempts (status, latency, response excerpt).
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Opaque cursor from the previous page’s nextCursor. */
-                    cursor?: string;
-                    /** @description Page size (1–500). */
-                    limit?: number;
-                    status?: "pending" | "succeeded" | "failed";
-                };
-                header?: never;
-                path: {
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: date-time */
-                                at: string;
-                                /** @description Attempts made so far. */
-                                attempt: number;
-                                /** @description Every attempt, oldest first. */
-                                attempts: {
-                                    /** Format: date-time */
-                                    at: string;
-                                    attempt: number;
-                                    durationMs: number;
-                                    error: string | null;
-                                    responseExcerpt: string | null;
-                                    responseStatus: number | null;
-                                    succeeded: boolean;
-                                }[];
-                                durationMs: number | null;
-                                /** @description The event type, or "ping". */
-                                event: string;
-                                eventId: number | null;
-                                /** @description The delivery id (X-Modelreg-Delivery): the same on every retry. */
-                                id: string;
-                                model: string | null;
-                                nextAttemptAt: string | null;
-                                responseStatus: number | null;
-                                /** @enum {unknown} */
-                                status: "pending" | "succeeded" | "failed";
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a delivery again
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. The same delivery id and body, with a fresh retry period.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Delivery id (UUID), as sent in X-Modelreg-Delivery. */
-                    deliveryId: string;
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {unknown} */
-                            status: "pending" | "succeeded" | "failed";
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orgs/{org}/webhooks/{id}/ping": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a ping delivery
-         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. Queues a signed "ping" delivery; its outcome shows in the delivery log.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Webhook id (UUID). */
-                    id: string;
-                    org: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {unknown} */
-                            status: "pending" | "succeeded" | "failed";
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Every error, whatever the status. */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
-                                /** @description Structured context, e.g. the failing fields. */
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -7629,7 +5851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7646,7 +5868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7663,7 +5885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7680,7 +5902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7697,7 +5919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7714,7 +5936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7731,7 +5953,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7801,7 +6023,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7818,7 +6040,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7835,7 +6057,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7852,7 +6074,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7869,7 +6091,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7886,7 +6108,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7903,7 +6125,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7957,7 +6179,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7974,7 +6196,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7991,7 +6213,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8008,7 +6230,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8025,7 +6247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8042,7 +6264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8059,7 +6281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8133,7 +6355,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8150,7 +6372,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8167,7 +6389,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8184,7 +6406,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8258,7 +6480,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8275,7 +6497,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8292,7 +6514,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8309,7 +6531,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8349,7 +6571,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8366,7 +6588,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8383,7 +6605,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8400,7 +6622,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8474,7 +6696,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8491,7 +6713,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8508,7 +6730,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8525,7 +6747,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8587,7 +6809,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8604,7 +6826,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8621,7 +6843,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8638,7 +6860,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8655,7 +6877,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8722,7 +6944,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8739,7 +6961,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8756,7 +6978,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8773,7 +6995,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8790,7 +7012,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8807,7 +7029,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;

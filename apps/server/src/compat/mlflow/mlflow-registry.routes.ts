@@ -40,12 +40,11 @@ export function mlflowRegistryRoutes(app: App, services: Services): void {
   app.post(`${base}/registered-models/create`, rpc, async (req) => {
     const f = new Fields(req)
     const name = f.string('name')
-    const tags = f.keyValues('tags')
     await services.models.createEmpty(req.actor, orgOf(req), {
       name,
       description: f.optionalString('description') ?? '',
+      tags: f.keyValues('tags'),
     })
-    for (const tag of tags) await services.keyTags.setModelTag(req.actor, orgOf(req), name, tag)
     return { registered_model: await presentModel(req, name) }
   })
 
@@ -178,9 +177,9 @@ export function mlflowRegistryRoutes(app: App, services: Services): void {
       runId,
       runUrl,
       metrics,
+      tags,
       ...(fromRun && fromRun.runId === runId && { files: { runId: fromRun.runId, prefix: fromRun.path } }),
     })
-    for (const tag of tags) await services.keyTags.setVersionTag(req.actor, org, name, version.version, tag)
     const mv = await services.versions.getBySequence(req.actor, org, name, version.sequence)
     return { model_version: (await presentVersions([mv]))[0] }
   })

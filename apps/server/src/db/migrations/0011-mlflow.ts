@@ -21,15 +21,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('versions').addColumn('sequence', 'integer').execute()
   await db.schema.alterTable('versions').addColumn('run_id', 'text').execute()
   await db.schema.alterTable('versions').addColumn('source_uri', 'text').execute()
-  // Existing versions are numbered in creation order, per model.
-  await sql`update versions set sequence = (
-    select count(*) from versions v2 where v2.model_id = versions.model_id
-      and (v2.created_at < versions.created_at or (v2.created_at = versions.created_at and v2.id <= versions.id)))`.execute(
-    db,
-  )
-  await sql`update models set last_sequence = coalesce((select max(v.sequence) from versions v where v.model_id = models.id), 0)`.execute(
-    db,
-  )
+  await backfillSequences(db)
   await db.schema
     .createIndex('versions_model_sequence')
     .unique()
@@ -117,4 +109,16 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addPrimaryKeyConstraint('run_artifacts_pk', ['run_id', 'path'])
     .execute()
   await db.schema.createIndex('run_artifacts_sha256').on('run_artifacts').column('sha256').execute()
+}
+
+/** Numbers existing versions 1, 2, 3… per model in creation order, and sets each model's counter to its highest. */
+export async function backfillSequences(db: Kysely<unknown>): Promise<void> {
+  await sql`update versions set sequence = (
+    select count(*) from versions v2 where v2.model_id = versions.model_id
+      and (v2.created_at < versions.created_at or (v2.created_at = versions.created_at and v2.id <= versions.id)))`.execute(
+    db,
+  )
+  await sql`update models set last_sequence = coalesce((select max(v.sequence) from versions v where v.model_id = models.id), 0)`.execute(
+    db,
+  )
 }
