@@ -2,6 +2,7 @@
 import { Command, type OutputConfiguration } from 'commander'
 import { aliasCommand } from './commands/alias.js'
 import { deployCommands } from './commands/deploy.js'
+import { inspectCommand } from './commands/inspect.js'
 import { loginCommand } from './commands/login.js'
 import { modelsCommand } from './commands/models.js'
 import { pullCommand } from './commands/pull.js'
@@ -45,6 +46,7 @@ Examples:
   versionsCommand(program)
   stageCommand(program)
   aliasCommand(program)
+  inspectCommand(program)
   deployCommands(program)
   pushCommand(program)
   pullCommand(program)
