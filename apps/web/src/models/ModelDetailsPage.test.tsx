@@ -28,6 +28,9 @@ const version: Version = {
   createdBy: 'admin',
   createdAt: at,
   updatedAt: at,
+  verdict: 'none',
+  format: null,
+  parameters: null,
 }
 const model: Model = {
   id: '1',
