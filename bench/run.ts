@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { runTransferBench } from './transfer.bench.js'
 
@@ -17,7 +18,7 @@ export interface BenchSection {
   fullScale: boolean
 }
 
-const benchmarks: readonly (() => Promise<BenchSection>)[] = [listSearchBench, runTransferBench]
+const benchmarks: readonly (() => Promise<BenchSection>)[] = [listSearchBench, runTransferBench, inspectionBench]
 
 const docsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md')
 const timeoutMinutes = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60)
