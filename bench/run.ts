@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
 import { replicasBench } from './replicas.bench.js'
@@ -26,6 +27,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   transfer: runTransferBench,
   replicas: replicasBench,
   webhooks: webhooksBench,
+  inspection: inspectionBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')

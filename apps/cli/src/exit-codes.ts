@@ -39,6 +39,7 @@ export function exitCodeOf(code: ModelregErrorCode): number {
     case 'MODEL_DEPLOYED':
     case 'VERSION_FROZEN':
     case 'ALIAS_IN_USE':
+    case 'UNSAFE_ARTIFACT':
       return ExitCode.conflict
     case 'NETWORK':
     case 'UNAVAILABLE':

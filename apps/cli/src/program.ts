@@ -2,6 +2,7 @@
 import { Command, type OutputConfiguration } from 'commander'
 import { aliasCommand } from './commands/alias.js'
 import { deployCommands } from './commands/deploy.js'
+import { inspectCommand } from './commands/inspect.js'
 import { loginCommand } from './commands/login.js'
 import { modelsCommand } from './commands/models.js'
 import { pullCommand } from './commands/pull.js'
@@ -47,6 +48,7 @@ Examples:
   stageCommand(program)
   aliasCommand(program)
   webhookCommand(program)
+  inspectCommand(program)
   deployCommands(program)
   pushCommand(program)
   pullCommand(program)

@@ -6,6 +6,7 @@ import { SessionProvider, useSession } from './auth/session'
 import { DeploymentsPage } from './deployments/DeploymentsPage'
 import { ExperimentsPage } from './experiments/ExperimentsPage'
 import { Shell } from './layout/Shell'
+import { CompareVersionsPage } from './models/CompareVersionsPage'
 import { ModelDetailsPage } from './models/ModelDetailsPage'
 import { ModelsPage } from './models/ModelsPage'
 import { MembersPage } from './settings/MembersPage'
@@ -38,6 +39,7 @@ function Screens() {
         <Route path="/" element={<Navigate to="/models" replace />} />
         <Route path="/models" element={<ModelsPage />} />
         <Route path="/models/:org/:name" element={<ModelDetailsPage />} />
+        <Route path="/models/:org/:name/compare" element={<CompareVersionsPage />} />
         <Route path="/deployments" element={<DeploymentsPage />} />
         <Route path="/experiments" element={<ExperimentsPage />} />
         <Route path="/experiments/:id" element={<ExperimentsPage />} />

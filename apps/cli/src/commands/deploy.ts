@@ -15,16 +15,18 @@ export function deployCommands(program: Command): void {
     .description('record a deployment of a version (org/name@version; no version = latest)')
     .requiredOption('-e, --env <environment>', 'environment, e.g. prod, staging, eu-west')
     .option('--endpoint <url>', 'where it serves')
+    .option('--override <reason>', 'organisation admins: deploy a version inspection found dangerous, saying why')
     .addHelpText(
       'after',
       `
-One version has at most one active deployment per environment (exit 5 otherwise).
+One version has at most one active deployment per environment (exit 5 otherwise). A version whose files can
+run code when loaded (modelreg inspect) is refused unless an organisation admin passes --override.
 
 Examples:
   $ modelreg deploy resnet50@1.1.0 --env prod --endpoint https://api.example.com/resnet
   $ modelreg deploy vision/resnet50 --env staging --json`,
     )
-    .action(async (text: string, opts: { env: string; endpoint?: string }, command: Command) => {
+    .action(async (text: string, opts: { env: string; endpoint?: string; override?: string }, command: Command) => {
       const { api, out } = contextOf(command)
       const ref = parseRef(text)
       const body = {
@@ -32,6 +34,7 @@ Examples:
         version: ref.version,
         environment: opts.env,
         endpoint: opts.endpoint,
+        ...(opts.override !== undefined && { override: { reason: opts.override } }),
       }
       const deployment = unwrap(await api.POST('/api/v1/deployments', { body }))
       out.result(deployment, () => `deployed ${describe(deployment)} (id ${deployment.id})`)

@@ -6,12 +6,19 @@ import { usageError } from '../cli-error.js'
 import { contextOf } from '../context.js'
 import { parseExactRef } from '../refs.js'
 
+interface StageOptions {
+  comment?: string
+  archivePrevious?: boolean
+  override?: string
+}
+
 export function stageCommand(program: Command): void {
   program
     .command('stage <ref> <stage>')
     .description(`move a version to a stage (${stages.join(', ')})`)
     .option('-m, --comment <text>', 'why; kept in the stage history')
     .option('--archive-previous', 'with production: archive the versions that held Production, atomically')
+    .option('--override <reason>', 'organisation admins: move a version inspection found dangerous, saying why')
     .addHelpText(
       'after',
       `
@@ -19,14 +26,19 @@ Examples:
   $ modelreg stage resnet50@1.1.0 staging --comment "passes offline eval"
   $ modelreg stage vision/resnet50@1.1.0 production --comment "beats 1.0.0" --archive-previous`,
     )
-    .action(async (text: string, stageText: string, opts: { comment?: string; archivePrevious?: boolean }, command) => {
+    .action(async (text: string, stageText: string, opts: StageOptions, command) => {
       const { api, out } = contextOf(command)
       const ref = parseExactRef(text, 'stage')
       const stage = parseStage(stageText)
       const result = unwrap(
         await api.POST('/api/v1/models/{org}/{name}/versions/{version}/stage', {
           params: { path: { org: ref.org, name: ref.name, version: ref.version } },
-          body: { stage, comment: opts.comment, archivePrevious: opts.archivePrevious },
+          body: {
+            stage,
+            comment: opts.comment,
+            archivePrevious: opts.archivePrevious,
+            ...(opts.override !== undefined && { override: { reason: opts.override } }),
+          },
         }),
       )
       out.result(result, () => {

@@ -62,7 +62,7 @@ export async function scanPickle(src: ByteSource, ctx: ScanContext, start = 0): 
   let streams = 0
   while (c.remaining > 0) {
     if (streams > 0) {
-      await c.need(2)
+      if (c.buffered < 2) await c.need(2)
       const b = c.bytes(2)
       c.pos -= 2
       if (!(b[0] === 0x80 && (b[1] as number) <= 5)) {
@@ -139,17 +139,17 @@ async function walkOne(
       c.skip(n)
       return OTHER
     }
-    await c.need(n, 'pickle string')
+    if (c.buffered < n) await c.need(n, 'pickle string')
     return { k: 'str', s: decode(c.bytes(n)) }
   }
   const bytesOperand = async (n: number): Promise<Value> => {
     if (n < 0 || n > c.remaining) throw new MalformedError('pickle bytes run past the end', 'truncated')
     if (n >= 2 && n <= MAX_NESTED) {
-      await c.need(2, 'pickle bytes')
+      if (c.buffered < 2) await c.need(2, 'pickle bytes')
       const head = c.bytes(2)
       c.pos -= 2
       if (head[0] === 0x80 && (head[1] as number) >= 2 && (head[1] as number) <= 5) {
-        await c.need(n, 'pickle bytes')
+        if (c.buffered < n) await c.need(n, 'pickle bytes')
         const copy = c.bytes(n).slice()
         await scanNested(copy, ctx, where)
         return { k: 'bytes', b: copy }
@@ -176,15 +176,15 @@ async function walkOne(
   }
   const td = new TextDecoder('utf-8')
   for (;;) {
-    await c.need(1, 'pickle opcode')
+    if (c.buffered < 1) await c.need(1, 'pickle opcode')
     const op = c.u8()
     switch (op) {
       case 0x80: // PROTO
-        await c.need(1, 'PROTO')
+        if (c.buffered < 1) await c.need(1, 'PROTO')
         if (c.u8() > 5) throw new MalformedError('pickle protocol above 5')
         break
       case 0x95: // FRAME
-        await c.need(8, 'FRAME')
+        if (c.buffered < 8) await c.need(8, 'FRAME')
         c.skip(8)
         break
       case 0x2e: // STOP
@@ -210,33 +210,33 @@ async function walkOne(
         push(OTHER)
         break
       case 0x4a: // BININT
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         c.skip(4)
         push(OTHER)
         break
       case 0x4b: // BININT1
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         c.skip(1)
         push(OTHER)
         break
       case 0x4d: // BININT2
-        await c.need(2)
+        if (c.buffered < 2) await c.need(2)
         c.skip(2)
         push(OTHER)
         break
       case 0x47: // BINFLOAT
-        await c.need(8)
+        if (c.buffered < 8) await c.need(8)
         c.skip(8)
         push(OTHER)
         break
       case 0x8a: // LONG1
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         c.skip(c.u8(), 'LONG1')
         push(OTHER)
         break
       case 0x8b: {
         // LONG4
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         const n = intOf(4)
         if (n < 0) throw new MalformedError('negative LONG4 length')
         c.skip(n, 'LONG4')
@@ -271,36 +271,36 @@ async function walkOne(
         push({ k: 'str', s: await text('UNICODE') })
         break
       case 0x54: // BINSTRING
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         push(await str(intOf(4), (b) => latin1.decode(b)))
         break
       case 0x55: // SHORT_BINSTRING
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         push(await str(c.u8(), (b) => latin1.decode(b)))
         break
       case 0x58: // BINUNICODE
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         push(await str(c.view(4).getUint32(0, true), (b) => td.decode(b)))
         break
       case 0x8c: // SHORT_BINUNICODE
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         push(await str(c.u8(), (b) => td.decode(b)))
         break
       case 0x8d: // BINUNICODE8
-        await c.need(8)
+        if (c.buffered < 8) await c.need(8)
         push(await str(len8(), (b) => td.decode(b)))
         break
       case 0x42: // BINBYTES
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         push(await bytesOperand(c.view(4).getUint32(0, true)))
         break
       case 0x43: // SHORT_BINBYTES
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         push(await bytesOperand(c.u8()))
         break
       case 0x8e: // BINBYTES8
       case 0x96: // BYTEARRAY8
-        await c.need(8)
+        if (c.buffered < 8) await c.need(8)
         push(await bytesOperand(len8()))
         break
       case 0x61: // APPEND
@@ -406,22 +406,22 @@ async function walkOne(
         memoGet(Number.parseInt(await text('GET'), 10))
         break
       case 0x68: // BINGET
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         memoGet(c.u8())
         break
       case 0x6a: // LONG_BINGET
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         memoGet(c.view(4).getUint32(0, true))
         break
       case 0x70: // PUT
         memoPut(Number.parseInt(await text('PUT'), 10))
         break
       case 0x71: // BINPUT
-        await c.need(1)
+        if (c.buffered < 1) await c.need(1)
         memoPut(c.u8())
         break
       case 0x72: // LONG_BINPUT
-        await c.need(4)
+        if (c.buffered < 4) await c.need(4)
         memoPut(c.view(4).getUint32(0, true))
         break
       case 0x94: // MEMOIZE

@@ -39,6 +39,7 @@ import { DeleteModelModal } from './DeleteModelModal'
 import { DeploymentsSection } from './DeploymentsSection'
 import { EditModelModal } from './EditModelModal'
 import { HuggingFaceSection } from './HuggingFaceSection'
+import { InspectionSection, VerdictBadge } from './InspectionSection'
 import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
@@ -89,6 +90,7 @@ export function ModelDetailsPage() {
                 <Badge variant="outline" color={stageColor[v.stage]}>
                   {label(stageOptions, v.stage)}
                 </Badge>
+                {v.verdict !== 'none' && <VerdictBadge verdict={v.verdict} />}
               </>
             )}
             {m?.publicAccess && <Badge variant="default">Public Access</Badge>}
@@ -103,6 +105,15 @@ export function ModelDetailsPage() {
             data={(versions.data?.items ?? []).map((x) => x.version)}
             w={160}
           />
+          <Button
+            component={Link}
+            variant="default"
+            mt="lg"
+            disabled={(versions.data?.items.length ?? 0) < 2}
+            to={`/models/${encodeURIComponent(org)}/${encodeURIComponent(name)}/compare?to=${encodeURIComponent(selected ?? '')}`}
+          >
+            Compare
+          </Button>
           <Button variant="default" onClick={() => setDialog('edit')} disabled={!m || !v} mt="lg">
             Edit
           </Button>
@@ -184,6 +195,7 @@ export function ModelDetailsPage() {
           {v && (
             <>
               <ArtifactsSection org={org} name={name} version={v} />
+              <InspectionSection org={org} name={name} version={v} />
               <MetricsSection version={v} />
               <LifecycleSection org={org} name={name} version={v} />
               <DeploymentsSection org={org} name={name} version={v.version} />
