@@ -88,7 +88,7 @@ c.create_registered_model(name + "-private")
 print(json.dumps(out))
 `
 
-const OUTSIDER = String.raw`
+const OUTSIDER = `
 import json, os
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException

@@ -28,6 +28,7 @@ const version: Version = {
   verdict: 'dangerous',
   format: 'onnx',
   parameters: 270,
+  sequence: 1,
 }
 const report: VersionInspection = {
   status: 'done',

@@ -68,7 +68,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -85,7 +85,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -102,7 +102,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -119,7 +119,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -250,7 +250,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -267,7 +267,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -284,7 +284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -360,7 +360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -377,7 +377,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -394,7 +394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -411,7 +411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -428,7 +428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -445,7 +445,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -519,7 +519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -536,7 +536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -553,7 +553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -570,7 +570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -604,7 +604,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -621,7 +621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -672,7 +672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -689,7 +689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -706,7 +706,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -757,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -774,7 +774,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -834,7 +834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -851,7 +851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -868,7 +868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -885,7 +885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -902,7 +902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -919,7 +919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -936,7 +936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1018,7 +1018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1035,7 +1035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1052,7 +1052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1069,7 +1069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1102,6 +1102,11 @@ export interface paths {
                         environment: string;
                         /** @description org/name */
                         model: string;
+                        /** @description Organisation admins only: proceed although the version is dangerous; recorded in the stage history and the audit log. */
+                        override?: {
+                            /** @description Why the dangerous files are acceptable. */
+                            reason: string;
+                        };
                         /** @description A version reference: 1.2.0, "latest", a stage, an alias or a range (^1.2). */
                         version: string;
                     };
@@ -1140,7 +1145,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1157,7 +1162,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1174,7 +1179,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1191,7 +1196,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1259,7 +1264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1276,7 +1281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1293,7 +1298,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1310,7 +1315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1385,7 +1390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1402,7 +1407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1419,7 +1424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1436,7 +1441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1491,6 +1496,8 @@ export interface paths {
                     tag?: string[];
                     /** @description Task Type. */
                     taskType?: "classification" | "regression" | "detection" | "segmentation" | "others";
+                    /** @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected. */
+                    verdict?: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                 };
                 header?: never;
                 path?: never;
@@ -1584,7 +1591,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1601,7 +1608,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1618,7 +1625,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1635,7 +1642,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1816,7 +1823,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1833,7 +1840,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1850,7 +1857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1867,7 +1874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1986,7 +1993,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2003,7 +2010,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2020,7 +2027,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2037,7 +2044,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2081,7 +2088,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2098,7 +2105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2115,7 +2122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2132,7 +2139,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2264,7 +2271,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2281,7 +2288,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2298,7 +2305,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2315,7 +2322,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2383,7 +2390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2400,7 +2407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2417,7 +2424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2434,7 +2441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2539,7 +2546,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2556,7 +2563,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2573,7 +2580,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2590,7 +2597,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2607,7 +2614,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2651,7 +2658,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2668,7 +2675,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2685,7 +2692,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2702,7 +2709,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2719,7 +2726,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2729,6 +2736,168 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{org}/{name}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare two versions
+         * @description from and to are version references. Metadata fields that differ, metric deltas, files added, removed or changed (by sha256; unchanged files are not listed) and inspection differences.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A version reference. */
+                    from: string;
+                    /** @description A version reference. */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What changed from one version to another (files by sha256; unchanged ones are not listed). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                added: string[];
+                                changed: string[];
+                                removed: string[];
+                            };
+                            /** @description The version from resolved to. */
+                            from: string;
+                            inspection: {
+                                /** @description Per path present in both: parameters, dtypes, inputs, outputs, format and verdict that differ. */
+                                files: {
+                                    [key: string]: {
+                                        [key: string]: {
+                                            from: unknown;
+                                            to: unknown;
+                                        };
+                                    };
+                                };
+                                format: {
+                                    from: unknown;
+                                    to: unknown;
+                                };
+                                parameters: {
+                                    delta: number | null;
+                                    from: number | null;
+                                    to: number | null;
+                                };
+                                verdict: {
+                                    from: unknown;
+                                    to: unknown;
+                                };
+                            };
+                            /** @description Version fields that differ. */
+                            metadata: {
+                                [key: string]: {
+                                    from: unknown;
+                                    to: unknown;
+                                };
+                            };
+                            metrics: {
+                                [key: string]: {
+                                    delta: number | null;
+                                    from: number | null;
+                                    to: number | null;
+                                };
+                            };
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2798,7 +2967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2815,7 +2984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2832,7 +3001,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2849,7 +3018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2924,7 +3093,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2941,7 +3110,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2958,7 +3127,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2975,7 +3144,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3037,7 +3206,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3054,7 +3223,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3071,7 +3240,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3088,7 +3257,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3105,7 +3274,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3122,7 +3291,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3188,7 +3357,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3205,7 +3374,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3222,7 +3391,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3239,7 +3408,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3256,7 +3425,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3273,7 +3442,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3314,7 +3483,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3331,7 +3500,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3348,7 +3517,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3365,7 +3534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3382,7 +3551,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3399,7 +3568,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3464,6 +3633,7 @@ export interface paths {
                                 createdAt: string;
                                 createdBy: string;
                                 description: string;
+                                format: string | null;
                                 id: string;
                                 license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                                 licenseOther: string | null;
@@ -3473,6 +3643,7 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
+                                parameters: number | null;
                                 /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
                                 sequence: number;
                                 /** @description Where the version came from. */
@@ -3498,6 +3669,11 @@ export interface paths {
                                 tags: string[];
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /**
+                                 * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                                 * @enum {unknown}
+                                 */
+                                verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                                 version: string;
                             }[];
                             next: {
@@ -3518,7 +3694,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3535,7 +3711,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3552,7 +3728,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3569,7 +3745,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3650,6 +3826,7 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
+                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -3659,6 +3836,7 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            parameters: number | null;
                             /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
                             sequence: number;
                             /** @description Where the version came from. */
@@ -3684,6 +3862,11 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
+                            /**
+                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                             * @enum {unknown}
+                             */
+                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -3697,7 +3880,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3714,7 +3897,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3731,7 +3914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3748,7 +3931,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3801,6 +3984,7 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
+                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -3810,6 +3994,7 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            parameters: number | null;
                             /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
                             sequence: number;
                             /** @description Where the version came from. */
@@ -3835,6 +4020,11 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
+                            /**
+                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                             * @enum {unknown}
+                             */
+                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -3848,7 +4038,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3865,7 +4055,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3882,7 +4072,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3899,7 +4089,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3944,7 +4134,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3961,7 +4151,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3978,7 +4168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3995,7 +4185,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4075,6 +4265,7 @@ export interface paths {
                             createdAt: string;
                             createdBy: string;
                             description: string;
+                            format: string | null;
                             id: string;
                             license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                             licenseOther: string | null;
@@ -4084,6 +4275,7 @@ export interface paths {
                             };
                             /** @description org/name */
                             model: string;
+                            parameters: number | null;
                             /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
                             sequence: number;
                             /** @description Where the version came from. */
@@ -4109,6 +4301,11 @@ export interface paths {
                             tags: string[];
                             /** Format: date-time */
                             updatedAt: string;
+                            /**
+                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                             * @enum {unknown}
+                             */
+                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                             version: string;
                         };
                     };
@@ -4122,7 +4319,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4139,7 +4336,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4156,7 +4353,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4173,7 +4370,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4280,7 +4477,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4297,7 +4494,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4314,7 +4511,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4331,7 +4528,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4432,7 +4629,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4449,7 +4646,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4466,7 +4663,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4483,7 +4680,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4500,7 +4697,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4544,7 +4741,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4561,7 +4758,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4578,7 +4775,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4595,7 +4792,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4635,6 +4832,302 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{org}/{name}/versions/{version}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is inside a version, and whether loading it can run code
+         * @description Every artifact with its format, the facts read from its header (parameters, dtypes, inputs and outputs...) and its safety verdict with named findings. The version verdict is its worst file's: dangerous > suspicious > unscannable > safe > none. status is pending until every file is inspected.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    org: string;
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every artifact of the version, with what inspection found in it. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                /** @description safetensors, safetensors-index, gguf, onnx, pytorch, pickle, numpy, keras, hf-config, or unknown (not inspected). */
+                                format: string;
+                                path: string;
+                                safety: {
+                                    findings: {
+                                        code: string;
+                                        detail: string;
+                                    }[];
+                                    /**
+                                     * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
+                                };
+                                /** @description Facts read from the file; which ones depend on its format. */
+                                summary: {
+                                    architecture?: string;
+                                    dtypes?: string[];
+                                    inputs?: {
+                                        dtype?: string;
+                                        name: string;
+                                        shape?: (number | string)[];
+                                    }[];
+                                    outputs?: {
+                                        dtype?: string;
+                                        name: string;
+                                        shape?: (number | string)[];
+                                    }[];
+                                    parameters?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /**
+                             * @description pending while any file awaits (re-)inspection.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "done";
+                            /**
+                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                             * @enum {unknown}
+                             */
+                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Inspect a version again
+         * @description Queues every file of the version for inspection (202); results replace the old ones when done.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    org: string;
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every artifact of the version, with what inspection found in it. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                /** @description safetensors, safetensors-index, gguf, onnx, pytorch, pickle, numpy, keras, hf-config, or unknown (not inspected). */
+                                format: string;
+                                path: string;
+                                safety: {
+                                    findings: {
+                                        code: string;
+                                        detail: string;
+                                    }[];
+                                    /**
+                                     * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                                     * @enum {unknown}
+                                     */
+                                    verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
+                                };
+                                /** @description Facts read from the file; which ones depend on its format. */
+                                summary: {
+                                    architecture?: string;
+                                    dtypes?: string[];
+                                    inputs?: {
+                                        dtype?: string;
+                                        name: string;
+                                        shape?: (number | string)[];
+                                    }[];
+                                    outputs?: {
+                                        dtype?: string;
+                                        name: string;
+                                        shape?: (number | string)[];
+                                    }[];
+                                    parameters?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /**
+                             * @description pending while any file awaits (re-)inspection.
+                             * @enum {unknown}
+                             */
+                            status: "pending" | "done";
+                            /**
+                             * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                             * @enum {unknown}
+                             */
+                            verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{org}/{name}/versions/{version}/stage": {
         parameters: {
             query?: never;
@@ -4668,6 +5161,11 @@ export interface paths {
                          */
                         archivePrevious?: boolean;
                         comment?: string;
+                        /** @description Organisation admins only: proceed although the version is dangerous; recorded in the stage history and the audit log. */
+                        override?: {
+                            /** @description Why the dangerous files are acceptable. */
+                            reason: string;
+                        };
                         /**
                          * @description Stage.
                          * @enum {unknown}
@@ -4693,6 +5191,10 @@ export interface paths {
                                 comment: string;
                                 from: ("development" | "staging" | "production" | "archived") | null;
                                 id: number;
+                                /** @description Present when an organisation admin moved a dangerous version to Production anyway. */
+                                override?: {
+                                    reason: string;
+                                };
                                 /**
                                  * @description Stage.
                                  * @enum {unknown}
@@ -4708,6 +5210,7 @@ export interface paths {
                                 createdAt: string;
                                 createdBy: string;
                                 description: string;
+                                format: string | null;
                                 id: string;
                                 license: ("mit" | "apache-2.0" | "gpl" | "proprietary" | "others") | null;
                                 licenseOther: string | null;
@@ -4717,6 +5220,7 @@ export interface paths {
                                 };
                                 /** @description org/name */
                                 model: string;
+                                parameters: number | null;
                                 /** @description The version's number in creation order within its model, never reused: MLflow's version number (docs/mlflow.md). */
                                 sequence: number;
                                 /** @description Where the version came from. */
@@ -4742,6 +5246,11 @@ export interface paths {
                                 tags: string[];
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /**
+                                 * @description dangerous: loading it can run code; suspicious: it names code that is not known to be safe; unscannable: it could not be read within the limits; safe; none: not inspected.
+                                 * @enum {unknown}
+                                 */
+                                verdict: "dangerous" | "suspicious" | "unscannable" | "safe" | "none";
                                 version: string;
                             };
                         };
@@ -4756,7 +5265,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4773,7 +5282,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4790,7 +5299,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4807,7 +5316,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4861,6 +5370,10 @@ export interface paths {
                                 comment: string;
                                 from: ("development" | "staging" | "production" | "archived") | null;
                                 id: number;
+                                /** @description Present when an organisation admin moved a dangerous version to Production anyway. */
+                                override?: {
+                                    reason: string;
+                                };
                                 /**
                                  * @description Stage.
                                  * @enum {unknown}
@@ -4880,7 +5393,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4897,7 +5410,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4914,7 +5427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4931,7 +5444,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5024,7 +5537,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5041,7 +5554,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5058,7 +5571,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5075,7 +5588,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5092,7 +5605,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5148,7 +5661,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5165,7 +5678,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5182,7 +5695,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5199,7 +5712,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5216,7 +5729,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5233,7 +5746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5280,7 +5793,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5297,7 +5810,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5314,7 +5827,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5331,7 +5844,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5348,7 +5861,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5365,7 +5878,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5427,7 +5940,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5444,7 +5957,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5461,7 +5974,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5478,7 +5991,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5495,7 +6008,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5512,7 +6025,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5577,7 +6090,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5594,7 +6107,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5611,7 +6124,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5628,7 +6141,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5645,7 +6158,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5662,7 +6175,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5702,7 +6215,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5719,7 +6232,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5736,7 +6249,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5753,7 +6266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5770,7 +6283,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5787,7 +6300,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5797,6 +6310,1281 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the webhooks of an organisation
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                description: string;
+                                disabledReason: string | null;
+                                enabled: boolean;
+                                /** @description Empty: all event types. */
+                                events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                                id: string;
+                                model: string | null;
+                                org: string;
+                                previousSecretValidUntil: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. The response carries the secret that signs deliveries; it is never shown again. URLs that resolve to loopback, private, link-local or metadata addresses are refused (400 VALIDATION_FAILED) unless the registry runs with MODELREG_WEBHOOK_ALLOW_PRIVATE=true (metadata addresses always).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the webhook is for. */
+                        description?: string;
+                        /** @description Event types to deliver; empty or absent: all of them. */
+                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                        /** @description Narrow to one model of the organisation (its name). */
+                        model?: string;
+                        /**
+                         * Format: uri
+                         * @description Where deliveries are POSTed (http or https).
+                         */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            description: string;
+                            disabledReason: string | null;
+                            enabled: boolean;
+                            /** @description Empty: all event types. */
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            id: string;
+                            model: string | null;
+                            org: string;
+                            previousSecretValidUntil: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        } & {
+                            /** @description Signs deliveries (HMAC-SHA256). Shown only in this response. */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook (never its secret)
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A subscription of an organisation to its events. The secret is never shown after it is made. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            description: string;
+                            disabledReason: string | null;
+                            enabled: boolean;
+                            /** @description Empty: all event types. */
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            id: string;
+                            model: string | null;
+                            org: string;
+                            previousSecretValidUntil: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook and its delivery log
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause, resume a webhook or rotate its secret
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. With "rotateSecret": true the response carries the new secret (shown once); the previous one keeps signing deliveries, beside the new one, for 24 hours.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the webhook is for. */
+                        description?: string;
+                        /** @description false pauses deliveries; true resumes them. */
+                        enabled?: boolean;
+                        /** @description Event types to deliver; empty or absent: all of them. */
+                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                        model?: string | null;
+                        /** @description true: a new secret, returned once in this response; the previous one stays valid for the overlap (deliveries carry a signature for each). */
+                        rotateSecret?: boolean;
+                        /**
+                         * Format: uri
+                         * @description Where deliveries are POSTed (http or https).
+                         */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            description: string;
+                            disabledReason: string | null;
+                            enabled: boolean;
+                            /** @description Empty: all event types. */
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            id: string;
+                            model: string | null;
+                            org: string;
+                            previousSecretValidUntil: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        } & {
+                            /** @description Signs deliveries (HMAC-SHA256). Shown only in this response. */
+                            secret: string;
+                        }) | {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            description: string;
+                            disabledReason: string | null;
+                            enabled: boolean;
+                            /** @description Empty: all event types. */
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            id: string;
+                            model: string | null;
+                            org: string;
+                            previousSecretValidUntil: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a webhook
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. Newest first, each delivery with its attempts (status, latency, response excerpt).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from the previous page’s nextCursor. */
+                    cursor?: string;
+                    /** @description Page size (1–500). */
+                    limit?: number;
+                    status?: "pending" | "succeeded" | "failed";
+                };
+                header?: never;
+                path: {
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @description Attempts made so far. */
+                                attempt: number;
+                                /** @description Every attempt, oldest first. */
+                                attempts: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    attempt: number;
+                                    durationMs: number;
+                                    error: string | null;
+                                    responseExcerpt: string | null;
+                                    responseStatus: number | null;
+                                    succeeded: boolean;
+                                }[];
+                                durationMs: number | null;
+                                /** @description The event type, or "ping". */
+                                event: string;
+                                eventId: number | null;
+                                /** @description The delivery id (X-Modelreg-Delivery): the same on every retry. */
+                                id: string;
+                                model: string | null;
+                                nextAttemptAt: string | null;
+                                responseStatus: number | null;
+                                /** @enum {unknown} */
+                                status: "pending" | "succeeded" | "failed";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. The same delivery id and body, with a fresh retry period.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Delivery id (UUID), as sent in X-Modelreg-Delivery. */
+                    deliveryId: string;
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "succeeded" | "failed";
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a ping delivery
+         * @description Organisation admins only: other members get 403 FORBIDDEN, people outside the organisation 404 NOT_FOUND. Queues a signed "ping" delivery; its outcome shows in the delivery log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Webhook id (UUID). */
+                    id: string;
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "succeeded" | "failed";
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error, whatever the status. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {unknown} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                /** @description Structured context, e.g. the failing fields. */
+                                details: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5851,7 +7639,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5868,7 +7656,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5885,7 +7673,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5902,7 +7690,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5919,7 +7707,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5936,7 +7724,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5953,7 +7741,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6023,7 +7811,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6040,7 +7828,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6057,7 +7845,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6074,7 +7862,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6091,7 +7879,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6108,7 +7896,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6125,7 +7913,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6179,7 +7967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6196,7 +7984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6213,7 +8001,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6230,7 +8018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6247,7 +8035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6264,7 +8052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6281,7 +8069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6355,7 +8143,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6372,7 +8160,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6389,7 +8177,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6406,7 +8194,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6480,7 +8268,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6497,7 +8285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6514,7 +8302,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6531,7 +8319,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6571,7 +8359,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6588,7 +8376,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6605,7 +8393,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6622,7 +8410,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6696,7 +8484,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6713,7 +8501,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6730,7 +8518,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6747,7 +8535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6809,7 +8597,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6826,7 +8614,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6843,7 +8631,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6860,7 +8648,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6877,7 +8665,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6944,7 +8732,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6961,7 +8749,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6978,7 +8766,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6995,7 +8783,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7012,7 +8800,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7029,7 +8817,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
