@@ -1,4 +1,5 @@
-// The one way a version comes to be, for the Create Model form (its first version) and for a new version alike:
+// The one way a version comes to be (the Create Model form's first version, a new version, a Hub commit, an MLflow
+// registration):
 // the row in the default stage, that stage's first transition, the model row's summary and the event.
 import { defaults } from '@modelreg/contract'
 import type { VersionInput } from '../domain/version-input.js'
@@ -17,6 +18,7 @@ export async function insertVersion(
   number: VersionNumber,
   input: VersionInput,
   now: string,
+  opts: { runId?: string | null; sourceUri?: string | null; event?: Record<string, unknown> } = {},
 ): Promise<VersionRecord> {
   const version = await repos.versions.insert({
     modelId: model.id,
@@ -25,6 +27,8 @@ export async function insertVersion(
     stage: defaults.stage,
     createdBy: actor.username,
     now,
+    ...(opts.runId !== undefined && { runId: opts.runId }),
+    ...(opts.sourceUri !== undefined && { sourceUri: opts.sourceUri }),
   })
   await repos.stageTransitions.insert(
     {
@@ -39,6 +43,6 @@ export async function insertVersion(
     version.version,
   )
   await refreshModelSummary(repos, model, { versionDelta: 1, now })
-  await appendEvent(repos, model, version, actor, now, 'version.created', {})
+  await appendEvent(repos, model, version, actor, now, 'version.created', opts.event ?? {})
   return version
 }

@@ -120,34 +120,21 @@ export class VersionService {
           )
           const existing = await repos.versions.findBySortKey(model.id, number.sortKey)
           if (existing) throw await this.alreadyExists(repos, model, existing.version)
-          version = await repos.versions.insert({
-            modelId: model.id,
+          version = await insertVersion(
+            repos,
+            model,
+            actor,
             number,
-            ...versionInput({
+            versionInput({
               description,
               author: base.author,
               ...(base.license && { license: base.license }),
               ...(base.licenseOther && { licenseOther: base.licenseOther }),
               tags: base.tags,
             }),
-            stage: defaults.stage,
-            createdBy: actor.username,
             now,
-          })
-          await repos.stageTransitions.insert(
-            {
-              versionId: version.id,
-              modelId: model.id,
-              from: null,
-              to: defaults.stage,
-              actor: actor.username,
-              comment: '',
-              at: now,
-            },
-            version.version,
+            { event: { from: base.version } },
           )
-          await refreshModelSummary(repos, model, { versionDelta: 1, now })
-          await appendEvent(repos, model, version, actor, now, 'version.created', { from: base.version })
           const replaced = new Set([...commit.delete, ...commit.put.map((p) => p.path)])
           for (const f of current) {
             if (replaced.has(f.path)) continue
@@ -227,35 +214,24 @@ export class VersionService {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       const next = await this.nextFor(repos, model)
       const number = parseVersion(next?.minor ?? defaults.version)
-      const version = await repos.versions.insert({
-        modelId: model.id,
+      const version = await insertVersion(
+        repos,
+        model,
+        actor,
         number,
-        description,
-        status: defaults.status,
-        stage: defaults.stage,
-        author: actor.username,
-        license: null,
-        licenseOther: null,
-        tags: [],
-        metrics: body.metrics,
-        source: body.runUrl ? { runUrl: body.runUrl } : {},
-        baseModel: null,
-        createdBy: actor.username,
-        now,
-        runId: body.runId,
-        sourceUri: body.sourceUri,
-      })
-      await repos.stageTransitions.insert(
         {
-          versionId: version.id,
-          modelId: model.id,
-          from: null,
-          to: defaults.stage,
-          actor: actor.username,
-          comment: '',
-          at: now,
+          description,
+          status: defaults.status,
+          author: actor.username,
+          license: null,
+          licenseOther: null,
+          tags: [],
+          metrics: body.metrics,
+          source: body.runUrl ? { runUrl: body.runUrl } : {},
+          baseModel: null,
         },
-        version.version,
+        now,
+        { runId: body.runId, sourceUri: body.sourceUri, event: { runId: body.runId } },
       )
       if (body.files) {
         const prefix = body.files.prefix
@@ -273,8 +249,6 @@ export class VersionService {
         }
       }
       for (const tag of body.tags ?? []) await repos.keyTags.setVersionTag(version.id, model.id, tag)
-      await refreshModelSummary(repos, model, { versionDelta: 1, now })
-      await appendEvent(repos, model, version, actor, now, 'version.created', { runId: body.runId })
       return { model, version }
     })
   }
