@@ -7,6 +7,7 @@ import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
 import { replicasBench } from './replicas.bench.js'
+import { resolveBench } from './resolve.bench.js'
 import { runTransferBench } from './transfer.bench.js'
 import { webhooksBench } from './webhooks.bench.js'
 
@@ -28,6 +29,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   replicas: replicasBench,
   webhooks: webhooksBench,
   inspection: inspectionBench,
+  resolve: resolveBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
@@ -103,7 +105,7 @@ works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 1
 \`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`; the metadata
 latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400);
 \`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10), \`BENCH_ONLY=webhooks\` (run some benchmarks
-and replace only their sections).
+and replace only their sections); the resolver benchmark: \`BENCH_RESOLVE_VERSIONS\` (default 200,000).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
 `

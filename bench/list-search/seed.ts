@@ -93,8 +93,16 @@ function progress(label: string, done: number, total: number, started: number) {
   process.stdout.write(`\r  ${label}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} models (${s} s)  `)
 }
 
-/** One connection, prepared statements, one transaction per chunk; the migration's triggers fill the FTS index. */
-export function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats {
+/**
+ * One connection, prepared statements, one transaction per chunk; the migration's triggers fill the FTS index.
+ * `chunks` defaults to the rows of `scale` (rows.ts); another benchmark may pass its own.
+ */
+export function seedSqlite(
+  file: string,
+  orgId: string,
+  scale: Scale,
+  chunks: Iterable<Chunk> = generate(scale),
+): SeedStats {
   const started = performance.now()
   const db = new SqliteDatabase(file)
   try {
@@ -112,7 +120,7 @@ export function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats
       for (const t of chunk.tags) insertTag.run(t.version_id, t.model_id, t.tag)
     })
     const stats = { models: 0, versions: 0, tags: 0 }
-    for (const chunk of generate(scale)) {
+    for (const chunk of chunks) {
       load(chunk)
       stats.models += chunk.models.length
       stats.versions += chunk.versions.length
@@ -129,7 +137,12 @@ export function seedSqlite(file: string, orgId: string, scale: Scale): SeedStats
 }
 
 /** One client; per chunk one transaction of `insert … select * from unnest($1::bigint[], …)` (a column per array). */
-export async function seedPostgres(schema: string, orgId: string, scale: Scale): Promise<SeedStats> {
+export async function seedPostgres(
+  schema: string,
+  orgId: string,
+  scale: Scale,
+  chunks: Iterable<Chunk> = generate(scale),
+): Promise<SeedStats> {
   const started = performance.now()
   const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path=${schema},public` })
   await client.connect()
@@ -143,7 +156,7 @@ export async function seedPostgres(schema: string, orgId: string, scale: Scale):
     const tagSql = `insert into version_tags (version_id, model_id, tag) ${unnest(['bigint', 'bigint', 'text'])}`
     const stats = { models: 0, versions: 0, tags: 0 }
     const slice = 20_000
-    for (const chunk of generate(scale)) {
+    for (const chunk of chunks) {
       await client.query('begin')
       await client.query(
         modelSql,
