@@ -128,6 +128,13 @@ export class WebhookRepository {
     return row && toWebhook(row)
   }
 
+  /** The webhooks of these ids that exist (the worker's batch), in no particular order. */
+  async findByIds(ids: readonly string[]): Promise<WebhookRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await this.select().where('w.id', 'in', ids).execute()
+    return rows.map(toWebhook)
+  }
+
   async list(orgId: string): Promise<WebhookRecord[]> {
     const rows = await this.select().where('w.org_id', '=', orgId).orderBy('w.created_at').orderBy('w.id').execute()
     return rows.map(toWebhook)

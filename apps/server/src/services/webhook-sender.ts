@@ -16,6 +16,11 @@ export interface SendOptions {
   /** Bytes of the response read at most; the rest is not read. */
   maxResponseBytes: number
   signal?: AbortSignal
+  /**
+   * Keep-alive connections to reuse (the worker's, see keepAliveAgent). Each was opened through the guarded
+   * lookup, so it leads to an address the guard allowed; a request never resolves a name without the guard.
+   */
+  agents?: KeepAliveAgents
 }
 
 export interface SendResult {
@@ -74,60 +79,108 @@ export async function urlProblem(url: string, allowPrivate: boolean): Promise<st
   return undefined
 }
 
-export function sendWebhook(
+export interface KeepAliveAgents {
+  http: http.Agent
+  https: https.Agent
+  destroy(): void
+}
+
+/**
+ * Connections the worker keeps open between deliveries to the same receiver (host and port), closed after `idleMs`
+ * unused. Only ever opened with guardedLookup, by requests that pass it as their lookup; one pool per scheme.
+ */
+export function keepAliveAgents(idleMs = 4_000): KeepAliveAgents {
+  const options = { keepAlive: true, maxFreeSockets: 4, timeout: idleMs, scheduling: 'lifo' as const }
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) }
+  return {
+    ...agents,
+    destroy: () => {
+      agents.http.destroy()
+      agents.https.destroy()
+    },
+  }
+}
+
+export async function sendWebhook(
   url: string,
   headers: Record<string, string>,
   body: string,
   opts: SendOptions,
 ): Promise<SendResult> {
   const started = performance.now()
+  const parsed = new URL(url)
+  const host = parsed.hostname.replace(/^\[|\]$/g, '')
   const done = (r: Omit<SendResult, 'durationMs'>): SendResult => ({
     ...r,
     durationMs: Math.round(performance.now() - started),
   })
+  if (net.isIP(host) !== 0) {
+    const why = refusedAddress(host, opts.allowPrivate)
+    if (why !== undefined) return done({ status: null, error: `refused: ${why}`, excerpt: null })
+  }
+  const https_ = parsed.protocol === 'https:'
+  const pooled = opts.agents && (https_ ? opts.agents.https : opts.agents.http)
+  const first = await exchange(parsed, headers, body, opts, pooled ?? false, started)
+  // A kept-alive connection the receiver closed just as it was reused: once more on a new connection.
+  const result = first === 'stale' ? await exchange(parsed, headers, body, opts, false, started) : first
+  // (A new connection is never reused, so the second answer is never 'stale'.)
+  return done(result === 'stale' ? { status: null, error: 'the connection was closed', excerpt: null } : result)
+}
+
+/** One request on a connection from `agent` (false: a new one of its own); 'stale' when a reused one was dead. */
+function exchange(
+  parsed: URL,
+  headers: Record<string, string>,
+  body: string,
+  opts: SendOptions,
+  agent: http.Agent | false,
+  started: number,
+): Promise<Omit<SendResult, 'durationMs'> | 'stale'> {
   return new Promise((resolve) => {
-    const parsed = new URL(url)
-    const host = parsed.hostname.replace(/^\[|\]$/g, '')
-    if (net.isIP(host) !== 0) {
-      const why = refusedAddress(host, opts.allowPrivate)
-      if (why !== undefined) return resolve(done({ status: null, error: `refused: ${why}`, excerpt: null }))
-    }
     const client = parsed.protocol === 'https:' ? https : http
     let settled = false
-    const finish = (r: Omit<SendResult, 'durationMs'>) => {
+    const finish = (r: Omit<SendResult, 'durationMs'> | 'stale') => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      resolve(done(r))
+      resolve(r)
     }
+    let responded = false
     const req = client.request(parsed, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      // Every new connection resolves its name through the guard; a kept-alive one was opened the same way.
       lookup: guardedLookup(opts.allowPrivate),
-      // One connection per delivery: nothing pooled is reused across receivers or past a guard decision.
-      agent: false,
+      agent,
       signal: opts.signal,
     })
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs)
-    req.on('error', (err) => {
+    // The deadline covers the whole delivery, a retry on a new connection included.
+    const left = Math.max(1, opts.timeoutMs - (performance.now() - started))
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), left)
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && !responded && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return finish('stale')
       const refused = err instanceof RefusedAddressError
       finish({ status: null, error: refused ? `refused: ${err.message}` : err.message, excerpt: null })
     })
     req.on('response', (res) => {
+      responded = true
       const chunks: Buffer[] = []
       let read = 0
       const status = res.statusCode ?? 0
       const end = () => {
         const excerpt = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8')
         finish({ status, error: null, excerpt })
-        res.destroy()
       }
       res.on('data', (chunk: Buffer) => {
         if (read < EXCERPT_BYTES) chunks.push(chunk)
         read += chunk.length
-        // Past the bound the rest is not read: the status has already decided the outcome.
-        if (read >= opts.maxResponseBytes) end()
+        // Past the bound the rest is not read (the connection is closed): the status has decided the outcome.
+        if (read >= opts.maxResponseBytes) {
+          end()
+          res.destroy()
+        }
       })
+      // Read to its end, a kept-alive connection goes back to the pool.
       res.on('end', end)
       res.on('error', (err) => finish({ status, error: err.message, excerpt: null }))
     })

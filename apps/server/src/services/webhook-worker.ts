@@ -4,11 +4,11 @@
 import { setMaxListeners } from 'node:events'
 import { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '@modelreg/contract'
 import { signatureHeader } from '../domain/webhook-signature.js'
-import type { Store } from '../repositories/repositories.js'
+import type { Repositories, Store } from '../repositories/repositories.js'
 import type { DeliveryRecord, WebhookRecord } from '../repositories/webhook.repository.js'
 import type { LeaseService } from './lease.service.js'
 import { type PeriodicWork, startPeriodicWork } from './periodic-work.js'
-import { type SendResult, sendWebhook } from './webhook-sender.js'
+import { keepAliveAgents, type SendResult, sendWebhook } from './webhook-sender.js'
 
 /**
  * Waits after the 1st, 2nd… failed attempt: the first retry after 10 s, then three times longer each time up to
@@ -53,6 +53,8 @@ export class WebhookWorker {
   private waking?: Promise<void>
   private readonly controller = new AbortController()
   private leaseTtlMs = 30_000
+  /** Connections kept open to the receivers between deliveries (each opened through the address guard). */
+  private readonly agents = keepAliveAgents()
 
   constructor(private readonly opts: WebhookWorkerOptions) {
     this.now = opts.now ?? Date.now
@@ -104,6 +106,7 @@ export class WebhookWorker {
     this.controller.abort()
     await this.periodic?.stop()
     await this.waking
+    this.agents.destroy()
   }
 
   /** Sends what is due now, and what becomes due by succeeding, until nothing is left; ignores the lease. */
@@ -111,21 +114,27 @@ export class WebhookWorker {
     while (!this.controller.signal.aborted && (await this.runOnce()) > 0) {}
   }
 
-  /** One batch: the first due delivery of each line (up to the concurrency), sent. Resolves to how many. */
+  /**
+   * One batch: the first due delivery of each line (up to the concurrency), sent at once, then every outcome
+   * recorded in one transaction (on SQLite the worker shares the one connection with the requests, so a
+   * transaction per attempt made a backlog outrun it). Resolves to how many were claimed.
+   */
   async runOnce(): Promise<number> {
     const store = this.opts.store
     const due = await store.read.webhooks.due(this.now(), this.opts.concurrency ?? 16)
     if (due.length === 0) return 0
-    const hooks = new Map<string, WebhookRecord | undefined>()
-    for (const d of due) {
-      if (!hooks.has(d.webhookId)) hooks.set(d.webhookId, await store.read.webhooks.findById(d.webhookId))
-    }
-    await Promise.all(
+    const hooks = new Map(
+      (await store.read.webhooks.findByIds([...new Set(due.map((d) => d.webhookId))])).map((h) => [h.id, h]),
+    )
+    const outcomes = await Promise.all(
       due.map(async (d) => {
         const hook = hooks.get(d.webhookId)
-        if (hook) await this.attempt(hook, d)
+        return hook && this.attempt(hook, d)
       }),
     )
+    // Nothing recorded stays pending and is sent again (a restart, a failed commit): at least once.
+    const finished = outcomes.filter((o): o is Outcome => o !== undefined)
+    if (finished.length > 0) await this.record(finished)
     return due.length
   }
 
@@ -137,7 +146,8 @@ export class WebhookWorker {
     }
   }
 
-  private async attempt(hook: WebhookRecord, d: DeliveryRecord): Promise<void> {
+  /** Sends one delivery; undefined when the worker was stopped meanwhile (nothing is recorded, it stays pending). */
+  private async attempt(hook: WebhookRecord, d: DeliveryRecord): Promise<Outcome | undefined> {
     const startedAt = this.now()
     const secrets = [hook.secret]
     if (hook.previousSecret !== null && (hook.previousSecretUntil ?? 0) > startedAt) secrets.push(hook.previousSecret)
@@ -155,54 +165,74 @@ export class WebhookWorker {
         timeoutMs: this.opts.timeoutMs ?? 10_000,
         maxResponseBytes: this.opts.maxResponseBytes ?? 64 * 1024,
         signal: this.controller.signal,
+        agents: this.agents,
       },
     )
     // Stopped mid-attempt (shutdown): record nothing, the delivery stays pending and is sent after the restart.
-    if (this.controller.signal.aborted) return
-    await this.record(hook, d, result, startedAt)
+    if (this.controller.signal.aborted) return undefined
+    return { hook, delivery: d, result, startedAt }
   }
 
-  private async record(hook: WebhookRecord, d: DeliveryRecord, r: SendResult, startedAt: number): Promise<void> {
-    const succeeded = r.status !== null && r.status >= 200 && r.status < 300
+  /** The outcomes of one batch, in one transaction: the attempts, the next step of each delivery, disabling. */
+  private async record(outcomes: readonly Outcome[]): Promise<void> {
+    const now = this.now()
+    await this.opts.store.transaction(async (repos) => {
+      // Successes first: a webhook that reached its receiver in this batch is not disabled by a give-up in it.
+      for (const id of new Set(outcomes.filter((o) => succeeded(o.result)).map((o) => o.hook.id))) {
+        await repos.webhooks.markSuccess(id, now)
+      }
+      for (const o of outcomes) await this.recordOne(repos, o, now)
+    })
+  }
+
+  private async recordOne(repos: Repositories, o: Outcome, now: number): Promise<void> {
+    const { hook, delivery: d, result: r, startedAt } = o
+    const ok = succeeded(r)
     const attempt = d.attempts + 1
     const firstAttemptAt = d.firstAttemptAt ?? startedAt
     const delay = this.delays[attempt - 1]
-    const status = succeeded ? 'succeeded' : delay === undefined ? 'failed' : 'pending'
-    const now = this.now()
-    await this.opts.store.transaction(async (repos) => {
-      await repos.webhooks.recordAttempt(
-        d,
-        {
-          attempt,
-          at: new Date(startedAt).toISOString(),
-          succeeded,
-          responseStatus: r.status,
-          durationMs: r.durationMs,
-          error: r.error ?? (succeeded ? null : `HTTP ${r.status}`),
-          responseExcerpt: r.excerpt,
-        },
-        { status, nextAttemptAt: status === 'pending' ? now + (delay ?? 0) : now, firstAttemptAt },
-      )
-      if (succeeded) await repos.webhooks.markSuccess(hook.id, now)
-      // Given up, and nothing reached this webhook during the whole retry period: it keeps failing, so stop it.
-      if (status === 'failed' && (hook.lastSuccessAt ?? 0) < firstAttemptAt) {
-        const current = await repos.webhooks.findById(hook.id)
-        if (current?.enabled && (current.lastSuccessAt ?? 0) < firstAttemptAt) {
-          const last = r.status === null ? (r.error ?? 'no response') : `HTTP ${r.status}`
-          const reason = `every delivery failed for ${span(now - firstAttemptAt)} (${attempt} attempts of delivery ${d.id}; last: ${last})`
-          const at = new Date(now).toISOString()
-          await repos.webhooks.update(hook.id, { enabled: false, disabledReason: reason, updatedAt: at })
-          await repos.audit.append({
-            type: 'webhook.disabled',
-            actor: 'modelreg',
-            ip: null,
-            at,
-            data: { org: hook.org, webhook: hook.id, url: hook.url, reason },
-          })
-        }
+    const status = ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending'
+    await repos.webhooks.recordAttempt(
+      d,
+      {
+        attempt,
+        at: new Date(startedAt).toISOString(),
+        succeeded: ok,
+        responseStatus: r.status,
+        durationMs: r.durationMs,
+        error: r.error ?? (ok ? null : `HTTP ${r.status}`),
+        responseExcerpt: r.excerpt,
+      },
+      { status, nextAttemptAt: status === 'pending' ? now + (delay ?? 0) : now, firstAttemptAt },
+    )
+    // Given up, and nothing reached this webhook during the whole retry period: it keeps failing, so stop it.
+    if (status === 'failed' && (hook.lastSuccessAt ?? 0) < firstAttemptAt) {
+      const current = await repos.webhooks.findById(hook.id)
+      if (current?.enabled && (current.lastSuccessAt ?? 0) < firstAttemptAt) {
+        const last = r.status === null ? (r.error ?? 'no response') : `HTTP ${r.status}`
+        const reason = `every delivery failed for ${span(now - firstAttemptAt)} (${attempt} attempts of delivery ${d.id}; last: ${last})`
+        const at = new Date(now).toISOString()
+        await repos.webhooks.update(hook.id, { enabled: false, disabledReason: reason, updatedAt: at })
+        await repos.audit.append({
+          type: 'webhook.disabled',
+          actor: 'modelreg',
+          ip: null,
+          at,
+          data: { org: hook.org, webhook: hook.id, url: hook.url, reason },
+        })
       }
-    })
+    }
   }
+}
+
+const succeeded = (r: SendResult) => r.status !== null && r.status >= 200 && r.status < 300
+
+/** One finished attempt, waiting to be recorded with the rest of its batch. */
+interface Outcome {
+  hook: WebhookRecord
+  delivery: DeliveryRecord
+  result: SendResult
+  startedAt: number
 }
 
 /** A duration as people read it: 45 s, 12 min, 15 h. */
