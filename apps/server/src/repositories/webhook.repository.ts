@@ -1,7 +1,7 @@
 // Webhooks, their outbox of deliveries and the attempts log (0010-webhooks). Times the worker schedules by are ms
 // since the epoch (bigint on both dialects); times people read are ISO timestamps.
 import type { DeliveryStatus, EventType } from '@modelreg/contract'
-import { type Kysely, type Selectable, sql } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { toIso } from '../db/database.js'
 import type { Database, WebhookDeliveryTable, WebhookTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
@@ -209,17 +209,14 @@ export class WebhookRepository {
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .where('w.enabled', '=', 1)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('webhook_deliveries as e')
-              .select(sql`1`.as('one'))
-              .where('e.status', '=', 'pending')
-              .whereRef('e.webhook_id', '=', 'd.webhook_id')
-              .whereRef('e.model_id', '=', 'd.model_id')
-              .whereRef('e.id', '<', 'd.id'),
-          ),
-        ),
+      // The head of each line: one pass over the pending part of (status, webhook_id, model_id, id), where a
+      // correlated "no earlier pending" probe per pending row made the claim grow with the backlog.
+      .where('d.id', 'in', (eb) =>
+        eb
+          .selectFrom('webhook_deliveries')
+          .select((e) => e.fn.min<number>('id').as('head'))
+          .where('status', '=', 'pending')
+          .groupBy(['webhook_id', 'model_id']),
       )
       .orderBy('d.id')
       .limit(limit)
