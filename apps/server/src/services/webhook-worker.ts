@@ -31,7 +31,7 @@ export interface WebhookWorkerOptions {
   timeoutMs?: number
   /** Response bytes read at most (default 64 KiB). */
   maxResponseBytes?: number
-  /** Deliveries sent at once (default 16); never two of one line. */
+  /** Deliveries sent at once, one batch (default 32); never two of one line. */
   concurrency?: number
   onError?: (err: unknown) => void
 }
@@ -121,7 +121,7 @@ export class WebhookWorker {
    */
   async runOnce(): Promise<number> {
     const store = this.opts.store
-    const due = await store.read.webhooks.due(this.now(), this.opts.concurrency ?? 16)
+    const due = await store.read.webhooks.due(this.now(), this.opts.concurrency ?? 32)
     if (due.length === 0) return 0
     const hooks = new Map(
       (await store.read.webhooks.findByIds([...new Set(due.map((d) => d.webhookId))])).map((h) => [h.id, h]),
