@@ -307,9 +307,9 @@ async function explainSlowest(target: Target, url: string, viewer: Viewer): Prom
   }
 }
 
-const oneLine = (sql: string) => (sql.length > 600 ? `${sql.slice(0, 600)} …` : sql).replace(/\s+/g, ' ')
+export const oneLine = (sql: string) => (sql.length > 600 ? `${sql.slice(0, 600)} …` : sql).replace(/\s+/g, ' ')
 
-function sqlitePlan(rows: { id: number; parent: number; detail: string }[]): string {
+export function sqlitePlan(rows: { id: number; parent: number; detail: string }[]): string {
   const depth = new Map<number, number>([[0, 0]])
   return rows
     .map((r) => {
@@ -324,7 +324,7 @@ function sqlitePlan(rows: { id: number; parent: number; detail: string }[]): str
 export type Target = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; schema: string }
 
 /** A second connection to the same database with query logging (kept apart from the timed app). */
-function loggingDb(target: Target, log: (e: LogEvent) => void): Db {
+export function loggingDb(target: Target, log: (e: LogEvent) => void): Db {
   if (target.dialect === 'sqlite') {
     const database = new SqliteDatabase(target.file)
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log })

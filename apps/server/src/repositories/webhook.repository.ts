@@ -247,38 +247,67 @@ export class WebhookRepository {
   }
 
   /** Records one attempt and the delivery's new state, together. */
-  async recordAttempt(
-    d: DeliveryRecord,
-    a: AttemptRecord,
-    next: { status: DeliveryStatus; nextAttemptAt: number; firstAttemptAt: number },
+  /**
+   * The outcomes of one batch of attempts in a few statements whatever its size (on PostgreSQL each statement is a
+   * round trip): one insert of every attempt, one update per distinct next step of the deliveries, one update of
+   * the webhooks that were reached. A delivery's first attempt time is kept, or set to `firstAttemptAt`.
+   */
+  async recordAttempts(
+    outcomes: readonly {
+      delivery: DeliveryRecord
+      attempt: AttemptRecord
+      status: DeliveryStatus
+      nextAttemptAt: number
+    }[],
+    c: { firstAttemptAt: number; reachedWebhookIds: readonly string[]; reachedAt: number },
   ): Promise<void> {
+    if (outcomes.length === 0) return
     await this.db
       .insertInto('webhook_attempts')
-      .values({
-        delivery_id: d.seq,
-        attempt: a.attempt,
-        at: a.at,
-        succeeded: a.succeeded ? 1 : 0,
-        response_status: a.responseStatus,
-        duration_ms: a.durationMs,
-        error: a.error,
-        response_excerpt: a.responseExcerpt,
-      })
+      .values(
+        outcomes.map(({ delivery, attempt: a }) => ({
+          delivery_id: delivery.seq,
+          attempt: a.attempt,
+          at: a.at,
+          succeeded: a.succeeded ? 1 : 0,
+          response_status: a.responseStatus,
+          duration_ms: a.durationMs,
+          error: a.error,
+          response_excerpt: a.responseExcerpt,
+        })),
+      )
       .execute()
-    await this.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: next.status,
-        attempts: a.attempt,
-        next_attempt_at: next.nextAttemptAt,
-        first_attempt_at: next.firstAttemptAt,
-      })
-      .where('id', '=', d.seq)
-      .execute()
-  }
-
-  async markSuccess(webhookId: string, at: number): Promise<void> {
-    await this.db.updateTable('webhooks').set({ last_success_at: at }).where('id', '=', webhookId).execute()
+    const steps = new Map<string, { status: DeliveryStatus; attempts: number; nextAttemptAt: number; ids: number[] }>()
+    for (const o of outcomes) {
+      const key = `${o.status} ${o.attempt.attempt} ${o.nextAttemptAt}`
+      const step = steps.get(key) ?? {
+        status: o.status,
+        attempts: o.attempt.attempt,
+        nextAttemptAt: o.nextAttemptAt,
+        ids: [],
+      }
+      step.ids.push(o.delivery.seq)
+      steps.set(key, step)
+    }
+    for (const step of steps.values()) {
+      await this.db
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({
+          status: step.status,
+          attempts: step.attempts,
+          next_attempt_at: step.nextAttemptAt,
+          first_attempt_at: eb.fn.coalesce('first_attempt_at', eb.val(c.firstAttemptAt)),
+        }))
+        .where('id', 'in', step.ids)
+        .execute()
+    }
+    if (c.reachedWebhookIds.length > 0) {
+      await this.db
+        .updateTable('webhooks')
+        .set({ last_success_at: c.reachedAt })
+        .where('id', 'in', c.reachedWebhookIds)
+        .execute()
+    }
   }
 
   /** Sends a delivery again (same id and body): pending, due now, a fresh retry period. */

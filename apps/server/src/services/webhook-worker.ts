@@ -2,7 +2,12 @@
 // 'webhook-delivery' lease. A delivery stays pending until an attempt's outcome is recorded, so a restart or a
 // replica's death only means it is sent again (receivers deduplicate on X-Modelreg-Delivery).
 import { setMaxListeners } from 'node:events'
-import { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_SIGNATURE_HEADER } from '@modelreg/contract'
+import {
+  type DeliveryStatus,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_EVENT_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+} from '@modelreg/contract'
 import { signatureHeader } from '../domain/webhook-signature.js'
 import type { Repositories, Store } from '../repositories/repositories.js'
 import type { DeliveryRecord, WebhookRecord } from '../repositories/webhook.repository.js'
@@ -173,55 +178,66 @@ export class WebhookWorker {
     return { hook, delivery: d, result, startedAt }
   }
 
-  /** The outcomes of one batch, in one transaction: the attempts, the next step of each delivery, disabling. */
+  /**
+   * The outcomes of one batch, in one transaction of a few statements: the attempts, the next step of each
+   * delivery, the webhooks reached, then disabling a webhook that kept failing.
+   */
   private async record(outcomes: readonly Outcome[]): Promise<void> {
     const now = this.now()
+    const steps = outcomes.map((o) => {
+      const ok = succeeded(o.result)
+      const attempt = o.delivery.attempts + 1
+      const delay = this.delays[attempt - 1]
+      const status: DeliveryStatus = ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending'
+      return { o, ok, attempt, status, nextAttemptAt: status === 'pending' ? now + (delay ?? 0) : now }
+    })
     await this.opts.store.transaction(async (repos) => {
-      // Successes first: a webhook that reached its receiver in this batch is not disabled by a give-up in it.
-      for (const id of new Set(outcomes.filter((o) => succeeded(o.result)).map((o) => o.hook.id))) {
-        await repos.webhooks.markSuccess(id, now)
+      // Successes are written first: a give-up in the same batch never disables a webhook that was just reached.
+      await repos.webhooks.recordAttempts(
+        steps.map(({ o, ok, attempt, status, nextAttemptAt }) => ({
+          delivery: o.delivery,
+          attempt: {
+            attempt,
+            at: new Date(o.startedAt).toISOString(),
+            succeeded: ok,
+            responseStatus: o.result.status,
+            durationMs: o.result.durationMs,
+            error: o.result.error ?? (ok ? null : `HTTP ${o.result.status}`),
+            responseExcerpt: o.result.excerpt,
+          },
+          status,
+          nextAttemptAt,
+        })),
+        {
+          firstAttemptAt: Math.min(...outcomes.map((o) => o.startedAt)),
+          reachedWebhookIds: [...new Set(steps.filter((s) => s.ok).map((s) => s.o.hook.id))],
+          reachedAt: now,
+        },
+      )
+      for (const s of steps) {
+        if (s.status === 'failed') await this.disableIfFailing(repos, s.o, s.attempt, now)
       }
-      for (const o of outcomes) await this.recordOne(repos, o, now)
     })
   }
 
-  private async recordOne(repos: Repositories, o: Outcome, now: number): Promise<void> {
+  /** Given up, and nothing reached this webhook during the whole retry period: it keeps failing, so stop it. */
+  private async disableIfFailing(repos: Repositories, o: Outcome, attempt: number, now: number): Promise<void> {
     const { hook, delivery: d, result: r, startedAt } = o
-    const ok = succeeded(r)
-    const attempt = d.attempts + 1
     const firstAttemptAt = d.firstAttemptAt ?? startedAt
-    const delay = this.delays[attempt - 1]
-    const status = ok ? 'succeeded' : delay === undefined ? 'failed' : 'pending'
-    await repos.webhooks.recordAttempt(
-      d,
-      {
-        attempt,
-        at: new Date(startedAt).toISOString(),
-        succeeded: ok,
-        responseStatus: r.status,
-        durationMs: r.durationMs,
-        error: r.error ?? (ok ? null : `HTTP ${r.status}`),
-        responseExcerpt: r.excerpt,
-      },
-      { status, nextAttemptAt: status === 'pending' ? now + (delay ?? 0) : now, firstAttemptAt },
-    )
-    // Given up, and nothing reached this webhook during the whole retry period: it keeps failing, so stop it.
-    if (status === 'failed' && (hook.lastSuccessAt ?? 0) < firstAttemptAt) {
-      const current = await repos.webhooks.findById(hook.id)
-      if (current?.enabled && (current.lastSuccessAt ?? 0) < firstAttemptAt) {
-        const last = r.status === null ? (r.error ?? 'no response') : `HTTP ${r.status}`
-        const reason = `every delivery failed for ${span(now - firstAttemptAt)} (${attempt} attempts of delivery ${d.id}; last: ${last})`
-        const at = new Date(now).toISOString()
-        await repos.webhooks.update(hook.id, { enabled: false, disabledReason: reason, updatedAt: at })
-        await repos.audit.append({
-          type: 'webhook.disabled',
-          actor: 'modelreg',
-          ip: null,
-          at,
-          data: { org: hook.org, webhook: hook.id, url: hook.url, reason },
-        })
-      }
-    }
+    if ((hook.lastSuccessAt ?? 0) >= firstAttemptAt) return
+    const current = await repos.webhooks.findById(hook.id)
+    if (!current?.enabled || (current.lastSuccessAt ?? 0) >= firstAttemptAt) return
+    const last = r.status === null ? (r.error ?? 'no response') : `HTTP ${r.status}`
+    const reason = `every delivery failed for ${span(now - firstAttemptAt)} (${attempt} attempts of delivery ${d.id}; last: ${last})`
+    const at = new Date(now).toISOString()
+    await repos.webhooks.update(hook.id, { enabled: false, disabledReason: reason, updatedAt: at })
+    await repos.audit.append({
+      type: 'webhook.disabled',
+      actor: 'modelreg',
+      ip: null,
+      at,
+      data: { org: hook.org, webhook: hook.id, url: hook.url, reason },
+    })
   }
 }
 
