@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
+import { mlflowBench } from './mlflow.bench.js'
 import { replicasBench } from './replicas.bench.js'
 import { runTransferBench } from './transfer.bench.js'
 import { webhooksBench } from './webhooks.bench.js'
@@ -28,6 +29,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   replicas: replicasBench,
   webhooks: webhooksBench,
   inspection: inspectionBench,
+  mlflow: mlflowBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
