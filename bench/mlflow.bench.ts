@@ -17,7 +17,7 @@ import { writeRandomFile } from './transfer/random-file.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const adminPassword = 'mlflow-bench-admin'
-const defaults = { models: 10_000, versions: 50_000, fileMiB: 1024, runs: 30, downloads: 3 }
+const defaults = { models: 10_000, versions: 50_000, fileMiB: 1024, runs: 20, downloads: 3 }
 
 interface Settings {
   models: number
