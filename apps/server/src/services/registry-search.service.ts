@@ -60,34 +60,23 @@ export class RegistrySearchService {
   async modelViews(models: ModelRecord[]): Promise<Map<number, ModelView>> {
     const repos = this.deps.store.read
     const ids = models.map((m) => m.id)
-    const [tags, rows, aliases] = await Promise.all([
+    const [tags, latest, aliases] = await Promise.all([
       repos.keyTags.ofModels(ids),
-      repos.registrySearch.versionsOfModels(ids),
+      repos.versions.latestPerStage(ids),
       repos.aliases.listForModels(ids),
     ])
-    // Rows come newest sequence first: the first row of a model in a stage is its latest there.
-    const latestIds = new Map<string, number>()
-    const sequences = new Map<number, number>()
-    for (const r of rows) {
-      sequences.set(r.id, r.sequence)
-      const key = `${r.modelId}/${r.stage}`
-      if (!latestIds.has(key)) latestIds.set(key, r.id)
-    }
-    const latest = await repos.versions.findByIds([...latestIds.values()])
+    const targets = await repos.versions.findByIds([...new Set(aliases.map((a) => a.versionId))])
     const out = new Map<number, ModelView>()
     for (const m of models) {
-      const perStage = stagePrecedence
-        .map((stage) => {
-          const id = latestIds.get(`${m.id}/${stage}`)
-          return id === undefined ? undefined : latest.get(id)
-        })
-        .filter((v): v is VersionRecord => v !== undefined)
+      const own = latest.filter((v) => v.modelId === m.id)
       out.set(m.id, {
         tags: tags.get(m.id) ?? [],
         aliases: aliases
           .filter((a) => a.modelId === m.id)
-          .map((a) => ({ alias: a.name, sequence: sequences.get(a.versionId) ?? 0 })),
-        latestPerStage: perStage,
+          .map((a) => ({ alias: a.name, sequence: targets.get(a.versionId)?.sequence ?? 0 })),
+        latestPerStage: stagePrecedence
+          .map((stage) => own.find((v) => v.stage === stage))
+          .filter((v): v is VersionRecord => v !== undefined),
       })
     }
     return out
