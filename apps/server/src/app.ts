@@ -19,6 +19,7 @@ import { analyticsRoutes } from './routes/analytics.routes.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
+import { experimentRoutes } from './routes/experiments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { identityRoutes } from './routes/identity.routes.js'
 import { inspectionRoutes } from './routes/inspection.routes.js'
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps) {
   versionRoutes(app, deps.services)
   aliasRoutes(app, deps.services)
   keyTagRoutes(app, deps.services)
+  experimentRoutes(app, deps.services)
   inspectionRoutes(app, deps.services)
   const downloads = deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' }
   await artifactRoutes(app, deps.services, downloads)

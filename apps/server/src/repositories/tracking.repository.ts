@@ -384,17 +384,32 @@ export class TrackingRepository {
     runId: string,
     viewer: Viewer,
   ): Promise<{ org: string; model: string; version: string; sequence: number }[]> {
+    return (await this.versionsOfRuns([runId], viewer)).get(runId) ?? []
+  }
+
+  /** The versions registered from each of these runs that the viewer may see, by run id, oldest first. */
+  async versionsOfRuns(
+    runIds: string[],
+    viewer: Viewer,
+  ): Promise<Map<string, { org: string; model: string; version: string; sequence: number }[]>> {
+    const out = new Map<string, { org: string; model: string; version: string; sequence: number }[]>(
+      runIds.map((id) => [id, []]),
+    )
+    if (runIds.length === 0) return out
     const scope = await scopeOf(this.db, viewer)
     const rows = await this.db
       .selectFrom('versions as v')
       .innerJoin('models as m', 'm.id', 'v.model_id')
       .innerJoin('organisations as o', 'o.id', 'm.org_id')
-      .select(['o.name as org', 'm.name as model', 'v.version', 'v.sequence'])
-      .where('v.run_id', '=', runId)
+      .select(['v.run_id', 'o.name as org', 'm.name as model', 'v.version', 'v.sequence'])
+      .where('v.run_id', 'in', runIds)
       .where(visibleIn(scope))
       .orderBy('v.id')
       .execute()
-    return rows.map((r) => ({ org: r.org, model: r.model, version: r.version, sequence: Number(r.sequence) }))
+    for (const r of rows) {
+      out.get(r.run_id ?? '')?.push({ org: r.org, model: r.model, version: r.version, sequence: Number(r.sequence) })
+    }
+    return out
   }
 
   async deleteArtifact(runId: string, path: string): Promise<void> {

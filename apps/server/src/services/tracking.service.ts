@@ -283,6 +283,16 @@ export class TrackingService {
     await collectBlobs(this.deps, [artifact.sha256])
   }
 
+  /** A page of an experiment's runs, newest first, each with the versions registered from it (the Experiments page). */
+  async runsWithVersions(actor: Actor, org: string, experimentId: number, limit: number) {
+    const runs = await this.searchRuns(actor, org, [experimentId], 0, limit)
+    const versions = await this.deps.store.read.tracking.versionsOfRuns(
+      runs.map((r) => r.run.id),
+      actor,
+    )
+    return runs.map((r) => ({ ...r, versions: versions.get(r.run.id) ?? [] }))
+  }
+
   /** The versions registered from a run (the Experiments page's "registered as"). */
   async versionsOf(actor: Actor, org: string, runId: string) {
     await this.readableRun(this.deps.store.read, actor, org, runId)

@@ -647,5 +647,37 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
       url: `/api/2.0/mlflow-artifacts/artifacts/models/${name}/1/weights/w.bin`,
     })
     expect(again.body).toBe('WEIGHTS')
+    // The native routes the Experiments page reads: the same experiment, run, files and registered version.
+    const experiments = await getJson(t, '/api/v1/orgs/default/experiments')
+    expect(experiments.items).toContainEqual(expect.objectContaining({ id: exp.experiment_id, createdBy: 'admin' }))
+    const runs = await getJson(t, `/api/v1/orgs/default/experiments/${exp.experiment_id}/runs`)
+    expect(runs.items).toEqual([
+      expect.objectContaining({
+        id: runId,
+        experimentId: exp.experiment_id,
+        name: 'r1',
+        status: 'FINISHED',
+        user: 'admin',
+        startTime: 1,
+        endTime: 2,
+        params: [{ key: 'lr', value: '0.1' }],
+        metrics: [{ key: 'acc', value: 0.9, step: 1, timestamp: 2 }],
+        versions: [{ org: 'default', model: name, version: '1.0.0', sequence: 1 }],
+      }),
+    ])
+    expect((await getJson(t, `/api/v1/orgs/default/runs/${runId}/files`)).items).toEqual([
+      { path: 'model', isDir: true },
+      { path: 'notes.txt', isDir: false, size: 5 },
+    ])
+    expect((await getJson(t, `/api/v1/orgs/default/runs/${runId}/files?path=model`)).items).toEqual([
+      // The run's copy of weights/w.bin was deleted above; the version keeps its own.
+      { path: 'model/MLmodel', isDir: false, size: 12 },
+    ])
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/experiments/999999/runs' })).statusCode).toBe(404)
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/experiments/x/runs' })).statusCode).toBe(400)
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/runs/nope/files' })).statusCode).toBe(404)
+    expect((await t.app.inject({ url: `/api/v1/orgs/default/runs/${runId}/files?path=../x` })).statusCode).toBe(400)
+    const outsider = await t.app.inject({ url: '/api/v1/orgs/default/experiments', headers: headers.get('otto') })
+    expect([403, 404]).toContain(outsider.statusCode)
   })
 })
