@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
+import { mlflowBench } from './mlflow.bench.js'
 import { replicasBench } from './replicas.bench.js'
 import { resolveBench } from './resolve.bench.js'
 import { runTransferBench } from './transfer.bench.js'
@@ -30,6 +31,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   webhooks: webhooksBench,
   inspection: inspectionBench,
   resolve: resolveBench,
+  mlflow: mlflowBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
@@ -104,8 +106,10 @@ works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 1
 (versions of the one large model, default 200,000), \`BENCH_RUNS\` (timed requests per case, default 30),
 \`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`; the metadata
 latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400);
-\`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10), \`BENCH_ONLY=webhooks\` (run some benchmarks
-and replace only their sections); the resolver benchmark: \`BENCH_RESOLVE_VERSIONS\` (default 200,000; \`BENCH_RUNS\` defaults to 200 there).
+\`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10); the resolver benchmark: \`BENCH_RESOLVE_VERSIONS\`
+(default 200,000; \`BENCH_RUNS\` defaults to 200 there); the MLflow benchmark: \`BENCH_MLFLOW_MODELS\` /
+\`BENCH_MLFLOW_VERSIONS\` (10,000 / 50,000), \`BENCH_MLFLOW_FILE_MIB\` (1024), \`BENCH_MLFLOW_DOWNLOADS\` (3 rounds), needing
+\`python3-gunicorn\`; \`BENCH_ONLY=webhooks\` (run some benchmarks and replace only their sections).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
 `

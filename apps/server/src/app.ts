@@ -19,9 +19,11 @@ import { analyticsRoutes } from './routes/analytics.routes.js'
 import { artifactRoutes } from './routes/artifacts.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { deploymentRoutes } from './routes/deployments.routes.js'
+import { experimentRoutes } from './routes/experiments.routes.js'
 import { healthRoutes } from './routes/health.routes.js'
 import { identityRoutes } from './routes/identity.routes.js'
 import { inspectionRoutes } from './routes/inspection.routes.js'
+import { keyTagRoutes } from './routes/key-tags.routes.js'
 import { modelRoutes } from './routes/models.routes.js'
 import { uploadRoutes } from './routes/uploads.routes.js'
 import { versionRoutes } from './routes/versions.routes.js'
@@ -121,6 +123,8 @@ export async function buildApp(deps: AppDeps) {
   modelRoutes(app, deps.services)
   versionRoutes(app, deps.services)
   aliasRoutes(app, deps.services)
+  keyTagRoutes(app, deps.services)
+  experimentRoutes(app, deps.services)
   inspectionRoutes(app, deps.services)
   const downloads = deps.downloads ?? { mode: 'none', presignTtlSeconds: 300, accelPrefix: '/' }
   await artifactRoutes(app, deps.services, downloads)

@@ -73,4 +73,24 @@ export class KeyTagRepository {
     for (const r of rows) out.get(Number(r.version_id))?.push({ key: r.key, value: r.value })
     return out
   }
+
+  /** The versions of a model that have tags, newest first, each with its tags by key. */
+  async ofVersionsOfModel(modelId: number): Promise<{ version: string; tags: KeyTag[] }[]> {
+    const rows = await this.db
+      .selectFrom('version_key_tags as t')
+      .innerJoin('versions as v', 'v.id', 't.version_id')
+      .select(['v.id', 'v.version', 't.key', 't.value'])
+      .where('t.model_id', '=', modelId)
+      .orderBy('v.id', 'desc')
+      .orderBy('t.key')
+      .execute()
+    const out: { version: string; tags: KeyTag[] }[] = []
+    let last: number | undefined
+    for (const r of rows) {
+      if (Number(r.id) !== last) out.push({ version: r.version, tags: [] })
+      last = Number(r.id)
+      out[out.length - 1]?.tags.push({ key: r.key, value: r.value })
+    }
+    return out
+  }
 }

@@ -111,6 +111,13 @@ export class ModelRepository {
     return row && toRecord(row)
   }
 
+  /** Several models by id in one query (ids not found are absent). */
+  async findByIds(ids: number[]): Promise<Map<number, ModelRecord>> {
+    if (ids.length === 0) return new Map()
+    const rows = await this.base().where('m.id', 'in', ids).execute()
+    return new Map(rows.map((r) => [Number(r.id), toRecord(r)]))
+  }
+
   /** Looks a model up by organisation and name (case-insensitive key); locks the row on PostgreSQL when asked. */
   async findByName(org: string, nameKey: string, opts: { forUpdate?: boolean } = {}): Promise<ModelRecord | undefined> {
     let q = this.base().where('o.name', '=', org).where('m.name_key', '=', nameKey)

@@ -4,7 +4,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
 import type { Dialect } from '../db/database.js'
 import type { Database } from '../db/schema.js'
-import type { VersionRecord } from './records.js'
 import { scopeOf, type Viewer, visibleIn } from './visibility.js'
 
 export type SearchClause =
@@ -100,23 +99,6 @@ export class RegistrySearchRepository {
     return rows.map((r) => Number(r.id))
   }
 
-  /** The versions of these models, newest sequence first (a registered model's latest_versions). */
-  async versionsOfModels(modelIds: number[]): Promise<Pick<VersionRecord, 'id' | 'modelId' | 'stage' | 'sequence'>[]> {
-    if (modelIds.length === 0) return []
-    const rows = await this.db
-      .selectFrom('versions')
-      .select(['id', 'model_id', 'stage', 'sequence'])
-      .where('model_id', 'in', modelIds)
-      .orderBy('sequence', 'desc')
-      .execute()
-    return rows.map((r) => ({
-      id: Number(r.id),
-      modelId: Number(r.model_id),
-      stage: r.stage,
-      sequence: Number(r.sequence),
-    }))
-  }
-
   private compare(eb: Eb, column: string, c: Extract<SearchClause, { kind: 'attribute' }>): Expression<SqlBool> {
     const ref = sql.ref(column)
     if (c.op === 'IN') return eb(ref, 'in', c.value as string[])
@@ -125,13 +107,7 @@ export class RegistrySearchRepository {
   }
 
   private like(ref: ReturnType<typeof sql.ref>, op: 'LIKE' | 'ILIKE', pattern: string): Expression<SqlBool> {
-    if (this.dialect === 'postgres') {
-      return op === 'LIKE'
-        ? sql<SqlBool>`${ref} like ${pattern} escape ''`
-        : sql<SqlBool>`${ref} ilike ${pattern} escape ''`
-    }
-    if (op === 'ILIKE') return sql<SqlBool>`lower(${ref}) like lower(${pattern})`
-    return sql<SqlBool>`${ref} glob ${likeToGlob(pattern)}`
+    return likeMatch(this.dialect, ref, op, pattern)
   }
 
   private modelTag(eb: Eb, c: Extract<SearchClause, { kind: 'tag' }>): Expression<SqlBool> {
@@ -169,6 +145,22 @@ export class RegistrySearchRepository {
     if (c.op === '!=' && c.key === PROMPT_TAG) return eb.not(has('='))
     return has(c.op)
   }
+}
+
+/** MLflow's LIKE (case-sensitive) and ILIKE on either dialect: SQLite's own LIKE ignores case, so LIKE is GLOB there. */
+export function likeMatch(
+  dialect: Dialect,
+  ref: ReturnType<typeof sql.ref>,
+  op: 'LIKE' | 'ILIKE',
+  pattern: string,
+): Expression<SqlBool> {
+  if (dialect === 'postgres') {
+    return op === 'LIKE'
+      ? sql<SqlBool>`${ref} like ${pattern} escape ''`
+      : sql<SqlBool>`${ref} ilike ${pattern} escape ''`
+  }
+  if (op === 'ILIKE') return sql<SqlBool>`lower(${ref}) like lower(${pattern})`
+  return sql<SqlBool>`${ref} glob ${likeToGlob(pattern)}`
 }
 
 /** A LIKE pattern as a GLOB one: % and _ become * and ?, GLOB's own specials match themselves. */

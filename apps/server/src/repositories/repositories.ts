@@ -64,7 +64,7 @@ export class Repositories {
     this.analytics = new AnalyticsRepository(db, dialect)
     this.aliases = new AliasRepository(db)
     this.keyTags = new KeyTagRepository(db)
-    this.tracking = new TrackingRepository(db)
+    this.tracking = new TrackingRepository(db, dialect)
     this.registrySearch = new RegistrySearchRepository(db, dialect)
     this.inspections = new InspectionRepository(db)
   }

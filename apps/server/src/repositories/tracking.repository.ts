@@ -1,7 +1,8 @@
 // Experiments and runs (the tracking side MLflow's clients log to), and the files runs log, referencing blobs.
-import { type Kysely, type Selectable, sql } from 'kysely'
-import { toIso } from '../db/database.js'
+import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql } from 'kysely'
+import { type Dialect, toIso } from '../db/database.js'
 import type { Database, ExperimentTable, RunTable } from '../db/schema.js'
+import { likeMatch } from './registry-search.repository.js'
 import { scopeOf, type Viewer, visibleIn } from './visibility.js'
 
 export interface ExperimentRecord {
@@ -47,8 +48,37 @@ export interface RunArtifactRecord {
   createdAt: string
 }
 
+/** A comparison search_runs filters by: a metric's latest value, a param, a tag, or a run attribute. */
+export type RunSearchClause =
+  | { kind: 'metric'; key: string; op: NumberOp; value: number }
+  | { kind: 'param' | 'tag'; key: string; op: StringOp; value: string }
+  | {
+      kind: 'attribute'
+      key: 'run_id' | 'run_name' | 'status' | 'user_id' | 'lifecycle_stage'
+      op: StringOp
+      value: string
+    }
+  | { kind: 'attribute'; key: 'run_id'; op: 'IN'; value: string[] }
+  | { kind: 'attribute'; key: 'start_time' | 'end_time'; op: NumberOp; value: number }
+type NumberOp = '=' | '!=' | '<' | '<=' | '>' | '>='
+type StringOp = '=' | '!=' | 'LIKE' | 'ILIKE'
+type RunEb = ExpressionBuilder<Database & { r: Database['runs'] }, 'r'>
+
+const RUN_COLUMNS = {
+  run_id: 'r.id',
+  run_name: 'r.name',
+  status: 'r.status',
+  user_id: 'r.created_by',
+  lifecycle_stage: 'r.lifecycle_stage',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+} as const
+
 export class TrackingRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insertExperiment(e: {
     orgId: string
@@ -137,20 +167,97 @@ export class TrackingRepository {
   }
 
   /** A page of the runs of these experiments, newest first. */
-  async listRuns(experimentIds: number[], offset: number, limit: number): Promise<RunRecord[]> {
+  /** A page of the runs of these experiments matching every clause, newest first. */
+  async listRuns(
+    experimentIds: number[],
+    offset: number,
+    limit: number,
+    clauses: readonly RunSearchClause[] = [],
+  ): Promise<RunRecord[]> {
     if (experimentIds.length === 0) return []
-    const rows = await this.db
+    let query = this.db
       .selectFrom('runs as r')
       .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
       .selectAll('r')
       .select('e.org_id')
       .where('r.experiment_id', 'in', experimentIds)
-      .orderBy('r.start_time', 'desc')
-      .orderBy('r.id')
+    for (const c of clauses) query = query.where((eb) => this.runClause(eb as unknown as RunEb, c))
+    const rows = await query.orderBy('r.start_time', 'desc').orderBy('r.id').offset(offset).limit(limit).execute()
+    return rows.map(toRun)
+  }
+
+  /** One clause as SQL with bound values; a metric compares its latest value (highest step, then time). */
+  private runClause(eb: RunEb, c: RunSearchClause): Expression<SqlBool> {
+    if (c.kind === 'metric') {
+      const latest = eb
+        .selectFrom('run_metrics as x')
+        .select('x.value')
+        .whereRef('x.run_id', '=', 'r.id')
+        .where('x.key', '=', c.key)
+        .orderBy('x.step', 'desc')
+        .orderBy('x.timestamp', 'desc')
+        .orderBy('x.value', 'desc')
+        .limit(1)
+      return eb(latest, c.op, c.value)
+    }
+    if (c.kind === 'param' || c.kind === 'tag') {
+      const table = c.kind === 'param' ? 'run_params' : 'run_tags'
+      return eb.exists(
+        eb
+          .selectFrom(`${table} as x` as 'run_params as x')
+          .select(sql.lit(1).as('one'))
+          .whereRef('x.run_id', '=', 'r.id')
+          .where('x.key', '=', c.key)
+          .where((inner) =>
+            c.op === 'LIKE' || c.op === 'ILIKE'
+              ? likeMatch(this.dialect, sql.ref('x.value'), c.op, c.value)
+              : inner('x.value', c.op, c.value),
+          ),
+      )
+    }
+    const ref = sql.ref(RUN_COLUMNS[c.key as keyof typeof RUN_COLUMNS])
+    if (c.op === 'IN') return eb(ref, 'in', c.value)
+    if (c.op === 'LIKE' || c.op === 'ILIKE') return likeMatch(this.dialect, ref, c.op, String(c.value))
+    return eb(ref, c.op, c.value)
+  }
+
+  /** A page of one metric's values of a run, in logging order (step, then time). */
+  async metricHistory(runId: string, key: string, offset: number, limit: number): Promise<MetricValue[]> {
+    const rows = await this.db
+      .selectFrom('run_metrics')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('key', '=', key)
+      .orderBy('step')
+      .orderBy('timestamp')
       .offset(offset)
       .limit(limit)
       .execute()
-    return rows.map(toRun)
+    return rows.map((r) => ({
+      key: r.key,
+      value: Number(r.value),
+      timestamp: Number(r.timestamp),
+      step: Number(r.step),
+    }))
+  }
+
+  /** A page of an organisation's experiments whose name matches (LIKE/ILIKE/=/!=), newest first. */
+  async searchExperiments(
+    orgId: string,
+    clauses: readonly { op: StringOp; value: string }[],
+    offset: number,
+    limit: number,
+  ): Promise<ExperimentRecord[]> {
+    let query = this.db.selectFrom('experiments').selectAll().where('org_id', '=', orgId)
+    for (const c of clauses) {
+      query = query.where((eb) =>
+        c.op === 'LIKE' || c.op === 'ILIKE'
+          ? likeMatch(this.dialect, sql.ref('name'), c.op, c.value)
+          : eb('name', c.op, c.value),
+      )
+    }
+    const rows = await query.orderBy('id', 'desc').offset(offset).limit(limit).execute()
+    return rows.map(toExperiment)
   }
 
   /** The value already logged for a param, if any (a param is written once). */
@@ -277,17 +384,32 @@ export class TrackingRepository {
     runId: string,
     viewer: Viewer,
   ): Promise<{ org: string; model: string; version: string; sequence: number }[]> {
+    return (await this.versionsOfRuns([runId], viewer)).get(runId) ?? []
+  }
+
+  /** The versions registered from each of these runs that the viewer may see, by run id, oldest first. */
+  async versionsOfRuns(
+    runIds: string[],
+    viewer: Viewer,
+  ): Promise<Map<string, { org: string; model: string; version: string; sequence: number }[]>> {
+    const out = new Map<string, { org: string; model: string; version: string; sequence: number }[]>(
+      runIds.map((id) => [id, []]),
+    )
+    if (runIds.length === 0) return out
     const scope = await scopeOf(this.db, viewer)
     const rows = await this.db
       .selectFrom('versions as v')
       .innerJoin('models as m', 'm.id', 'v.model_id')
       .innerJoin('organisations as o', 'o.id', 'm.org_id')
-      .select(['o.name as org', 'm.name as model', 'v.version', 'v.sequence'])
-      .where('v.run_id', '=', runId)
+      .select(['v.run_id', 'o.name as org', 'm.name as model', 'v.version', 'v.sequence'])
+      .where('v.run_id', 'in', runIds)
       .where(visibleIn(scope))
       .orderBy('v.id')
       .execute()
-    return rows.map((r) => ({ org: r.org, model: r.model, version: r.version, sequence: Number(r.sequence) }))
+    for (const r of rows) {
+      out.get(r.run_id ?? '')?.push({ org: r.org, model: r.model, version: r.version, sequence: Number(r.sequence) })
+    }
+    return out
   }
 
   async deleteArtifact(runId: string, path: string): Promise<void> {

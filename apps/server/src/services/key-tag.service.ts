@@ -2,7 +2,7 @@
 // or removing one is a write to the model, under the same access rules and in its history.
 import { ValidationError } from '../errors.js'
 import type { KeyTag } from '../repositories/key-tag.repository.js'
-import { writableModel } from './access.js'
+import { readableModel, writableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version-resolver.js'
 
@@ -97,6 +97,17 @@ export class KeyTagService {
         data: { changes: { [`tags.${key}`]: { to: null } } },
       })
     })
+  }
+
+  /** The model's description and key/value tags, and those of its versions (the model page shows them). */
+  async ofModel(actor: Actor, org: string, name: string) {
+    const repos = this.deps.store.read
+    const model = await readableModel(repos, actor, org, name)
+    const [tags, versions] = await Promise.all([
+      repos.keyTags.ofModels([model.id]),
+      repos.keyTags.ofVersionsOfModel(model.id),
+    ])
+    return { description: model.description, tags: tags.get(model.id) ?? [], versions }
   }
 
   async ofModels(ids: number[]) {

@@ -7,7 +7,7 @@ import { checkModelName, checkOrgName, modelNameKey } from '../domain/names.js'
 import { versionInput } from '../domain/version-input.js'
 import { parseVersion } from '../domain/version-number.js'
 import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError, ValidationError } from '../errors.js'
-import type { ModelChanges } from '../repositories/model.repository.js'
+import type { ModelChanges, NewModel } from '../repositories/model.repository.js'
 import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import { readableModel, writableModel } from './access.js'
@@ -48,22 +48,83 @@ export class ModelService {
 
   /** The Create Model form: the model and its first version, in one transaction. */
   async create(actor: Actor, body: CreateModelBody): Promise<ModelWithLatest> {
-    const memberships = await this.deps.store.read.users.memberships(actor.userId)
-    const org = checkOrgName(body.org ?? memberships[0]?.org ?? defaults.org)
-    const role = memberships.find((m) => m.org === org)?.role
-    if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
-    if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
+    const org = await this.registeringOrg(actor, body.org)
     const name = checkModelName(body.name)
     const number = parseVersion(body.version ?? defaults.version)
     const taskType = body.taskType ?? defaults.taskType
     const modelType = body.modelType ?? defaults.modelType
     const fields = {
+      framework: body.framework,
       frameworkOther: otherValue('framework', body.framework, body.frameworkOther),
+      taskType,
       taskTypeOther: otherValue('taskType', taskType, body.taskTypeOther),
+      modelType,
       modelTypeOther: otherValue('modelType', modelType, body.modelTypeOther),
+      publicAccess: body.publicAccess ?? false,
     }
     const input = versionInput(body)
     const now = this.deps.clock()
+    return this.insertModel(actor, org, name, fields, now, async (repos, model) => {
+      const version = await insertVersion(repos, model, actor, number, input, now)
+      return { model: await this.reload(repos, model.id), latest: version, top: version }
+    })
+  }
+
+  /**
+   * A model without versions (MLflow's create_registered_model): Framework "Others (MLflow)" until a version
+   * says otherwise, private, owned by the caller. Same organisation rules as the Create Model form.
+   */
+  async createEmpty(
+    actor: Actor,
+    org: string,
+    input: { name: string; description: string; tags?: { key: string; value: string }[] },
+  ): Promise<ModelRecord> {
+    const checkedOrg = await this.registeringOrg(actor, org)
+    const name = checkModelName(input.name)
+    const description = checkDescription(input.description)
+    for (const tag of input.tags ?? []) checkKeyTag(tag.key, tag.value)
+    const fields = {
+      framework: 'others' as const,
+      frameworkOther: 'MLflow',
+      taskType: defaults.taskType,
+      taskTypeOther: null,
+      modelType: defaults.modelType,
+      modelTypeOther: null,
+      publicAccess: false,
+    }
+    const now = this.deps.clock()
+    return this.insertModel(actor, checkedOrg, name, fields, now, async (repos, model) => {
+      if (description !== '') await repos.models.setDescription(model.id, description, now)
+      for (const tag of input.tags ?? []) await repos.keyTags.setModelTag(model.id, tag)
+      return this.reload(repos, model.id)
+    })
+  }
+
+  /**
+   * The organisation a new model goes to (the caller's first when none is named): one the caller belongs to other
+   * than as a viewer, or any for a site admin.
+   */
+  private async registeringOrg(actor: Actor, named: string | undefined): Promise<string> {
+    const memberships = await this.deps.store.read.users.memberships(actor.userId)
+    const org = checkOrgName(named ?? memberships[0]?.org ?? defaults.org)
+    const role = memberships.find((m) => m.org === org)?.role
+    if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
+    if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
+    return org
+  }
+
+  /**
+   * Both ways a model comes to be: in one transaction the model row, its `model.created` event, then `rest` (its
+   * first version, or MLflow's description and tags); a taken name is ALREADY_EXISTS.
+   */
+  private async insertModel<T>(
+    actor: Actor,
+    org: string,
+    name: string,
+    fields: Omit<NewModel, 'orgId' | 'name' | 'nameKey' | 'createdBy' | 'now'>,
+    now: string,
+    rest: (repos: Repositories, model: ModelRecord) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.deps.store.transaction(async (repos) => {
         const organisation = await repos.organisations.findByName(org)
@@ -72,11 +133,7 @@ export class ModelService {
           orgId: organisation.id,
           name,
           nameKey: modelNameKey(name),
-          framework: body.framework,
-          taskType,
-          modelType,
           ...fields,
-          publicAccess: body.publicAccess ?? false,
           createdBy: actor.username,
           now,
         })
@@ -91,66 +148,7 @@ export class ModelService {
           version: null,
           data: {},
         })
-        const version = await insertVersion(repos, model, actor, number, input, now)
-        return { model: await this.reload(repos, model.id), latest: version, top: version }
-      })
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new AlreadyExistsError(`a model named "${name}" already exists in organisation "${org}"`, { org, name })
-      }
-      throw err
-    }
-  }
-
-  /**
-   * A model without versions (MLflow's create_registered_model): Framework "Others (MLflow)" until a version
-   * says otherwise, private, owned by the caller. Same organisation rules as the Create Model form.
-   */
-  async createEmpty(
-    actor: Actor,
-    org: string,
-    input: { name: string; description: string; tags?: { key: string; value: string }[] },
-  ): Promise<ModelRecord> {
-    const memberships = await this.deps.store.read.users.memberships(actor.userId)
-    checkOrgName(org)
-    const role = memberships.find((m) => m.org === org)?.role
-    if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
-    if (role === 'viewer' && !actor.siteAdmin) throw new ForbiddenError(`viewers of "${org}" cannot register models`)
-    const name = checkModelName(input.name)
-    const description = checkDescription(input.description)
-    for (const tag of input.tags ?? []) checkKeyTag(tag.key, tag.value)
-    const now = this.deps.clock()
-    try {
-      return await this.deps.store.transaction(async (repos) => {
-        const organisation = await repos.organisations.findByName(org)
-        if (!organisation) throw new NotFoundError(`organisation "${org}" not found`, { org })
-        const model = await repos.models.insert({
-          orgId: organisation.id,
-          name,
-          nameKey: modelNameKey(name),
-          framework: 'others',
-          frameworkOther: 'MLflow',
-          taskType: defaults.taskType,
-          taskTypeOther: null,
-          modelType: defaults.modelType,
-          modelTypeOther: null,
-          publicAccess: false,
-          createdBy: actor.username,
-          now,
-        })
-        if (description !== '') await repos.models.setDescription(model.id, description, now)
-        for (const tag of input.tags ?? []) await repos.keyTags.setModelTag(model.id, tag)
-        await repos.events.append({
-          modelId: model.id,
-          org,
-          modelName: name,
-          actor: actor.username,
-          at: now,
-          type: 'model.created',
-          version: null,
-          data: {},
-        })
-        return this.reload(repos, model.id)
+        return await rest(repos, model)
       })
     } catch (err) {
       if (isUniqueViolation(err)) {

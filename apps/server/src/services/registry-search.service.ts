@@ -37,8 +37,8 @@ export class RegistrySearchService {
     const repos = this.deps.store.read
     const orgId = await this.orgId(org)
     const ids = await repos.registrySearch.searchModels({ viewer: actor, orgId, ...q })
-    const models = await Promise.all(ids.map((id) => repos.models.findById(id)))
-    return models.filter((m): m is ModelRecord => m !== undefined)
+    const models = await repos.models.findByIds(ids)
+    return ids.map((id) => models.get(id)).filter((m): m is ModelRecord => m !== undefined)
   }
 
   async searchVersions(actor: Actor, org: string, q: SearchRequest): Promise<ModelVersion[]> {
@@ -46,44 +46,37 @@ export class RegistrySearchService {
     const orgId = await this.orgId(org)
     const ids = await repos.registrySearch.searchVersions({ viewer: actor, orgId, ...q })
     const versions = await repos.versions.findByIds(ids)
-    const models = new Map<number, ModelRecord | undefined>()
+    const models = await repos.models.findByIds([...new Set([...versions.values()].map((v) => v.modelId))])
     const out: ModelVersion[] = []
     for (const id of ids) {
       const version = versions.get(id)
-      if (!version) continue
-      if (!models.has(version.modelId)) models.set(version.modelId, await repos.models.findById(version.modelId))
-      const model = models.get(version.modelId)
-      if (model) out.push({ model, version })
+      const model = version && models.get(version.modelId)
+      if (version && model) out.push({ model, version })
     }
     return out
   }
 
-  /** Tags, aliases and latest version per stage of models the caller already may read. */
+  /** Tags, aliases and latest version per stage of models the caller already may read: a fixed number of queries. */
   async modelViews(models: ModelRecord[]): Promise<Map<number, ModelView>> {
     const repos = this.deps.store.read
     const ids = models.map((m) => m.id)
-    const tags = await repos.keyTags.ofModels(ids)
-    const rows = await repos.registrySearch.versionsOfModels(ids)
-    const latestIds: number[] = []
-    const seen = new Set<string>()
-    for (const r of rows) {
-      const key = `${r.modelId}/${r.stage}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      latestIds.push(r.id)
-    }
-    const latest = await repos.versions.findByIds(latestIds)
+    const [tags, latest, aliases] = await Promise.all([
+      repos.keyTags.ofModels(ids),
+      repos.versions.latestPerStage(ids),
+      repos.aliases.listForModels(ids),
+    ])
+    const targets = await repos.versions.findByIds([...new Set(aliases.map((a) => a.versionId))])
     const out = new Map<number, ModelView>()
     for (const m of models) {
-      const perStage = stagePrecedence
-        .map((stage) => [...latest.values()].find((v) => v.modelId === m.id && v.stage === stage))
-        .filter((v): v is VersionRecord => v !== undefined)
-      const aliases = await repos.aliases.list(m.id)
-      const targets = await repos.versions.findByIds([...new Set(aliases.map((a) => a.versionId))])
+      const own = latest.filter((v) => v.modelId === m.id)
       out.set(m.id, {
         tags: tags.get(m.id) ?? [],
-        aliases: aliases.map((a) => ({ alias: a.name, sequence: targets.get(a.versionId)?.sequence ?? 0 })),
-        latestPerStage: perStage,
+        aliases: aliases
+          .filter((a) => a.modelId === m.id)
+          .map((a) => ({ alias: a.name, sequence: targets.get(a.versionId)?.sequence ?? 0 })),
+        latestPerStage: stagePrecedence
+          .map((stage) => own.find((v) => v.stage === stage))
+          .filter((v): v is VersionRecord => v !== undefined),
       })
     }
     return out
@@ -92,11 +85,14 @@ export class RegistrySearchService {
   /** Tags and alias names of versions the caller already may read. */
   async versionViews(versions: VersionRecord[]): Promise<Map<number, VersionView>> {
     const repos = this.deps.store.read
-    const tags = await repos.keyTags.ofVersions(versions.map((v) => v.id))
+    const ids = versions.map((v) => v.id)
+    const [tags, aliases] = await Promise.all([repos.keyTags.ofVersions(ids), repos.aliases.listForVersions(ids)])
     const out = new Map<number, VersionView>()
     for (const v of versions) {
-      const aliases = await repos.aliases.listForVersion(v.id)
-      out.set(v.id, { tags: tags.get(v.id) ?? [], aliases: aliases.map((a) => a.name) })
+      out.set(v.id, {
+        tags: tags.get(v.id) ?? [],
+        aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.name),
+      })
     }
     return out
   }

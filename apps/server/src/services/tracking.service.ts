@@ -14,6 +14,7 @@ import type {
   MetricValue,
   RunArtifactRecord,
   RunRecord,
+  RunSearchClause,
 } from '../repositories/tracking.repository.js'
 import { collectBlobs } from './blob-collector.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
@@ -64,9 +65,16 @@ export class TrackingService {
     return experiment
   }
 
-  async listExperiments(actor: Actor, org: string, offset: number, limit: number): Promise<ExperimentRecord[]> {
+  /** A page of the organisation's experiments, newest first, whose names match every clause. */
+  async listExperiments(
+    actor: Actor,
+    org: string,
+    offset: number,
+    limit: number,
+    nameClauses: readonly { op: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }[] = [],
+  ): Promise<ExperimentRecord[]> {
     const orgId = await this.orgFor(actor, org, 'read')
-    return this.deps.store.read.tracking.listExperiments(orgId, offset, limit)
+    return this.deps.store.read.tracking.searchExperiments(orgId, nameClauses, offset, limit)
   }
 
   async createRun(
@@ -105,6 +113,7 @@ export class TrackingService {
     experimentIds: number[],
     offset: number,
     limit: number,
+    clauses: readonly RunSearchClause[] = [],
   ): Promise<RunDetail[]> {
     const orgId = await this.orgFor(actor, org, 'read')
     const ids: number[] = []
@@ -113,8 +122,21 @@ export class TrackingService {
         id === 0 ? await this.defaultExperiment(actor, orgId) : await this.deps.store.read.tracking.findExperiment(id)
       if (e && e.orgId === orgId) ids.push(e.id)
     }
-    const runs = await this.deps.store.read.tracking.listRuns(ids, offset, limit)
+    const runs = await this.deps.store.read.tracking.listRuns(ids, offset, limit, clauses)
     return this.details(this.deps.store.read, runs)
+  }
+
+  /** A page of one metric's logged values (MLflow's get_metric_history), in step then time order. */
+  async metricHistory(
+    actor: Actor,
+    org: string,
+    runId: string,
+    key: string,
+    offset: number,
+    limit: number,
+  ): Promise<MetricValue[]> {
+    const run = await this.readableRun(this.deps.store.read, actor, org, runId)
+    return this.deps.store.read.tracking.metricHistory(run.id, key, offset, limit)
   }
 
   async updateRun(
@@ -259,6 +281,16 @@ export class TrackingService {
     if (!artifact) throw new NotFoundError(`run ${run.id} has no file "${path}"`, { path })
     await this.deps.store.read.tracking.deleteArtifact(run.id, path)
     await collectBlobs(this.deps, [artifact.sha256])
+  }
+
+  /** A page of an experiment's runs, newest first, each with the versions registered from it (the Experiments page). */
+  async runsWithVersions(actor: Actor, org: string, experimentId: number, limit: number) {
+    const runs = await this.searchRuns(actor, org, [experimentId], 0, limit)
+    const versions = await this.deps.store.read.tracking.versionsOfRuns(
+      runs.map((r) => r.run.id),
+      actor,
+    )
+    return runs.map((r) => ({ ...r, versions: versions.get(r.run.id) ?? [] }))
   }
 
   /** The versions registered from a run (the Experiments page's "registered as"). */

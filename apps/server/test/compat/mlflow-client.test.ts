@@ -51,6 +51,14 @@ c.transition_model_version_stage(name, mv2.version, "Production", archive_existi
 out["v1_stage"] = c.get_model_version(name, "1").current_stage
 out["v2_stage"] = c.get_model_version(name, "2").current_stage
 out["champion"] = c.get_model_version_by_alias(name, "champion").version
+exp_id = run.info.experiment_id
+out["runs_found"] = [
+    r.info.run_id
+    for r in c.search_runs([exp_id], filter_string="metrics.accuracy > 0.9 and params.lr = '0.01' and attributes.status = 'FINISHED'")
+]
+out["runs_missed"] = [r.info.run_id for r in c.search_runs([exp_id], filter_string="metrics.loss > 0.5")]
+out["history"] = [[m.step, m.value] for m in c.get_metric_history(run_id, "accuracy")]
+out["experiments"] = [e.name for e in c.search_experiments(filter_string="name LIKE 'Defa%'")]
 out["like"] = [m.name for m in c.search_registered_models(filter_string=f"name LIKE '{name[:8]}%'")]
 out["by_tag"] = [m.name for m in c.search_registered_models(filter_string="tags.team = 'vision'")]
 out["versions"] = sorted(v.version for v in c.search_model_versions(f"name = '{name}'"))
@@ -75,6 +83,7 @@ out["errors"] = {
     "missing": code_of(lambda: c.get_registered_model(name + "-missing")),
     "exists": code_of(lambda: c.create_registered_model(name)),
     "filter": code_of(lambda: c.search_registered_models(filter_string="name = 'a' OR name = 'b'")),
+    "run_filter": code_of(lambda: c.search_runs([exp_id], filter_string="metrics.accuracy > 'high'")),
     "stage": code_of(lambda: c.transition_model_version_stage(name, "1", "Shipped")),
     "version": code_of(lambda: c.get_model_version(name, "99")),
     "alias": code_of(lambda: c.set_registered_model_alias(name, "latest", "1")),
@@ -149,6 +158,12 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
       v1_stage: 'Archived',
       v2_stage: 'Production',
       champion: '1',
+      runs_missed: [],
+      history: [
+        [0, 0.5],
+        [1, 0.91],
+      ],
+      experiments: ['Default'],
       like: [name],
       by_tag: [name],
       versions: ['1', '2'],
@@ -156,6 +171,7 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
         missing: 'RESOURCE_DOES_NOT_EXIST',
         exists: 'RESOURCE_ALREADY_EXISTS',
         filter: 'INVALID_PARAMETER_VALUE',
+        run_filter: 'INVALID_PARAMETER_VALUE',
         stage: 'INVALID_PARAMETER_VALUE',
         version: 'RESOURCE_DOES_NOT_EXIST',
         alias: 'INVALID_PARAMETER_VALUE',
@@ -164,6 +180,7 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
       after_delete: ['2'],
     })
     expect(Object.values(out.same)).toEqual([true, true, true, true])
+    expect(out.runs_found).toEqual([out.run_id])
     // The native API shows the same model: 1.1.0 in Production, files relative to the run's folder, the run's
     // final metrics, a link naming the run, and the run in the tracking store.
     const renamed = `${name}-renamed`

@@ -109,6 +109,43 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
     expectMlflowError(await call('GET', 'registered-models/get', { name: renamed }), 404, 'RESOURCE_DOES_NOT_EXIST')
   })
 
+  it('shows what MLflow set (description, model and version tags) through the native key-tags view', async () => {
+    const name = uniqueName()
+    await ok('POST', 'registered-models/create', {
+      name,
+      description: 'from MLflow',
+      tags: [{ key: 'team', value: 'nlp' }],
+    })
+    await ok('POST', 'registered-models/set-tag', { name, key: 'owner', value: 'mina' })
+    await ok('POST', 'model-versions/create', { name, source: 's3://bucket/a' })
+    await ok('POST', 'model-versions/create', { name, source: 's3://bucket/b' })
+    await ok('POST', 'model-versions/create', { name, source: 's3://bucket/c' })
+    await ok('POST', 'model-versions/set-tag', { name, version: '1', key: 'dataset', value: 'v1' })
+    await ok('POST', 'model-versions/set-tag', { name, version: '3', key: 'validated', value: 'true' })
+    await ok('POST', 'model-versions/set-tag', { name, version: '3', key: 'commit', value: 'abc' })
+    const path = `/api/v1/models/default/${encodeURIComponent(name)}/key-tags`
+    expect(await getJson(t, path)).toEqual({
+      description: 'from MLflow',
+      tags: [
+        { key: 'owner', value: 'mina' },
+        { key: 'team', value: 'nlp' },
+      ],
+      versions: [
+        {
+          version: '1.2.0',
+          tags: [
+            { key: 'commit', value: 'abc' },
+            { key: 'validated', value: 'true' },
+          ],
+        },
+        { version: '1.0.0', tags: [{ key: 'dataset', value: 'v1' }] },
+      ],
+    })
+    // Another organisation's member does not see the private model.
+    const hidden = await t.app.inject({ method: 'GET', url: path, headers: headers.get('otto') })
+    expect(hidden.statusCode).toBe(404)
+  })
+
   it('answers a taken name with RESOURCE_ALREADY_EXISTS (400) on create and rename', async () => {
     const a = uniqueName()
     const b = uniqueName()
@@ -413,6 +450,108 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
     expect((await getJson(t, `/api/v1/models/other/${encodeURIComponent(name)}`)).org).toBe('other')
   })
 
+  it('searches runs by metrics, params, tags and attributes, pages them, and answers bad filters with 400', async () => {
+    const exp = await ok('POST', 'experiments/create', { name: `search-${uniqueName()}` })
+    const ids: string[] = []
+    for (const [i, acc, lr] of [
+      [1, 0.5, '0.1'],
+      [2, 0.8, '0.01'],
+      [3, 0.95, '0.01'],
+    ] as const) {
+      const run = (
+        await ok('POST', 'runs/create', { experiment_id: exp.experiment_id, run_name: `r${i}`, start_time: i })
+      ).run
+      ids.push(run.info.run_id)
+      await ok('POST', 'runs/log-batch', {
+        run_id: run.info.run_id,
+        params: [{ key: 'lr', value: lr }],
+        // The latest value counts: step 1 holds acc, step 0 a value every filter below would pass.
+        metrics: [
+          { key: 'acc', value: 1, timestamp: 1, step: 0 },
+          { key: 'acc', value: acc, timestamp: 2, step: 1 },
+        ],
+        tags: [{ key: 'team', value: i === 1 ? 'vision' : 'nlp' }],
+      })
+    }
+    await ok('POST', 'runs/update', { run_id: ids[2], status: 'FINISHED', end_time: 10 })
+    const names = async (filter: string) =>
+      (await ok('POST', 'runs/search', { experiment_ids: [exp.experiment_id], filter })).runs?.map(
+        (r: { info: { run_name: string } }) => r.info.run_name,
+      ) ?? []
+    expect(await names('metrics.acc > 0.7')).toEqual(['r3', 'r2'])
+    expect(await names("params.lr = '0.01' AND metrics.acc < 0.9")).toEqual(['r2'])
+    expect(await names("tags.team != 'vision'")).toEqual(['r3', 'r2'])
+    expect(await names("attributes.status = 'FINISHED'")).toEqual(['r3'])
+    expect(await names("attributes.run_name LIKE 'r%' AND attributes.start_time <= 2")).toEqual(['r2', 'r1'])
+    expect(await names("attributes.run_name LIKE 'R%'")).toEqual([])
+    expect(await names("attributes.run_name ILIKE 'R1'")).toEqual(['r1'])
+    expect(await names(`attributes.run_id IN ('${ids[0]}', '${ids[2]}')`)).toEqual(['r3', 'r1'])
+    expect(await names('metrics.missing > 0')).toEqual([])
+    // Pages: two, then one, with MLflow's page token.
+    const first = await ok('POST', 'runs/search', { experiment_ids: [exp.experiment_id], max_results: 2 })
+    expect(first.runs).toHaveLength(2)
+    const second = await ok('POST', 'runs/search', {
+      experiment_ids: [exp.experiment_id],
+      max_results: 2,
+      page_token: first.next_page_token,
+    })
+    expect(second.runs.map((r: { info: { run_name: string } }) => r.info.run_name)).toEqual(['r1'])
+    expect(second.next_page_token).toBeUndefined()
+    for (const filter of [
+      "metrics.acc > 'high'",
+      'params.lr > 1',
+      "attributes.artifact_uri = 'x'",
+      'metrics.acc > 1 OR metrics.acc < 0',
+      "tags.team = 'a' AND",
+      "datasets.name = 'x'",
+    ]) {
+      const res = await call('POST', 'runs/search', { experiment_ids: [exp.experiment_id], filter })
+      expectMlflowError(res, 400, 'INVALID_PARAMETER_VALUE')
+    }
+    // A metric's history, in steps, paged.
+    const history = await ok('GET', 'metrics/get-history', { run_id: ids[0], metric_key: 'acc' })
+    expect(history.metrics).toEqual([
+      { key: 'acc', value: 1, timestamp: 1, step: 0 },
+      { key: 'acc', value: 0.5, timestamp: 2, step: 1 },
+    ])
+    const page = await ok('GET', 'metrics/get-history', { run_id: ids[0], metric_key: 'acc', max_results: 1 })
+    expect(page.metrics).toHaveLength(1)
+    const rest = await ok('GET', 'metrics/get-history', {
+      run_id: ids[0],
+      metric_key: 'acc',
+      max_results: 1,
+      page_token: page.next_page_token,
+    })
+    expect(rest.metrics).toEqual([{ key: 'acc', value: 0.5, timestamp: 2, step: 1 }])
+    expect((await ok('GET', 'metrics/get-history', { run_id: ids[0], metric_key: 'none' })).metrics).toEqual([])
+    expectMlflowError(
+      await call('GET', 'metrics/get-history', { run_id: 'nope', metric_key: 'acc' }),
+      404,
+      'RESOURCE_DOES_NOT_EXIST',
+    )
+    expectMlflowError(
+      await call('GET', 'metrics/get-history', { run_id: ids[0], metric_key: 'acc', page_token: '%%%' }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
+  })
+
+  it('filters experiments by name, and refuses tag and unknown filters with 400', async () => {
+    const stem = `exps-${uniqueName()}`
+    await ok('POST', 'experiments/create', { name: `${stem}-alpha` })
+    await ok('POST', 'experiments/create', { name: `${stem}-beta` })
+    const found = async (filter: string) =>
+      ((await ok('POST', 'experiments/search', { filter, max_results: 100 })).experiments ?? []).map(
+        (e: { name: string }) => e.name,
+      )
+    expect(await found(`name LIKE '${stem}-%'`)).toEqual([`${stem}-beta`, `${stem}-alpha`])
+    expect(await found(`attribute.name = '${stem}-alpha'`)).toEqual([`${stem}-alpha`])
+    expect(await found(`name ILIKE '${stem.toUpperCase()}-A%'`)).toEqual([`${stem}-alpha`])
+    for (const filter of ["tags.k = 'v'", "lifecycle_stage = 'active'", "name = 'a' OR name = 'b'"]) {
+      expectMlflowError(await call('POST', 'experiments/search', { filter }), 400, 'INVALID_PARAMETER_VALUE')
+    }
+  })
+
   it('logs a run and registers its model folder by reference, with its metrics and a link to the run', async () => {
     const exp = await ok('POST', 'experiments/create', { name: `exp-${uniqueName()}` })
     expectMlflowError(
@@ -508,5 +647,37 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
       url: `/api/2.0/mlflow-artifacts/artifacts/models/${name}/1/weights/w.bin`,
     })
     expect(again.body).toBe('WEIGHTS')
+    // The native routes the Experiments page reads: the same experiment, run, files and registered version.
+    const experiments = await getJson(t, '/api/v1/orgs/default/experiments')
+    expect(experiments.items).toContainEqual(expect.objectContaining({ id: exp.experiment_id, createdBy: 'admin' }))
+    const runs = await getJson(t, `/api/v1/orgs/default/experiments/${exp.experiment_id}/runs`)
+    expect(runs.items).toEqual([
+      expect.objectContaining({
+        id: runId,
+        experimentId: exp.experiment_id,
+        name: 'r1',
+        status: 'FINISHED',
+        user: 'admin',
+        startTime: 1,
+        endTime: 2,
+        params: [{ key: 'lr', value: '0.1' }],
+        metrics: [{ key: 'acc', value: 0.9, step: 1, timestamp: 2 }],
+        versions: [{ org: 'default', model: name, version: '1.0.0', sequence: 1 }],
+      }),
+    ])
+    expect((await getJson(t, `/api/v1/orgs/default/runs/${runId}/files`)).items).toEqual([
+      { path: 'model', isDir: true },
+      { path: 'notes.txt', isDir: false, size: 5 },
+    ])
+    expect((await getJson(t, `/api/v1/orgs/default/runs/${runId}/files?path=model`)).items).toEqual([
+      // The run's copy of weights/w.bin was deleted above; the version keeps its own.
+      { path: 'model/MLmodel', isDir: false, size: 12 },
+    ])
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/experiments/999999/runs' })).statusCode).toBe(404)
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/experiments/x/runs' })).statusCode).toBe(400)
+    expect((await t.app.inject({ url: '/api/v1/orgs/default/runs/nope/files' })).statusCode).toBe(404)
+    expect((await t.app.inject({ url: `/api/v1/orgs/default/runs/${runId}/files?path=../x` })).statusCode).toBe(400)
+    const outsider = await t.app.inject({ url: '/api/v1/orgs/default/experiments', headers: headers.get('otto') })
+    expect([403, 404]).toContain(outsider.statusCode)
   })
 })

@@ -2,7 +2,7 @@ import { Anchor, Badge, Code, Group, NativeSelect, Paper, Skeleton, Stack, Table
 import { Link, useParams, useSearchParams } from 'react-router'
 import { useSession } from '../auth/session'
 import { ErrorAlert } from '../ui/ErrorAlert'
-import { type MlflowRun, type MlflowVersion, useExperiments, useRunFiles, useRuns } from './experiments.queries'
+import { type Run, useExperiments, useRunFiles, useRuns } from './experiments.queries'
 
 const when = (ms: number | undefined) => (ms ? new Date(ms).toLocaleString() : '—')
 
@@ -14,7 +14,7 @@ export function ExperimentsPage() {
   const orgs = session?.orgs.map((o) => o.org) ?? []
   const org = params.get('org') || orgs[0] || 'default'
   const experiments = useExperiments(org)
-  const selected = id ?? experiments.data?.[0]?.experiment_id
+  const selected = id ?? experiments.data?.[0]?.id
   const runs = useRuns(org, selected)
   return (
     <Stack>
@@ -43,12 +43,12 @@ export function ExperimentsPage() {
         <Group gap="xs" role="list" aria-label="Experiments">
           {experiments.data?.map((e) => (
             <Badge
-              key={e.experiment_id}
+              key={e.id}
               role="listitem"
               size="lg"
-              variant={e.experiment_id === selected ? 'filled' : 'light'}
+              variant={e.id === selected ? 'filled' : 'light'}
               component={Link}
-              to={`/experiments/${e.experiment_id}?org=${encodeURIComponent(org)}`}
+              to={`/experiments/${e.id}?org=${encodeURIComponent(org)}`}
               style={{ cursor: 'pointer', textTransform: 'none' }}
             >
               {e.name}
@@ -58,13 +58,7 @@ export function ExperimentsPage() {
       )}
       <ErrorAlert error={runs.error} title="The runs cannot be shown" />
       {selected !== undefined && runs.data && (
-        <RunTable
-          org={org}
-          experimentId={selected}
-          runs={runs.data.runs}
-          versions={runs.data.versions}
-          focus={params.get('run')}
-        />
+        <RunTable org={org} experimentId={selected} runs={runs.data} focus={params.get('run')} />
       )}
     </Stack>
   )
@@ -74,13 +68,11 @@ function RunTable({
   org,
   experimentId,
   runs,
-  versions,
   focus,
 }: {
   org: string
   experimentId: string
-  runs: MlflowRun[]
-  versions: MlflowVersion[]
+  runs: Run[]
   focus: string | null
 }) {
   if (runs.length === 0) return <Text c="dimmed">No runs in this experiment yet.</Text>
@@ -100,14 +92,7 @@ function RunTable({
           </Table.Thead>
           <Table.Tbody>
             {runs.map((r) => (
-              <RunRow
-                key={r.info.run_id}
-                org={org}
-                experimentId={experimentId}
-                run={r}
-                versions={versions.filter((v) => v.run_id === r.info.run_id)}
-                focused={focus === r.info.run_id}
-              />
+              <RunRow key={r.id} org={org} experimentId={experimentId} run={r} focused={focus === r.id} />
             ))}
           </Table.Tbody>
         </Table>
@@ -120,55 +105,50 @@ function RunRow({
   org,
   experimentId,
   run,
-  versions,
   focused,
 }: {
   org: string
   experimentId: string
-  run: MlflowRun
-  versions: MlflowVersion[]
+  run: Run
   focused: boolean
 }) {
-  const files = useRunFiles(org, focused ? `${experimentId}/${run.info.run_id}/artifacts` : undefined)
+  const files = useRunFiles(org, focused ? run.id : undefined)
   return (
     <>
       <Table.Tr bg={focused ? 'var(--mantine-color-blue-light)' : undefined}>
         <Table.Td>
-          <Anchor
-            component={Link}
-            to={`/experiments/${experimentId}?org=${encodeURIComponent(org)}&run=${run.info.run_id}`}
-          >
-            {run.info.run_name}
+          <Anchor component={Link} to={`/experiments/${experimentId}?org=${encodeURIComponent(org)}&run=${run.id}`}>
+            {run.name}
           </Anchor>
           <Text size="xs" c="dimmed">
-            {run.info.run_id}
+            {run.id}
           </Text>
         </Table.Td>
-        <Table.Td>{run.info.status}</Table.Td>
-        <Table.Td>{when(run.info.start_time)}</Table.Td>
+        <Table.Td>{run.status}</Table.Td>
+        <Table.Td>{when(run.startTime)}</Table.Td>
         <Table.Td>
-          {(run.data.params ?? []).map((p) => (
+          {run.params.map((p) => (
             <Code key={p.key} mr={4}>
               {p.key}={p.value}
             </Code>
           ))}
         </Table.Td>
         <Table.Td>
-          {(run.data.metrics ?? []).map((m) => (
+          {run.metrics.map((m) => (
             <Code key={m.key} mr={4}>
               {m.key}={m.value}
             </Code>
           ))}
         </Table.Td>
         <Table.Td>
-          {versions.map((v) => (
+          {run.versions.map((v) => (
             <Anchor
-              key={`${v.name}/${v.version}`}
+              key={`${v.org}/${v.model}/${v.version}`}
               component={Link}
-              to={`/models/${encodeURIComponent(org)}/${encodeURIComponent(v.name)}`}
+              to={`/models/${encodeURIComponent(v.org)}/${encodeURIComponent(v.model)}?version=${encodeURIComponent(v.version)}`}
               mr={8}
             >
-              {v.name} v{v.version}
+              {v.model} {v.version}
             </Anchor>
           ))}
         </Table.Td>
@@ -184,7 +164,7 @@ function RunRow({
             {files.data?.map((f) => (
               <Code key={f.path} mr={6}>
                 {f.path}
-                {f.is_dir ? '/' : ` (${f.file_size ?? 0} B)`}
+                {f.isDir ? '/' : ` (${f.size ?? 0} B)`}
               </Code>
             ))}
           </Table.Td>

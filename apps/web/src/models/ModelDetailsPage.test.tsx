@@ -85,6 +85,8 @@ beforeEach(() => {
         })
       case '/api/v1/deployments':
         return ok({ items: deployments, nextCursor: null })
+      case '/api/v1/models/{org}/{name}/key-tags':
+        return ok({ description: '', tags: [], versions: [] })
       default:
         return ok({ items: [], nextCursor: null })
     }

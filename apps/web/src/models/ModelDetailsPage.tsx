@@ -40,6 +40,7 @@ import { DeploymentsSection } from './DeploymentsSection'
 import { EditModelModal } from './EditModelModal'
 import { HuggingFaceSection } from './HuggingFaceSection'
 import { InspectionSection, VerdictBadge } from './InspectionSection'
+import { KeyTagsSection } from './KeyTagsSection'
 import { LifecycleSection } from './LifecycleSection'
 import { LineageSection } from './LineageSection'
 import { MetricsSection } from './MetricsSection'
@@ -201,6 +202,7 @@ export function ModelDetailsPage() {
               <DeploymentsSection org={org} name={name} version={v.version} />
               <LineageSection version={v} />
               <HuggingFaceSection org={org} name={name} version={v.version} />
+              <KeyTagsSection org={org} name={name} version={v.version} />
               <MlflowSection org={org} name={name} version={v} />
               <ModelCard org={org} name={name} version={v.version} />
             </>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FilterError, modelFilterSpec, parseFilter, versionFilterSpec } from './mlflow-filter.js'
+import { FilterError, modelFilterSpec, parseFilter, parseRunFilter, versionFilterSpec } from './mlflow-filter.js'
 
 describe('MLflow search filter', () => {
   it('reads name comparisons with either quote and any case of LIKE', () => {
@@ -54,5 +54,43 @@ describe('MLflow search filter', () => {
     [`NOT name = 'a'`, modelFilterSpec],
   ])('refuses %s', (filter, spec) => {
     expect(() => parseFilter(filter, spec)).toThrow(FilterError)
+  })
+
+  it('reads search_runs filters: metrics, params, tags and attributes, with the prefixes MLflow clients send', () => {
+    expect(
+      parseRunFilter(
+        "metrics.acc > 0.9 AND params.lr = '0.01' AND tags.`mlflow.runName` LIKE 'r%' AND attributes.status = 'FINISHED'" +
+          " AND attribute.start_time >= 5 AND metric.`val loss` <= -1.5 AND run_id IN ('a', 'b')",
+      ),
+    ).toEqual([
+      { kind: 'metric', key: 'acc', op: '>', value: 0.9 },
+      { kind: 'param', key: 'lr', op: '=', value: '0.01' },
+      { kind: 'tag', key: 'mlflow.runName', op: 'LIKE', value: 'r%' },
+      { kind: 'attribute', key: 'status', op: '=', value: 'FINISHED' },
+      { kind: 'attribute', key: 'start_time', op: '>=', value: 5 },
+      { kind: 'metric', key: 'val loss', op: '<=', value: -1.5 },
+      { kind: 'attribute', key: 'run_id', op: 'IN', value: ['a', 'b'] },
+    ])
+    expect(parseRunFilter("attributes.run_name ILIKE '%Night%'")[0]).toMatchObject({ key: 'run_name', op: 'ILIKE' })
+    expect(parseRunFilter('  ')).toEqual([])
+  })
+
+  it('refuses run filters the grammar does not allow, as FilterError', () => {
+    for (const bad of [
+      "metrics.acc > '0.9'",
+      'metrics.acc LIKE 1',
+      'params.lr > 1',
+      "attributes.artifact_uri = 'x'",
+      "attributes.status IN ('A')",
+      "start_time = 'x'",
+      'start_time > 1.5',
+      "datasets.name = 'x'",
+      "params.lr = '1' OR params.lr = '2'",
+      'metrics.acc > 0.9 AND',
+    ]) {
+      expect(() => parseRunFilter(bad), bad).toThrow(FilterError)
+    }
+    // Registry searches do not take metrics or params.
+    expect(() => parseFilter('metrics.acc > 1', modelFilterSpec)).toThrow(FilterError)
   })
 })

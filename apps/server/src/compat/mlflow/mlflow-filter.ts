@@ -39,10 +39,69 @@ const NUMBER_OPS = new Set(['=', '!=', '<', '<=', '>', '>='])
 
 /** Parses a filter; an empty or blank one is no clause at all. */
 export function parseFilter(input: string | undefined, spec: FilterSpec): FilterClause[] {
+  return parseClauses(input, (key, op, value) => clause(key, op, value, spec))
+}
+
+/** search_runs' clauses: the latest value of a metric, a param, a tag, or a run attribute. */
+export type RunFilterClause =
+  | { kind: 'metric'; key: string; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number }
+  | { kind: 'param' | 'tag'; key: string; op: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }
+  | { kind: 'attribute'; key: RunStringAttribute; op: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }
+  | { kind: 'attribute'; key: 'run_id'; op: 'IN'; value: string[] }
+  | { kind: 'attribute'; key: RunNumberAttribute; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: number }
+
+export const RUN_STRING_ATTRIBUTES = ['run_id', 'run_name', 'status', 'user_id', 'lifecycle_stage'] as const
+export const RUN_NUMBER_ATTRIBUTES = ['start_time', 'end_time'] as const
+type RunStringAttribute = (typeof RUN_STRING_ATTRIBUTES)[number]
+type RunNumberAttribute = (typeof RUN_NUMBER_ATTRIBUTES)[number]
+
+/** The filter of search_runs: metrics.k > 0.9 AND params.lr = '0.01' AND tags.t = 'x' AND attributes.status = '…'. */
+export function parseRunFilter(input: string | undefined): RunFilterClause[] {
+  return parseClauses(input, (key, op, value): RunFilterClause => {
+    const { entity, name } = splitKey(key)
+    if (entity === 'metric') {
+      if (!NUMBER_OPS.has(op) || typeof value !== 'number') {
+        throw new FilterError(`metrics compare with = != < <= > >= and a number (metric "${name}")`)
+      }
+      return { kind: 'metric', key: name, op: op as '=', value }
+    }
+    if (entity === 'param' || entity === 'tag') {
+      if (!STRING_OPS.has(op) || typeof value !== 'string') {
+        throw new FilterError(`${entity}s compare with =, !=, LIKE or ILIKE and a quoted value (${entity} "${name}")`)
+      }
+      return { kind: entity, key: name, op: op as '=', value }
+    }
+    const attribute = name === 'run_uuid' ? 'run_id' : name
+    if ((RUN_NUMBER_ATTRIBUTES as readonly string[]).includes(attribute)) {
+      if (!NUMBER_OPS.has(op) || typeof value !== 'number' || !Number.isInteger(value)) {
+        throw new FilterError(`${attribute} compares with = != < <= > >= and an integer (ms since the epoch)`)
+      }
+      return { kind: 'attribute', key: attribute as RunNumberAttribute, op: op as '=', value }
+    }
+    if (!(RUN_STRING_ATTRIBUTES as readonly string[]).includes(attribute)) {
+      const known = [...RUN_STRING_ATTRIBUTES, ...RUN_NUMBER_ATTRIBUTES].join(', ')
+      throw new FilterError(`"${name}" cannot be searched; use metrics.<key>, params.<key>, tags.<key> or ${known}`)
+    }
+    if (op === 'IN') {
+      if (attribute !== 'run_id' || !Array.isArray(value)) throw new FilterError('only run_id takes IN')
+      return { kind: 'attribute', key: 'run_id', op: 'IN', value }
+    }
+    if (!STRING_OPS.has(op) || typeof value !== 'string') {
+      throw new FilterError(`${attribute} compares with =, !=, LIKE or ILIKE and a quoted value`)
+    }
+    return { kind: 'attribute', key: attribute as RunStringAttribute, op: op as '=', value }
+  })
+}
+
+/** Comparisons joined by AND, each built by `build`. */
+function parseClauses<C>(
+  input: string | undefined,
+  build: (key: Extract<Token, { t: 'ident' }>, op: FilterOp, value: string | number | string[]) => C,
+): C[] {
   if (input === undefined || input.trim() === '') return []
   if (input.length > MAX_FILTER) throw new FilterError(`filter is longer than ${MAX_FILTER} characters`)
   const tokens = tokenize(input)
-  const clauses: FilterClause[] = []
+  const clauses: C[] = []
   let i = 0
   const next = () => tokens[i++]
   for (;;) {
@@ -51,7 +110,7 @@ export function parseFilter(input: string | undefined, spec: FilterSpec): Filter
     const opToken = next()
     if (opToken?.t !== 'op') throw new FilterError(`expected a comparison after "${key.v}" in filter "${input}"`)
     const op = opToken.v as FilterOp
-    clauses.push(clause(key, op, readValue(op, next, input), spec))
+    clauses.push(build(key, op, readValue(op, next, input)))
     const sep = next()
     if (sep === undefined) return clauses
     if (!(sep.t === 'ident' && !sep.quoted && sep.v.toUpperCase() === 'AND')) {
@@ -85,6 +144,9 @@ function clause(
   spec: FilterSpec,
 ) {
   const { entity, name } = splitKey(key)
+  if (entity === 'metric' || entity === 'param') {
+    throw new FilterError(`"${key.v}" cannot be searched here; use tags.<key> or an attribute`)
+  }
   if (entity === 'tag') {
     if (!STRING_OPS.has(op) || typeof value !== 'string') {
       throw new FilterError(`tags compare with =, !=, LIKE or ILIKE and a quoted value (tag "${name}")`)
@@ -113,9 +175,14 @@ function clause(
 }
 
 const TAG_PREFIXES = new Set(['tag', 'tags'])
-const ATTRIBUTE_PREFIXES = new Set(['attribute', 'attributes', 'attr'])
+const ATTRIBUTE_PREFIXES = new Set(['attribute', 'attributes', 'attr', 'run'])
+const METRIC_PREFIXES = new Set(['metric', 'metrics'])
+const PARAM_PREFIXES = new Set(['param', 'params', 'parameter', 'parameters'])
 
-function splitKey(key: Extract<Token, { t: 'ident' }>): { entity: 'tag' | 'attribute'; name: string } {
+function splitKey(key: Extract<Token, { t: 'ident' }>): {
+  entity: 'tag' | 'attribute' | 'metric' | 'param'
+  name: string
+} {
   if (key.quoted) return { entity: 'attribute', name: key.v }
   const dot = key.v.indexOf('.')
   if (dot === -1) return { entity: 'attribute', name: key.v }
@@ -124,6 +191,8 @@ function splitKey(key: Extract<Token, { t: 'ident' }>): { entity: 'tag' | 'attri
   if (name === '') throw new FilterError(`"${key.v}" names no key`)
   if (TAG_PREFIXES.has(prefix)) return { entity: 'tag', name: unquote(name) }
   if (ATTRIBUTE_PREFIXES.has(prefix)) return { entity: 'attribute', name: unquote(name) }
+  if (METRIC_PREFIXES.has(prefix)) return { entity: 'metric', name: unquote(name) }
+  if (PARAM_PREFIXES.has(prefix)) return { entity: 'param', name: unquote(name) }
   throw new FilterError(`"${prefix}." keys cannot be searched here; use tags.<key> or an attribute`)
 }
 

@@ -4,6 +4,7 @@
 import type { MetricValue } from '../../repositories/tracking.repository.js'
 import type { App } from '../../routes/route-types.js'
 import type { Services } from '../../services/services.js'
+import { modelFilterSpec, parseFilter, parseRunFilter } from './mlflow-filter.js'
 import { MlflowError } from './mlflow-mapping.js'
 import { toMlflowExperiment, toMlflowRun, toMlflowRunInfo } from './mlflow-presenters.js'
 import { decodePageToken, encodePageToken, Fields, invalid } from './mlflow-request.js'
@@ -46,11 +47,13 @@ export function mlflowTrackingRoutes(app: App, services: Services): void {
       ...readRpc,
       handler: async (req) => {
         const f = new Fields(req)
-        if (f.optionalString('filter'))
-          throw invalid('filtering experiments is not supported; page through them instead')
+        const clauses = parseFilter(f.optionalString('filter'), modelFilterSpec).map((c) => {
+          if (c.kind === 'tag') throw invalid('experiments carry no tags here; filter them by name')
+          return { op: c.op as '=' | '!=' | 'LIKE' | 'ILIKE', value: String(c.value) }
+        })
         const limit = f.optionalInt('max_results', { min: 1, max: 50_000 }) ?? 1000
         const offset = decodePageToken(f.optionalString('page_token'))
-        const list = await services.tracking.listExperiments(req.actor, orgOf(req), offset, limit + 1)
+        const list = await services.tracking.listExperiments(req.actor, orgOf(req), offset, limit + 1, clauses)
         return {
           experiments: list.slice(0, limit).map(toMlflowExperiment),
           ...(list.length > limit && { next_page_token: encodePageToken(offset + limit) }),
@@ -93,14 +96,14 @@ export function mlflowTrackingRoutes(app: App, services: Services): void {
       ...readRpc,
       handler: async (req) => {
         const f = new Fields(req)
-        if (f.optionalString('filter')) throw invalid('filtering runs is not supported; search by experiment_ids')
+        const clauses = parseRunFilter(f.optionalString('filter'))
         const ids = f.strings('experiment_ids').map((id) => {
           if (!/^[0-9]{1,15}$/.test(id)) throw invalid(`experiment_ids must be numbers, got "${id}"`)
           return Number(id)
         })
         const limit = f.optionalInt('max_results', { min: 1, max: 50_000 }) ?? 1000
         const offset = decodePageToken(f.optionalString('page_token'))
-        const runs = await services.tracking.searchRuns(req.actor, orgOf(req), ids, offset, limit + 1)
+        const runs = await services.tracking.searchRuns(req.actor, orgOf(req), ids, offset, limit + 1, clauses)
         return {
           runs: runs.slice(0, limit).map(toMlflowRun),
           ...(runs.length > limit && { next_page_token: encodePageToken(offset + limit) }),
@@ -108,6 +111,24 @@ export function mlflowTrackingRoutes(app: App, services: Services): void {
       },
     })
   }
+
+  app.get(`${base}/metrics/get-history`, rpc, async (req) => {
+    const f = new Fields(req)
+    const limit = f.optionalInt('max_results', { min: 1, max: 25_000 }) ?? 25_000
+    const offset = decodePageToken(f.optionalString('page_token'))
+    const metrics = await services.tracking.metricHistory(
+      req.actor,
+      orgOf(req),
+      runIdOf(f),
+      f.string('metric_key'),
+      offset,
+      limit + 1,
+    )
+    return {
+      metrics: metrics.slice(0, limit),
+      ...(metrics.length > limit && { next_page_token: encodePageToken(offset + limit) }),
+    }
+  })
 
   app.post(`${base}/runs/log-parameter`, rpc, async (req) => {
     const f = new Fields(req)
