@@ -9,6 +9,7 @@ import type { ArtifactRecord } from '../../repositories/artifact.repository.js'
 import { planDownload, sendDownload } from '../../routes/artifacts.routes.js'
 import type { App } from '../../routes/route-types.js'
 import type { Services } from '../../services/services.js'
+import { CARD_READ_LIMIT, parseFrontMatter } from './hf-card.js'
 import { entryNotFound, HfError, sendHfError } from './hf-errors.js'
 import { gitBlobOid, isFlagSet, isLfs } from './hf-ids.js'
 import {
@@ -39,6 +40,7 @@ const hidden = { hide: true } as const
 export async function hfRoutes(app: App, services: Services, downloads: DownloadOffload, opts: HfOptions = {}) {
   const repos = new HfRepos(services)
   const gitOid = gitOidReader(services)
+  const cardOf = cardReader(services)
   const pageSize = opts.treePageSize ?? 1000
 
   await app.register(
@@ -101,6 +103,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
           blobs: isFlagSet(q.blobs),
           gitOid,
           downloads: snapshot.files.reduce((n, f) => n + f.downloadCount, 0),
+          card: await cardOf(snapshot.files),
         })
       }
       scope.get('/api/models/:org/:name', { schema: hidden }, (req) => modelInfo(req, 'main'))
@@ -229,6 +232,33 @@ function gitOidReader(services: Services): GitOidOf {
     if (known.size > 50_000) known.clear()
     known.set(artifact.sha256, oid)
     return oid
+  }
+}
+
+/** The front matter of the version's README.md (cardData), parsed once per README digest. */
+function cardReader(services: Services) {
+  const known = new Map<string, Record<string, unknown> | undefined>()
+  return async (files: readonly ArtifactRecord[]) => {
+    const readme = files.find((f) => f.path.toLowerCase() === 'readme.md')
+    if (!readme) return undefined
+    if (known.has(readme.sha256)) return known.get(readme.sha256)
+    let card: Record<string, unknown> | undefined
+    try {
+      const end = Math.min(readme.size, CARD_READ_LIMIT) - 1
+      const chunks: Buffer[] = []
+      if (end >= 0) {
+        for await (const chunk of await services.deps.blobs.get(readme.sha256, { range: { start: 0, end } })) {
+          chunks.push(chunk as Buffer)
+        }
+      }
+      card = parseFrontMatter(Buffer.concat(chunks).toString('utf8'))
+    } catch {
+      // Bytes gone from the store: no card data; the README's download reports the missing bytes.
+      card = undefined
+    }
+    if (known.size > 10_000) known.clear()
+    known.set(readme.sha256, card)
+    return card
   }
 }
 
