@@ -32,6 +32,8 @@ export interface HfOptions {
   treePageSize?: number
   /** Seconds an LFS upload URL stays valid. */
   uploadUrlTtlSeconds?: number
+  /** Web origins whose scripts may call /hf, or `*` (config MODELREG_HF_CORS_ORIGINS; none by default). */
+  corsOrigins?: readonly string[]
 }
 
 type Params = { org: string; name: string; rev: string; '*'?: string }
@@ -45,6 +47,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
 
   await app.register(
     async (scope: App) => {
+      allowOrigins(scope, opts.corsOrigins ?? [])
       scope.setErrorHandler(sendHfError)
       scope.setNotFoundHandler((req, reply) =>
         sendHfError(new HfError(404, `no route ${req.method} ${req.url.split('?')[0]} in the Hub API`), req, reply),
@@ -206,6 +209,59 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
     },
     { prefix: HF_PREFIX },
   )
+}
+
+/** Response headers a browser script may read: the ones the Hub's clients use. */
+const EXPOSED = [
+  'ETag',
+  'X-Repo-Commit',
+  'X-Linked-Size',
+  'X-Linked-Etag',
+  'Content-Range',
+  'Accept-Ranges',
+  'Content-Length',
+  'Link',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Request-Id',
+].join(', ')
+const HEADER_LIST = /^[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*$/
+
+/**
+ * CORS for browser clients (transformers.js, @huggingface/hub): the listed origins (or any, with `*`) may read
+ * answers, errors included, and send Authorization and Range. No cookies cross origins (ADR 0026).
+ */
+function allowOrigins(scope: App, origins: readonly string[]): void {
+  if (origins.length === 0) return
+  const any = origins.includes('*')
+  const allowed = (origin: string | undefined): origin is string =>
+    origin !== undefined && (any || origins.includes(origin))
+  scope.addHook('onSend', async (req, reply) => {
+    if (!any) reply.header('vary', 'Origin')
+    if (!allowed(req.headers.origin)) return
+    reply.header('access-control-allow-origin', any ? '*' : req.headers.origin)
+    reply.header('access-control-expose-headers', EXPOSED)
+    reply.header('cross-origin-resource-policy', 'cross-origin')
+  })
+  // Preflights name no credentials: answered before authentication, for any path under the prefix.
+  scope.route({
+    method: 'OPTIONS',
+    url: '/*',
+    schema: hidden,
+    config: { access: 'public' },
+    handler: async (req, reply) => {
+      if (allowed(req.headers.origin)) {
+        const asked = req.headers['access-control-request-headers']
+        reply.header('access-control-allow-methods', 'GET, HEAD, POST, PUT, DELETE')
+        reply.header(
+          'access-control-allow-headers',
+          typeof asked === 'string' && HEADER_LIST.test(asked) ? asked : 'Authorization, Content-Type, Range',
+        )
+        reply.header('access-control-max-age', '600')
+      }
+      return reply.code(204).send()
+    },
+  })
 }
 
 /** The lastCommit of an entry, when the client asked for expanded entries. */
