@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { hfBench } from './hf.bench.js'
 import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
@@ -28,6 +29,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   replicas: replicasBench,
   webhooks: webhooksBench,
   inspection: inspectionBench,
+  hf: hfBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
