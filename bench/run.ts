@@ -104,7 +104,7 @@ works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 1
 (versions of the one large model, default 200,000), \`BENCH_RUNS\` (timed requests per case, default 30),
 \`BENCH_DIALECTS\` (\`sqlite,postgres\`), \`BENCH_TIMEOUT_MINUTES\` (default 60), \`BENCH_WRITE_DOCS=1\`; the metadata
 latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400);
-\`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10), \`BENCH_ONLY=webhooks\` (run some benchmarks
+\`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10), \`BENCH_HF_MIB\` / \`BENCH_HF_RUNS\` (1024 / 3), \`BENCH_ONLY=webhooks\` (run some benchmarks
 and replace only their sections).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
