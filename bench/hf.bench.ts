@@ -99,7 +99,7 @@ export async function hfBench(): Promise<BenchSection> {
       if ((await sha256File(p)) !== digest) throw new Error(`${what}: the downloaded bytes differ`)
     }
 
-    const down = { native: [] as number[], python: [] as number[], js: [] as number[] }
+    const down = { native: [] as number[], resolve: [] as number[], python: [] as number[], js: [] as number[] }
     const up = { native: [] as number[], python: [] as number[], js: [] as number[] }
     for (let i = 0; i < runs; i++) {
       fs.rmSync(out, { force: true })
@@ -112,6 +112,25 @@ export async function hfBench(): Promise<BenchSection> {
       if (r.code !== 0) throw new Error(`native download failed: ${r.stderr}`)
       down.native.push((performance.now() - started) / 1000)
       await check('native', out)
+      // The same client through /hf: what the Hub path costs the server, apart from the clients.
+      fs.rmSync(out, { force: true })
+      const viaHf = performance.now()
+      const resolved = await run(
+        'curl',
+        [
+          '-sS',
+          '-f',
+          '-o',
+          out,
+          '-H',
+          `authorization: ${headers.authorization}`,
+          `${base}/hf/default/hf-bench/resolve/main/model.safetensors`,
+        ],
+        { timeoutMs: 30 * 60_000 },
+      )
+      if (resolved.code !== 0) throw new Error(`resolve download failed: ${resolved.stderr}`)
+      down.resolve.push((performance.now() - viaHf) / 1000)
+      await check('resolve', out)
 
       const home = path.join(dir, `hf-home-${i}`)
       const py = await timedRun(
@@ -241,6 +260,7 @@ console.log((performance.now() - t) / 1000)`,
     const rate = (xs: number[]) => mib / median(xs)
     const rows: [string, number, number][] = [
       ['download, native API (curl)', rate(down.native), 1],
+      ['download, /hf resolve (curl)', rate(down.resolve), rate(down.resolve) / rate(down.native)],
       ['download, huggingface_hub hf_hub_download', rate(down.python), rate(down.python) / rate(down.native)],
       ['download, @huggingface/hub downloadFile', rate(down.js), rate(down.js) / rate(down.native)],
       ['upload, native PUT (curl)', rate(up.native), 1],
@@ -258,7 +278,8 @@ console.log((performance.now() - t) / 1000)`,
 registry process (SQLite, local blobs) on loopback. Downloads: \`hf_hub_download\` (huggingface_hub 0.36.2, into a
 fresh cache) and \`downloadFile\` (@huggingface/hub 2.17.5, streamed to a file) through \`/hf\`, against curl writing
 the native download to a file. Uploads: each client's LFS path (sha256 of the file, batch, PUT, commit) against one
-native PUT with curl. Timings are taken inside each client around the call. Targets: downloads ≥ 0.9×, uploads
+native PUT with curl; curl through \`/hf/…/resolve\` shows the server's cost of the Hub path apart from the clients'.
+Timings are taken inside each client around the call. Targets: downloads ≥ 0.9×, uploads
 ≥ 0.8× native. Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (on ${os.cpus().length} cores).
 
 ${table}
