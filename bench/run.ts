@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { hfBench } from './hf.bench.js'
 import { inspectionBench } from './inspection.bench.js'
 import { listSearchBench } from './list-search.bench.js'
 import { metadataBench } from './metadata.bench.js'
@@ -32,6 +33,7 @@ const benchmarks: Readonly<Record<string, () => Promise<BenchSection>>> = {
   inspection: inspectionBench,
   resolve: resolveBench,
   mlflow: mlflowBench,
+  hf: hfBench,
 }
 /** BENCH_ONLY=webhooks (comma-separated names): run those only and replace just their sections of the file. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((n) => n !== '')
@@ -109,7 +111,7 @@ latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROU
 \`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10); the resolver benchmark: \`BENCH_RESOLVE_VERSIONS\`
 (default 200,000; \`BENCH_RUNS\` defaults to 200 there); the MLflow benchmark: \`BENCH_MLFLOW_MODELS\` /
 \`BENCH_MLFLOW_VERSIONS\` (10,000 / 50,000), \`BENCH_MLFLOW_FILE_MIB\` (1024), \`BENCH_MLFLOW_DOWNLOADS\` (3 rounds), needing
-\`python3-gunicorn\`; \`BENCH_ONLY=webhooks\` (run some benchmarks and replace only their sections).
+\`python3-gunicorn\`; \`BENCH_HF_MIB\` / \`BENCH_HF_RUNS\` (1024 / 3); \`BENCH_ONLY=webhooks\` (run some benchmarks and replace only their sections).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}
 `

@@ -107,10 +107,14 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  opts: { timeoutMs: number; onStdout?: (chunk: Buffer) => void; env?: NodeJS.ProcessEnv },
+  opts: { timeoutMs: number; onStdout?: (chunk: Buffer) => void; env?: NodeJS.ProcessEnv; cwd?: string },
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env })
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+    })
     running.add(child)
     const out: Buffer[] = []
     let err = ''

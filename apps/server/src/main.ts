@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     db,
     services,
     downloads: config.downloads,
+    hf: { corsOrigins: config.hf.corsOrigins },
     secureCookies: config.secureCookies,
     publicUrl: config.publicUrl,
     trustedProxies: config.trustedProxies,

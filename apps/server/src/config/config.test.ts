@@ -25,6 +25,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ MODELREG_WEBHOOK_TIMEOUT_SECONDS: '0' })).toThrow(/MODELREG_WEBHOOK_TIMEOUT_SECONDS/)
   })
 
+  it('allows no cross-origin callers of /hf by default; takes a list of origins or *', () => {
+    expect(loadConfig({}).hf).toEqual({ corsOrigins: [] })
+    const c = loadConfig({ MODELREG_HF_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' })
+    expect(c.hf.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173'])
+    expect(loadConfig({ MODELREG_HF_CORS_ORIGINS: '*' }).hf.corsOrigins).toEqual(['*'])
+    for (const bad of ['app.example.com', 'https://app.example.com/', 'ftp://x.example', '*,https://a.example']) {
+      expect(() => loadConfig({ MODELREG_HF_CORS_ORIGINS: bad }), bad).toThrow(/MODELREG_HF_CORS_ORIGINS/)
+    }
+  })
+
   it('bounds uploads and connections by default, and takes other limits', () => {
     expect(loadConfig({})).toMatchObject({
       uploads: { maxSessionsPerUser: 20, maxBytesPerUser: 256 * 1024 ** 3, sweepSeconds: 600 },

@@ -51,6 +51,16 @@ export interface Config {
   readonly webhooks: Readonly<WebhookDeliverySettings>
   /** Inspection of uploaded files in worker threads (docs/inspection.md). */
   readonly inspection: Readonly<InspectionSettings>
+  /** The Hugging Face Hub–compatible API under /hf (docs/huggingface.md). */
+  readonly hf: Readonly<HfSettings>
+}
+
+export interface HfSettings {
+  /**
+   * Web origins whose scripts may call /hf (CORS), e.g. `https://app.example.com`; `*` for any. None by default:
+   * a browser app must be named before its scripts can read the registry's models (ADR 0026).
+   */
+  corsOrigins: readonly string[]
 }
 
 export interface WebhookDeliverySettings {
@@ -290,6 +300,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxHeapMb: positiveInt(env, 'MODELREG_INSPECTION_MAX_HEAP_MB', 256, problems),
     maxBytesRead: positiveInt(env, 'MODELREG_INSPECTION_MAX_READ_MB', 256, problems) * 1024 * 1024,
   }
+  const corsOrigins = (env.MODELREG_HF_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+  for (const entry of corsOrigins) {
+    const parsed = URL.canParse(entry) ? new URL(entry) : undefined
+    const isOrigin = parsed !== undefined && /^https?:$/.test(parsed.protocol) && parsed.origin === entry
+    if (entry !== '*' && !isOrigin) {
+      problems.push(`MODELREG_HF_CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com, or *`)
+    }
+  }
+  if (corsOrigins.includes('*') && corsOrigins.length > 1) {
+    problems.push('MODELREG_HF_CORS_ORIGINS: * allows every origin and cannot be listed with others')
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({
     port,
@@ -312,5 +336,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     shutdownGraceMs,
     webhooks,
     inspection,
+    hf: { corsOrigins },
   })
 }

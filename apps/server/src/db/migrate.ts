@@ -14,6 +14,7 @@ import * as webhooks from './migrations/0010-webhooks.js'
 import * as mlflow from './migrations/0011-mlflow.js'
 import * as inspection from './migrations/0012-inspection.js'
 import * as modelSummary from './migrations/0014-model-summary.js'
+import * as hfLfsObjects from './migrations/0015-hf-lfs-objects.js'
 import * as modelNameOrder from './migrations/0018-model-name-order.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
@@ -32,6 +33,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0010-webhooks': { up: (k) => webhooks.up(k, dialect) },
     '0011-mlflow': { up: (k) => mlflow.up(k, dialect) },
     '0012-inspection': { up: (k) => inspection.up(k, dialect) },
+    '0015-hf-lfs-objects': { up: (k) => hfLfsObjects.up(k, dialect) },
     '0018-model-name-order': { up: (k) => modelNameOrder.up(k, dialect) },
   }
   const migrator = new Migrator({

@@ -295,6 +295,21 @@ export interface LoginThrottleTable {
   expires_at: number | string
 }
 
+/** An LFS upload URL of the Hugging Face API and, once its bytes arrived, their hold (0015-hf-lfs-objects). */
+export interface HfLfsObjectTable {
+  /** sha256 of the URL's token. */
+  token_hash: string
+  model_id: number
+  user_id: string
+  scope: string
+  oid: string
+  size: number | string
+  /** ms since the epoch: the URL's end before the bytes arrived, the hold's end after. */
+  expires_at: number | string
+  /** The stored bytes (= oid) once received; keeps the blob from collection. */
+  blob_sha256: string | null
+}
+
 /** A lease on periodic work (0008-leases): who does it, until when (ms since the epoch). */
 export interface LeaseTable {
   name: string
@@ -382,6 +397,7 @@ export interface Database {
   inspections: InspectionTable
   leases: LeaseTable
   login_throttle: LoginThrottleTable
+  hf_lfs_objects: HfLfsObjectTable
   users: UserTable
   memberships: MembershipTable
   model_grants: ModelGrantTable

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 
-/** Rows of stored digests. Artifacts and run artifacts reference them by foreign key, which is what makes collection safe. */
+/**
+ * Rows of stored digests. Artifacts, run artifacts and held Hugging Face LFS uploads reference them by foreign key,
+ * which is what makes collection safe.
+ */
 export class BlobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -24,6 +27,13 @@ export class BlobRepository {
           not(exists(selectFrom('artifacts').select('artifacts.id').where('artifacts.sha256', '=', sha256))),
           not(
             exists(selectFrom('run_artifacts').select('run_artifacts.path').where('run_artifacts.sha256', '=', sha256)),
+          ),
+          not(
+            exists(
+              selectFrom('hf_lfs_objects')
+                .select('hf_lfs_objects.token_hash')
+                .where('hf_lfs_objects.blob_sha256', '=', sha256),
+            ),
           ),
         ]),
       )
@@ -56,6 +66,13 @@ export class BlobRepository {
               selectFrom('run_artifacts')
                 .select('run_artifacts.path')
                 .whereRef('run_artifacts.sha256', '=', 'blobs.sha256'),
+            ),
+          ),
+          not(
+            exists(
+              selectFrom('hf_lfs_objects')
+                .select('hf_lfs_objects.token_hash')
+                .whereRef('hf_lfs_objects.blob_sha256', '=', 'blobs.sha256'),
             ),
           ),
         ]),

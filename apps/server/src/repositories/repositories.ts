@@ -11,6 +11,7 @@ import { CredentialRepository } from './credential.repository.js'
 import { DeploymentRepository } from './deployment.repository.js'
 import { EventRepository } from './event.repository.js'
 import { GrantRepository } from './grant.repository.js'
+import { HfLfsObjectRepository } from './hf-lfs-object.repository.js'
 import { InspectionRepository } from './inspection.repository.js'
 import { KeyTagRepository } from './key-tag.repository.js'
 import { ModelRepository } from './model.repository.js'
@@ -44,6 +45,7 @@ export class Repositories {
   readonly tracking: TrackingRepository
   readonly registrySearch: RegistrySearchRepository
   readonly inspections: InspectionRepository
+  readonly hfLfsObjects: HfLfsObjectRepository
 
   /** `queued` is told when a write queued webhook deliveries (after its transaction commits, see Store). */
   constructor(db: Kysely<Database>, dialect: Dialect, queued: () => void = () => {}) {
@@ -67,6 +69,7 @@ export class Repositories {
     this.tracking = new TrackingRepository(db, dialect)
     this.registrySearch = new RegistrySearchRepository(db, dialect)
     this.inspections = new InspectionRepository(db)
+    this.hfLfsObjects = new HfLfsObjectRepository(db)
   }
 }
 

@@ -7,6 +7,7 @@ import { checkArtifactSize } from '../domain/artifact-size.js'
 import { DomainError, NotFoundError, ValidationError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
+import type { Repositories } from '../repositories/repositories.js'
 import { writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { InspectionService } from './inspection.service.js'
@@ -141,6 +142,8 @@ export class ArtifactService {
     ref: { org: string; name: string },
     body: Readable,
     expected: { sha256: string; size: number; signal?: AbortSignal },
+    /** Written in the transaction that records the blob (e.g. a hold that keeps it from collection). */
+    alsoRecord?: (repos: Repositories) => Promise<void>,
   ): Promise<void> {
     await writableModel(this.deps.store.read, actor, ref.org, ref.name)
     const limit = this.deps.limits.maxArtifactBytes
@@ -165,6 +168,7 @@ export class ArtifactService {
       }
       await this.deps.store.transaction(async (repos) => {
         await repos.blobs.upsert(staged.info.sha256, staged.info.size, this.deps.clock())
+        await alsoRecord?.(repos)
         await staged.commit()
       })
     } finally {

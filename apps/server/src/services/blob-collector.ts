@@ -23,6 +23,8 @@ export async function collectBlobs(deps: ServiceDeps, digests: Iterable<string>)
 
 /** Sweeps rows left unreferenced by an interrupted collection (run at start and on demand). */
 export async function collectUnreferenced(deps: ServiceDeps): Promise<number> {
+  // LFS uploads of the Hugging Face API hold their bytes for a while; expired holds no longer do.
+  await deps.store.read.hfLfsObjects.deleteExpired(Date.parse(deps.clock()))
   let total = 0
   for (;;) {
     const batch = await deps.store.read.blobs.listUnreferenced(500)

@@ -21,7 +21,7 @@ const PUBLIC = [
   // The web UI's files: the sign-in page and the scripts it runs.
   /^\/\*$/,
   /^\/(index\.html|assets\/app\.js)?$/,
-  // Hugging Face LFS uploads: the URL carries its own short-lived signature (clients send no Authorization).
+  // Hugging Face LFS uploads: the URL carries its own short-lived credential (clients send no Authorization).
   /^\/hf\/lfs-objects\/:token$/,
 ]
 

@@ -79,6 +79,35 @@ describe.each(dialects)('Hugging Face read API on %s', (dialect) => {
     expect(configEntry).toEqual({ rfilename: 'config.json', size: config.length, blobId: gitOid })
   })
 
+  it('serves the README front matter as cardData over the version fields; malformed front matter adds nothing', async () => {
+    const carded = (await createModel(t, { name: uniqueName('hf-card') })).name
+    await createVersion(t, carded, '1.1.0', { license: 'mit', tags: ['from-registry'] })
+    await putFile(
+      t,
+      carded,
+      '1.1.0',
+      'README.md',
+      '---\nlicense: apache-2.0\nlanguage: [en, fr]\ndatasets:\n  - imagenet-1k\n---\n# A card\n',
+    )
+    await createVersion(t, carded, '1.2.0', { license: 'mit' })
+    await putFile(t, carded, '1.2.0', 'README.md', '---\nlicense: [mit\n---\n# Broken front matter\n')
+    await createVersion(t, carded, '1.3.0')
+    await putFile(t, carded, '1.3.0', 'README.md', '# No front matter\n')
+    const card = async (rev: string) => {
+      const res = await hf(`/api/models/default/${carded}/revision/${rev}`)
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json().cardData
+    }
+    expect(await card('1.1.0')).toEqual({
+      license: 'apache-2.0',
+      tags: ['from-registry'],
+      language: ['en', 'fr'],
+      datasets: ['imagenet-1k'],
+    })
+    expect(await card('1.2.0')).toEqual({ license: 'mit' })
+    expect(await card('1.3.0')).toEqual({})
+  })
+
   it('resolves a version, a stage, an alias and the commit id to the same commit; a stale commit id to nothing', async () => {
     const sha = (await hf(`/api/models/default/${name}/revision/1.0.0`)).json().sha
     expect((await send(t, 'PUT', `${modelPath(name)}/aliases/champion`, { version: '1.0.0' })).statusCode).toBe(201)

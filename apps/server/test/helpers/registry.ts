@@ -177,19 +177,24 @@ function sendTokenByDefault(app: Awaited<ReturnType<typeof buildApp>>, token: st
 }
 
 /**
- * Another replica of a PostgreSQL test app: its own process state (connections, services, HTTP app) on the same
- * database schema and blob store, answering the same admin token by default. Close it before the first one.
+ * Another replica of a test app: its own process state (connections, services, HTTP app) on the same PostgreSQL
+ * schema or SQLite file and the same blob store, answering the same admin token by default. Close it before the
+ * first one.
  */
-export async function openTestReplica(t: Awaited<ReturnType<typeof openTestApp>>) {
-  if (t.db.dialect !== 'postgres') throw new Error('replicas share a PostgreSQL database')
+export async function openTestReplica(
+  t: Awaited<ReturnType<typeof openTestApp>>,
+  app: Omit<AppDeps, 'db' | 'services'> = {},
+) {
+  const { database } = t.options
+  if (database.kind === 'sqlite' && database.file === ':memory:') throw new Error('replicas share a database file')
   const registry = await openRegistry(t.options)
-  const app = await buildApp({ db: registry.db, services: registry.services })
-  sendTokenByDefault(app, t.token)
+  const replica = await buildApp({ db: registry.db, services: registry.services, ...app })
+  sendTokenByDefault(replica, t.token)
   return {
     ...registry,
-    app,
+    app: replica,
     close: async () => {
-      await app.close()
+      await replica.close()
       await registry.db.close()
     },
   }

@@ -111,6 +111,8 @@ export interface ModelInfoOptions {
   blobs: boolean
   gitOid: GitOidOf
   downloads: number
+  /** The front matter of the version's README.md, if it has one that parses. */
+  card?: Record<string, unknown>
 }
 
 export async function toModelInfo(s: HfSnapshot, opts: ModelInfoOptions) {
@@ -146,10 +148,12 @@ export async function toModelInfo(s: HfSnapshot, opts: ModelInfoOptions) {
     tags: [...new Set([...(library ? [library] : []), ...version.tags, ...(license ? [`license:${license}`] : [])])],
     ...(pipeline && { pipeline_tag: pipeline }),
     ...(library && { library_name: library }),
+    // The README's front matter as written; the version's own license, tags and base model fill what it leaves out.
     cardData: {
       ...(license && { license }),
       ...(version.tags.length > 0 && { tags: version.tags }),
       ...(version.baseModel && { base_model: version.baseModel }),
+      ...opts.card,
     },
     siblings,
     spaces: [],

@@ -1,6 +1,7 @@
 // The Hub's write side: repos/create, preupload, the LFS batch API (basic transfer) with short-lived signed upload
-// URLs, and ndjson commits, each commit one new version (docs/huggingface.md, "Publishing").
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+// URLs, and ndjson commits, each commit one new version (docs/huggingface.md, "Publishing"). Upload URLs and the
+// bytes they received live in the database (hf_lfs_objects), so batch, PUT and commit may reach different replicas.
+import { randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import type { StagedBlob } from '../../blobs/blob-store.js'
@@ -10,8 +11,7 @@ import { DomainError } from '../../errors.js'
 import { acceptRawBodies } from '../../routes/raw-body.js'
 import type { App } from '../../routes/route-types.js'
 import { translateStageError } from '../../services/artifact.service.js'
-import { actorOf } from '../../services/auth.service.js'
-import type { Actor } from '../../services/service-deps.js'
+import { actorOf, digest } from '../../services/auth.service.js'
 import type { Services } from '../../services/services.js'
 import { entryNotFound, HfError } from './hf-errors.js'
 import { isHubName, isLfs, parseRevision } from './hf-ids.js'
@@ -21,19 +21,18 @@ const hidden = { hide: true } as const
 const COMMIT_BODY_LIMIT = 64 * 1024 * 1024
 const OID = /^[0-9a-f]{64}$/
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+const UPLOAD_TOKEN = /^[A-Za-z0-9_-]{43}$/
+/** How long bytes received through an upload URL wait for the commit that names them. */
+const HOLD_MS = 24 * 3600_000
 type Params = { org: string; name: string; rev: string }
 
 export interface HfWriteOptions {
   uploadUrlTtlSeconds: number
-  /** HMAC key of upload URLs; every replica behind one address must share it (random per process by default). */
-  signingKey?: Buffer
 }
 
 export async function hfWriteRoutes(scope: App, services: Services, repos: HfRepos, opts: HfWriteOptions) {
-  const key = opts.signingKey ?? randomBytes(32)
-  const uploads = new UploadTickets(key, opts.uploadUrlTtlSeconds)
-  /** LFS objects a user proved they have (uploaded through a ticket), for their next commit. */
-  const received = new ReceivedObjects()
+  const lfsObjects = services.deps.store.read.hfLfsObjects
+  const now = () => Date.parse(services.deps.clock())
 
   scope.addContentTypeParser(
     'application/vnd.git-lfs+json',
@@ -113,9 +112,7 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       throw new HfError(400, 'objects must be a list of at most 1000')
     }
     const limit = services.deps.limits.maxArtifactBytes
-    // Bytes already in this model need no upload; anything else is uploaded, proving the caller has it.
-    const known = new Set(await services.deps.store.read.artifacts.digestsOfModel(model.id))
-    const objects = body.objects.map((o: unknown) => {
+    const wanted = body.objects.map((o: unknown) => {
       const { oid, size } = objectBody(o)
       if (
         typeof oid !== 'string' ||
@@ -126,45 +123,66 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       ) {
         throw new HfError(400, 'each object needs oid (64 lower-case hex, sha256) and size')
       }
-      if (limit !== undefined && size > limit) {
-        return { oid, size, error: { code: 422, message: `larger than the ${limit}-byte limit` } }
-      }
-      if (known.has(oid)) {
-        received.add(req.actor.userId, oid)
-        return { oid, size }
-      }
-      const ticket = uploads.issue({
-        org: model.org,
-        name: model.name,
-        oid,
-        size,
-        userId: req.actor.userId,
-        scope: req.actor.scope,
-      })
-      return {
-        oid,
-        size,
-        authenticated: true,
-        actions: {
-          upload: { href: `${origin(req)}/hf/lfs-objects/${ticket.token}`, expires_at: ticket.expiresAt },
-        },
-      }
+      return { oid, size }
     })
+    // Bytes already in this model need no upload; anything else is uploaded, proving the caller has it.
+    const known = new Set(await services.deps.store.read.artifacts.digestsOfModel(model.id))
+    const expires = now() + opts.uploadUrlTtlSeconds * 1000
+    const objects = []
+    for (const { oid, size } of wanted) {
+      if (limit !== undefined && size > limit) {
+        objects.push({ oid, size, error: { code: 422, message: `larger than the ${limit}-byte limit` } })
+      } else if (known.has(oid)) {
+        objects.push({ oid, size })
+      } else {
+        // The URL's token is its only credential (clients PUT with no Authorization): random, stored as a digest.
+        const token = randomBytes(32).toString('base64url')
+        await lfsObjects.insert({
+          tokenHash: digest(token),
+          modelId: model.id,
+          userId: req.actor.userId,
+          scope: req.actor.scope,
+          oid,
+          size,
+          expiresAt: expires,
+          blobSha256: null,
+        })
+        objects.push({
+          oid,
+          size,
+          authenticated: true,
+          actions: {
+            upload: { href: `${origin(req)}/hf/lfs-objects/${token}`, expires_at: new Date(expires).toISOString() },
+          },
+        })
+      }
+    }
     reply.type('application/vnd.git-lfs+json')
     return { transfer: 'basic', objects, hash_algo: 'sha256' }
   })
 
-  // The upload URL carries its own short-lived signature: clients PUT the bytes with no Authorization.
+  // The upload URL is its own short-lived credential: clients PUT the bytes with no Authorization.
   await scope.register(async (raw: App) => {
     acceptRawBodies(raw)
     raw.put('/lfs-objects/:token', { schema: hidden, config: { access: 'public' } }, async (req, reply) => {
-      const ticket = uploads.check((req.params as { token: string }).token)
-      const user = await services.deps.store.read.users.findById(ticket.userId)
-      if (!user) throw new HfError(403, 'the upload URL is not valid any more')
-      const actor = actorOf(user, ticket.scope)
+      const token = (req.params as { token: string }).token
+      const upload = UPLOAD_TOKEN.test(token) ? await lfsObjects.findByToken(digest(token)) : undefined
+      if (!upload) throw new HfError(403, 'the upload URL is not valid')
+      const at = now()
+      if (upload.expiresAt <= at) throw new HfError(403, 'the upload URL has expired; ask the batch API for a new one')
+      const user = await services.deps.store.read.users.findById(upload.userId)
+      const model = await services.deps.store.read.models.findById(upload.modelId)
+      if (!user || !model) throw new HfError(403, 'the upload URL is not valid any more')
+      const actor = actorOf(user, upload.scope)
       const body = req.body instanceof Readable ? req.body : Readable.from([])
-      await services.artifacts.storeBlob(actor, ticket, body, { sha256: ticket.oid, size: ticket.size })
-      received.add(actor.userId, ticket.oid)
+      await services.artifacts.storeBlob(
+        actor,
+        model,
+        body,
+        { sha256: upload.oid, size: upload.size },
+        // In the transaction that records the blob, so no collection can free it before the commit names it.
+        (tx) => tx.hfLfsObjects.markReceived(upload.tokenHash, upload.oid, at + HOLD_MS),
+      )
       return reply.code(200).send({})
     })
   })
@@ -200,12 +218,18 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       if (under.length === 0) throw entryNotFound(`A folder with this name doesn't exist: ${folder}`, parent.commit)
       for (const f of under) deletes.add(f.path)
     }
-    // LFS objects: bytes this model already holds, or that this caller just uploaded (and so proved they have).
-    const inModel = new Set(parent.files.map((f) => f.sha256))
+    // LFS objects: bytes this model already holds, or that this caller uploaded to it (and so proved they have).
+    const inModel = new Set(await services.deps.store.read.artifacts.digestsOfModel(parent.model.id))
+    const uploaded = await lfsObjects.received(
+      parent.model.id,
+      req.actor.userId,
+      commit.lfsFiles.map((f) => f.oid),
+      now(),
+    )
     const put: { path: string; sha256: string; size: number; staged?: StagedBlob }[] = []
     for (const lfs of commit.lfsFiles) {
       const stored = await services.deps.blobs.stat(lfs.oid)
-      const known = inModel.has(lfs.oid) || received.has(req.actor.userId, lfs.oid)
+      const known = inModel.has(lfs.oid) || uploaded.has(lfs.oid)
       if (!stored || !known)
         throw new HfError(400, `LFS object ${lfs.oid} (${lfs.path}) was not uploaded; upload it first`)
       if (lfs.size !== undefined && lfs.size !== stored.size) {
@@ -245,6 +269,10 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
         }
         throw err
       }
+      // The version's files now reference the uploaded bytes: their holds have done their work.
+      await lfsObjects
+        .release(parent.model.id, req.actor.userId, [...uploaded])
+        .catch((err: unknown) => req.log.warn({ err }, 'releasing LFS holds failed; they expire by themselves'))
       const head = await repos.snapshotOf(result.model, result.version.version)
       return {
         success: true,
@@ -392,54 +420,3 @@ function objectBody(value: unknown, what = 'the body'): Record<string, unknown> 
 }
 
 const origin = (req: FastifyRequest) => `${req.protocol}://${req.host}`
-
-interface Ticket {
-  org: string
-  name: string
-  oid: string
-  size: number
-  userId: string
-  scope: Actor['scope']
-}
-
-/** Upload URLs: the ticket's fields, an expiry and an HMAC over both. */
-class UploadTickets {
-  constructor(
-    private readonly key: Buffer,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  issue(t: Ticket): { token: string; expiresAt: string } {
-    const expires = Math.floor(Date.now() / 1000) + this.ttlSeconds
-    const payload = Buffer.from(JSON.stringify({ ...t, exp: expires })).toString('base64url')
-    return { token: `${payload}.${this.sign(payload)}`, expiresAt: new Date(expires * 1000).toISOString() }
-  }
-
-  check(token: string): Ticket {
-    const [payload = '', signature = ''] = token.split('.')
-    const expected = Buffer.from(this.sign(payload))
-    const given = Buffer.from(signature)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HfError(403, 'the upload URL is not valid (bad signature)')
-    }
-    const t = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Ticket & { exp: number }
-    if (t.exp < Date.now() / 1000) throw new HfError(403, 'the upload URL has expired; ask the batch API for a new one')
-    return t
-  }
-
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url')
-  }
-}
-
-/** (user, oid) pairs whose bytes the user uploaded or already had in the model, kept for a day. */
-class ReceivedObjects {
-  private readonly until = new Map<string, number>()
-  add(userId: string, oid: string) {
-    if (this.until.size > 100_000) this.until.clear()
-    this.until.set(`${userId}\0${oid}`, Date.now() + 86_400_000)
-  }
-  has(userId: string, oid: string): boolean {
-    return (this.until.get(`${userId}\0${oid}`) ?? 0) > Date.now()
-  }
-}

@@ -9,6 +9,7 @@ import type { ArtifactRecord } from '../../repositories/artifact.repository.js'
 import { planDownload, sendDownload } from '../../routes/artifacts.routes.js'
 import type { App } from '../../routes/route-types.js'
 import type { Services } from '../../services/services.js'
+import { CARD_READ_LIMIT, parseFrontMatter } from './hf-card.js'
 import { entryNotFound, HfError, sendHfError } from './hf-errors.js'
 import { gitBlobOid, isFlagSet, isLfs } from './hf-ids.js'
 import {
@@ -31,6 +32,8 @@ export interface HfOptions {
   treePageSize?: number
   /** Seconds an LFS upload URL stays valid. */
   uploadUrlTtlSeconds?: number
+  /** Web origins whose scripts may call /hf, or `*` (config MODELREG_HF_CORS_ORIGINS; none by default). */
+  corsOrigins?: readonly string[]
 }
 
 type Params = { org: string; name: string; rev: string; '*'?: string }
@@ -39,10 +42,12 @@ const hidden = { hide: true } as const
 export async function hfRoutes(app: App, services: Services, downloads: DownloadOffload, opts: HfOptions = {}) {
   const repos = new HfRepos(services)
   const gitOid = gitOidReader(services)
+  const cardOf = cardReader(services)
   const pageSize = opts.treePageSize ?? 1000
 
   await app.register(
     async (scope: App) => {
+      allowOrigins(scope, opts.corsOrigins ?? [])
       scope.setErrorHandler(sendHfError)
       scope.setNotFoundHandler((req, reply) =>
         sendHfError(new HfError(404, `no route ${req.method} ${req.url.split('?')[0]} in the Hub API`), req, reply),
@@ -101,6 +106,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
           blobs: isFlagSet(q.blobs),
           gitOid,
           downloads: snapshot.files.reduce((n, f) => n + f.downloadCount, 0),
+          card: await cardOf(snapshot.files),
         })
       }
       scope.get('/api/models/:org/:name', { schema: hidden }, (req) => modelInfo(req, 'main'))
@@ -205,6 +211,59 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
   )
 }
 
+/** Response headers a browser script may read: the ones the Hub's clients use. */
+const EXPOSED = [
+  'ETag',
+  'X-Repo-Commit',
+  'X-Linked-Size',
+  'X-Linked-Etag',
+  'Content-Range',
+  'Accept-Ranges',
+  'Content-Length',
+  'Link',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Request-Id',
+].join(', ')
+const HEADER_LIST = /^[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*$/
+
+/**
+ * CORS for browser clients (transformers.js, @huggingface/hub): the listed origins (or any, with `*`) may read
+ * answers, errors included, and send Authorization and Range. No cookies cross origins (ADR 0026).
+ */
+function allowOrigins(scope: App, origins: readonly string[]): void {
+  if (origins.length === 0) return
+  const any = origins.includes('*')
+  const allowed = (origin: string | undefined): origin is string =>
+    origin !== undefined && (any || origins.includes(origin))
+  scope.addHook('onSend', async (req, reply) => {
+    if (!any) reply.header('vary', 'Origin')
+    if (!allowed(req.headers.origin)) return
+    reply.header('access-control-allow-origin', any ? '*' : req.headers.origin)
+    reply.header('access-control-expose-headers', EXPOSED)
+    reply.header('cross-origin-resource-policy', 'cross-origin')
+  })
+  // Preflights name no credentials: answered before authentication, for any path under the prefix.
+  scope.route({
+    method: 'OPTIONS',
+    url: '/*',
+    schema: hidden,
+    config: { access: 'public' },
+    handler: async (req, reply) => {
+      if (allowed(req.headers.origin)) {
+        const asked = req.headers['access-control-request-headers']
+        reply.header('access-control-allow-methods', 'GET, HEAD, POST, PUT, DELETE')
+        reply.header(
+          'access-control-allow-headers',
+          typeof asked === 'string' && HEADER_LIST.test(asked) ? asked : 'Authorization, Content-Type, Range',
+        )
+        reply.header('access-control-max-age', '600')
+      }
+      return reply.code(204).send()
+    },
+  })
+}
+
 /** The lastCommit of an entry, when the client asked for expanded entries. */
 function withCommit<T extends TreeEntry>(entry: T, s: HfSnapshot, expand: boolean): T {
   if (!expand) return entry
@@ -229,6 +288,33 @@ function gitOidReader(services: Services): GitOidOf {
     if (known.size > 50_000) known.clear()
     known.set(artifact.sha256, oid)
     return oid
+  }
+}
+
+/** The front matter of the version's README.md (cardData), parsed once per README digest. */
+function cardReader(services: Services) {
+  const known = new Map<string, Record<string, unknown> | undefined>()
+  return async (files: readonly ArtifactRecord[]) => {
+    const readme = files.find((f) => f.path.toLowerCase() === 'readme.md')
+    if (!readme) return undefined
+    if (known.has(readme.sha256)) return known.get(readme.sha256)
+    let card: Record<string, unknown> | undefined
+    try {
+      const end = Math.min(readme.size, CARD_READ_LIMIT) - 1
+      const chunks: Buffer[] = []
+      if (end >= 0) {
+        for await (const chunk of await services.deps.blobs.get(readme.sha256, { range: { start: 0, end } })) {
+          chunks.push(chunk as Buffer)
+        }
+      }
+      card = parseFrontMatter(Buffer.concat(chunks).toString('utf8'))
+    } catch {
+      // Bytes gone from the store: no card data; the README's download reports the missing bytes.
+      card = undefined
+    }
+    if (known.size > 10_000) known.clear()
+    known.set(readme.sha256, card)
+    return card
   }
 }
 
