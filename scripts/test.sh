@@ -50,6 +50,9 @@ if [ -z "${TEST_S3_ENDPOINT:-}" ]; then
 fi
 
 # Dependencies exactly as locked (a clean install in CI; an incremental one on a developer machine).
+# onnxruntime-node (under @huggingface/transformers, a test dependency) ships its CPU runtime in the npm tarball;
+# its install script would also fetch CUDA libraries from nuget.org, which nothing here uses.
+export ONNXRUNTIME_NODE_INSTALL=skip
 if [ "${CI:-}" = true ] || [ ! -d node_modules ]; then npm ci; else npm install; fi
 
 npm run build
