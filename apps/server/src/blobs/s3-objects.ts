@@ -299,8 +299,8 @@ export class S3Objects {
    * Pieces without a range are read whole (small objects).
    */
   read(pieces: readonly ObjectPiece[], signal?: AbortSignal): Readable {
-    const pieceSize = this.tuning.readPieceSize ?? 8 * MiB
-    const ahead = Math.max(1, this.tuning.readAhead ?? 4)
+    const pieceSize = this.tuning.readPieceSize ?? 16 * MiB
+    const ahead = Math.max(1, this.tuning.readAhead ?? 3)
     const reads: ObjectPiece[] = pieces.flatMap((p) => {
       if (!p.range) return [p]
       const out: ObjectPiece[] = []
