@@ -165,7 +165,7 @@ object once through sha256 (ranged GETs ahead of the hash) and copies it server-
 pass over the bytes that verifying the whole file's digest costs
 ([decision 0024](decisions/0024-native-multipart-upload-sessions.md), with the alternatives measured).`
     return {
-      title: 'Scale-out',
+      title: 'Scale-out: a resumable upload across two replicas (S3)',
       summary: `replicas: ${table}`,
       markdown,
       fullScale: size === 1024 * MiB && partSize === 64 * MiB && parallel === 4,

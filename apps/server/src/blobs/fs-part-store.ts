@@ -32,6 +32,8 @@ export class FsPartStore implements PartStore {
     return null
   }
 
+  async closeHandle(): Promise<void> {}
+
   private dir(uploadId: string): string {
     return path.join(this.root, checkUploadId(uploadId))
   }

@@ -19,6 +19,8 @@ import type { BlobInfo, StagedBlob, StageOptions } from './blob-store.js'
 export interface PartStore {
   /** A session starts: the store's handle for its parts (S3: its multipart upload), or null when it needs none. */
   open(uploadId: string): Promise<string | null>
+  /** Drops a handle `open` gave that was not kept (and whatever was stored under it). */
+  closeHandle(uploadId: string, handle: string): Promise<void>
   write(uploadId: string, number: number, body: Readable, opts: PartWriteOptions): Promise<WrittenPart>
   /**
    * The parts, in the order given, as one blob staged in the blob store (its sha256 computed and checked as

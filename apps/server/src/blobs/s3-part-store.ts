@@ -43,6 +43,12 @@ export class S3PartStore implements PartStore {
     return this.objects.createMultipart(this.wholeKey(uploadId))
   }
 
+  async closeHandle(uploadId: string, handle: string): Promise<void> {
+    await this.objects.abortMultipart(this.wholeKey(uploadId), handle).catch((err: unknown) => {
+      if (!isNoSuchUpload(err)) throw err
+    })
+  }
+
   async write(uploadId: string, number: number, body: Readable, opts: PartWriteOptions): Promise<WrittenPart> {
     const hasher = new HashingStream(opts.maxBytes)
     body.on('error', (err) => hasher.destroy(err))

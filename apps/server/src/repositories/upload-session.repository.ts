@@ -111,6 +111,29 @@ export class UploadSessionRepository {
     await this.db.updateTable('upload_sessions').set({ store_handle: storeHandle }).where('id', '=', id).execute()
   }
 
+  /**
+   * Swaps the part store's handle of a session for a new one if it is still `stale` (another replica may have swapped
+   * it first: then false, nothing changed), forgetting the parts kept under the old handle (those with a tag).
+   */
+  async replaceHandle(id: string, stale: string, fresh: string | null): Promise<number[] | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const res = await tx
+        .updateTable('upload_sessions')
+        .set({ store_handle: fresh })
+        .where('id', '=', id)
+        .where('store_handle', '=', stale)
+        .executeTakeFirst()
+      if (Number(res.numUpdatedRows) === 0) return undefined
+      const dropped = await tx
+        .deleteFrom('upload_parts')
+        .where('upload_id', '=', id)
+        .where('store_tag', 'is not', null)
+        .returning('number')
+        .execute()
+      return dropped.map((r) => Number(r.number)).sort((a, b) => a - b)
+    })
+  }
+
   /** Bytes received so far by one session. */
   async receivedBytes(id: string): Promise<number> {
     const row = await this.db

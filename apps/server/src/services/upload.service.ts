@@ -149,7 +149,10 @@ export class UploadService {
         length: opts.length,
       })
       .catch(async (err: unknown) => {
-        if (err instanceof StaleHandleError) throw staleError(id, number)
+        if (err instanceof StaleHandleError) {
+          await this.reopen(id, session.storeHandle)
+          throw staleError(id, number)
+        }
         if (err instanceof ChecksumMismatchError) {
           throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
         }
@@ -214,14 +217,14 @@ export class UploadService {
         { contentType: session.mediaType ?? undefined },
       )
       .catch(async (err: unknown) => {
-        throw await this.assemblyError(id, err)
+        throw await this.assemblyError(id, session.storeHandle, err)
       })
     await this.abort(id)
     return { artifact }
   }
 
   /** What a failed `complete` tells the client; parts the store used up are forgotten, to be sent again. */
-  private async assemblyError(id: string, err: unknown): Promise<unknown> {
+  private async assemblyError(id: string, handle: string | null, err: unknown): Promise<unknown> {
     // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.
     if (err instanceof DomainError && err.code === 'PAYLOAD_TOO_LARGE') await this.abort(id)
     if (err instanceof PartsChangedError) {
@@ -230,7 +233,11 @@ export class UploadService {
       })
     }
     if (err instanceof StaleHandleError) {
-      return new ConflictError(`upload ${id} is being completed or was aborted elsewhere`, { id })
+      const dropped = await this.reopen(id, handle)
+      return new ConflictError(
+        `upload ${id} lost the parts held by the blob store${dropped?.length ? ` (${dropped.join(', ')})` : ''}: send them again`,
+        { id, missing: dropped ?? [] },
+      )
     }
     if (!(err instanceof PartsDroppedError)) return err
     await this.deps.store.read.uploads.dropParts(id, err.numbers, await this.parts.open(id))
@@ -244,6 +251,20 @@ export class UploadService {
       ...cause.details,
       missing: err.numbers,
     })
+  }
+
+  /**
+   * The part store no longer knows the session's handle (its multipart upload was aborted behind the registry's
+   * back, or the database was restored beside another bucket): a new one, and the parts kept under the old one are
+   * to be sent again. Several replicas finding out at once swap it once.
+   */
+  private async reopen(id: string, stale: string | null): Promise<number[] | undefined> {
+    if (stale === null) return undefined
+    const fresh = await this.parts.open(id)
+    const dropped = await this.deps.store.read.uploads.replaceHandle(id, stale, fresh)
+    // Another replica swapped it first: ours was never kept.
+    if (dropped === undefined && fresh !== null) await this.parts.closeHandle(id, fresh)
+    return dropped
   }
 
   async abort(id: string): Promise<void> {
