@@ -174,6 +174,8 @@ export class S3PartStore implements PartStore {
   }
 }
 
+/** The multipart upload is gone (RGW answers ListParts of an unknown upload with NoSuchKey). */
 function isNoSuchUpload(err: unknown): boolean {
-  return (err as { name?: unknown }).name === 'NoSuchUpload'
+  const name = (err as { name?: unknown }).name
+  return name === 'NoSuchUpload' || name === 'NoSuchKey'
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { S3BlobStore } from '../../src/blobs/s3-blob-store.js'
 import type { Dialect } from '../../src/db/database.js'
@@ -327,6 +327,29 @@ describe.skipIf(unitLane)('resumable uploads as native multipart uploads on S3',
     expect(await multipart(id)).toEqual([])
     expect(await t.parts.list()).not.toContain(id)
     expect(await t.leftovers()).toEqual([])
+  })
+
+  it('takes a part sent again after S3 lost the session\u2019s multipart upload, and completes', async () => {
+    const file = randomBytes(5 * MiB + 10)
+    const parts = [file.subarray(0, 5 * MiB), file.subarray(5 * MiB)]
+    const { id, url } = await session({ path: 'lost.bin', sha256: sha(file) })
+    expect((await putPart(id, 1, parts[0] as Buffer)).statusCode).toBe(200)
+    // Aborted behind the registry's back (a lifecycle rule, an operator).
+    const bucket = t.options.s3?.bucket as string
+    const client = (t.blobs as S3BlobStore).client
+    for (const u of (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `uploads/${id}/` })))
+      .Uploads ?? []) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }))
+    }
+    expect((await putPart(id, 2, parts[1] as Buffer)).statusCode).toBe(200)
+    const lost = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(lost.statusCode).toBe(409)
+    expect(lost.json().error.details).toMatchObject({ missing: [1] })
+    const failed = await putPart(id, 1, parts[0] as Buffer)
+    expect(failed.statusCode, failed.payload).toBe(200)
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts/lost.bin` })).rawPayload.equals(file)).toBe(true)
   })
 
   it('names a part whose resend failed its checksum at complete, and takes it sent again', async () => {
