@@ -161,7 +161,7 @@ ${table}
 
 Each part goes on to the bucket as it arrives, as a part of the session's one native multipart upload (one streamed
 \`UploadPart\`, unsigned payload: hashed once, by the registry); \`complete\` has S3 join the parts, reads the joined
-object once through sha256 (ranged GETs ahead of the hash) and copies it server-side to its content address: the one
+object once through sha256 (one GET) and copies it server-side to its content address: the one
 pass over the bytes that verifying the whole file's digest costs
 ([decision 0024](decisions/0024-native-multipart-upload-sessions.md), with the alternatives measured).`
     return {

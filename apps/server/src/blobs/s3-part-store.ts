@@ -95,7 +95,7 @@ export class S3PartStore implements PartStore {
 
   /**
    * Multipart parts all but (perhaps) the last: the last, if it is an object, is copied in as the final part, S3 joins
-   * them, and the joined object is read once through sha256 (ranged GETs ahead of the hash) and becomes the staged
+   * them, and the joined object is read once through sha256 and becomes the staged
    * blob. Otherwise (an object before the last: a small part) the multipart parts are joined and the whole is
    * streamed, in order, from ranges of that and from the objects, into a new blob.
    */
