@@ -95,14 +95,17 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
 
 /** The blob store and, beside it, the store of upload parts: in the same bucket or directory, seen by every replica. */
 async function openBlobStores(opts: RegistryOptions): Promise<{ blobs: BlobStore; parts: PartStore }> {
-  const fsParts = () => new FsPartStore(path.join(path.resolve(opts.blobRoot), 'uploads'))
-  if (opts.blobs) return { blobs: opts.blobs, parts: fsParts() }
+  const fsParts = (blobs: BlobStore) => ({
+    blobs,
+    parts: new FsPartStore(path.join(path.resolve(opts.blobRoot), 'uploads'), blobs),
+  })
+  if (opts.blobs) return fsParts(opts.blobs)
   if (opts.s3) {
     // Loaded only when used: the AWS SDK adds ~60 MB of resident memory to a local-store server.
     const { S3BlobStore } = await import('./blobs/s3-blob-store.js')
     const { S3PartStore } = await import('./blobs/s3-part-store.js')
     const blobs = new S3BlobStore(opts.s3)
-    return { blobs, parts: new S3PartStore(blobs.client, { bucket: opts.s3.bucket, prefix: opts.s3.prefix }) }
+    return { blobs, parts: new S3PartStore(blobs) }
   }
-  return { blobs: new FsBlobStore(path.resolve(opts.blobRoot)), parts: fsParts() }
+  return fsParts(new FsBlobStore(path.resolve(opts.blobRoot)))
 }

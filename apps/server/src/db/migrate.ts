@@ -13,6 +13,7 @@ import * as aliases from './migrations/0009-aliases.js'
 import * as webhooks from './migrations/0010-webhooks.js'
 import * as mlflow from './migrations/0011-mlflow.js'
 import * as inspection from './migrations/0012-inspection.js'
+import * as uploadPartHandles from './migrations/0013-upload-part-handles.js'
 import * as modelSummary from './migrations/0014-model-summary.js'
 import * as hfLfsObjects from './migrations/0015-hf-lfs-objects.js'
 import * as modelNameOrder from './migrations/0018-model-name-order.js'
@@ -33,12 +34,15 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0010-webhooks': { up: (k) => webhooks.up(k, dialect) },
     '0011-mlflow': { up: (k) => mlflow.up(k, dialect) },
     '0012-inspection': { up: (k) => inspection.up(k, dialect) },
+    '0013-upload-part-handles': { up: (k) => uploadPartHandles.up(k, dialect) },
     '0015-hf-lfs-objects': { up: (k) => hfLfsObjects.up(k, dialect) },
     '0018-model-name-order': { up: (k) => modelNameOrder.up(k, dialect) },
   }
   const migrator = new Migrator({
     db: db.schema === undefined ? db.kysely : withOwnSchemaIntrospection(db.kysely, db.schema),
     provider: { getMigrations: async () => migrations },
+    // Numbers are handed out before the work lands: a database may hold a later migration than one added now.
+    allowUnorderedMigrations: true,
     // Kysely looks for its own tables in every schema unless told which: name ours.
     ...(db.schema !== undefined && { migrationTableSchema: db.schema }),
   })

@@ -225,6 +225,8 @@ export interface UploadSessionTable {
   created_by: string
   created_at: Timestamp
   expires_at: Timestamp
+  /** The part store's handle for the session (S3: its multipart upload id); migration 0013. */
+  store_handle: string | null
 }
 
 export interface UploadPartTable {
@@ -232,6 +234,8 @@ export interface UploadPartTable {
   number: number
   size: number
   sha256: string
+  /** The part store's tag of this copy of the part (S3: the multipart part's ETag); migration 0013. */
+  store_tag: string | null
 }
 
 export interface UserTable {

@@ -6,6 +6,8 @@ export interface UploadPartRecord {
   number: number
   size: number
   sha256: string
+  /** The part store's tag of this copy of the part (blobs/part-store.ts); never shown to clients. */
+  tag: string | null
 }
 
 export interface UploadSessionRecord {
@@ -19,6 +21,8 @@ export interface UploadSessionRecord {
   createdBy: string
   createdAt: string
   expiresAt: string
+  /** The part store's handle for the session (blobs/part-store.ts); never shown to clients. */
+  storeHandle: string | null
   parts: UploadPartRecord[]
 }
 
@@ -39,6 +43,7 @@ export class UploadSessionRepository {
         created_by: s.createdBy,
         created_at: s.createdAt,
         expires_at: s.expiresAt,
+        store_handle: s.storeHandle,
       })
       .execute()
   }
@@ -48,7 +53,7 @@ export class UploadSessionRepository {
     if (!row) return undefined
     const parts = await this.db
       .selectFrom('upload_parts')
-      .select(['number', 'size', 'sha256'])
+      .select(['number', 'size', 'sha256', 'store_tag'])
       .where('upload_id', '=', id)
       .orderBy('number')
       .execute()
@@ -63,7 +68,8 @@ export class UploadSessionRepository {
       createdBy: row.created_by,
       createdAt: toIso(row.created_at),
       expiresAt: toIso(row.expires_at),
-      parts: parts.map((p) => ({ number: Number(p.number), size: Number(p.size), sha256: p.sha256 })),
+      storeHandle: row.store_handle,
+      parts: parts.map((p) => ({ number: Number(p.number), size: Number(p.size), sha256: p.sha256, tag: p.store_tag })),
     }
   }
 
@@ -74,7 +80,7 @@ export class UploadSessionRepository {
   async putPart(id: string, part: UploadPartRecord): Promise<boolean> {
     const res = await this.db
       .insertInto('upload_parts')
-      .columns(['upload_id', 'number', 'size', 'sha256'])
+      .columns(['upload_id', 'number', 'size', 'sha256', 'store_tag'])
       .expression(
         this.db
           .selectFrom('upload_sessions')
@@ -83,12 +89,49 @@ export class UploadSessionRepository {
             sql.lit(part.number).as('number'),
             sql.lit(part.size).as('size'),
             sql.lit(part.sha256).as('sha256'),
+            sql<string | null>`cast(${part.tag} as text)`.as('store_tag'),
           ])
           .where('id', '=', id),
       )
-      .onConflict((oc) => oc.columns(['upload_id', 'number']).doUpdateSet({ size: part.size, sha256: part.sha256 }))
+      .onConflict((oc) =>
+        oc.columns(['upload_id', 'number']).doUpdateSet({ size: part.size, sha256: part.sha256, store_tag: part.tag }),
+      )
       .executeTakeFirst()
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+  }
+
+  /**
+   * Forgets parts the part store used up in a failed assembly, and records the store's new handle for the session
+   * (the parts must be sent again).
+   */
+  async dropParts(id: string, numbers: readonly number[], storeHandle: string | null): Promise<void> {
+    if (numbers.length > 0) {
+      await this.db.deleteFrom('upload_parts').where('upload_id', '=', id).where('number', 'in', numbers).execute()
+    }
+    await this.db.updateTable('upload_sessions').set({ store_handle: storeHandle }).where('id', '=', id).execute()
+  }
+
+  /**
+   * Swaps the part store's handle of a session for a new one if it is still `stale` (another replica may have swapped
+   * it first: then false, nothing changed), forgetting the parts kept under the old handle (those with a tag).
+   */
+  async replaceHandle(id: string, stale: string, fresh: string | null): Promise<number[] | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const res = await tx
+        .updateTable('upload_sessions')
+        .set({ store_handle: fresh })
+        .where('id', '=', id)
+        .where('store_handle', '=', stale)
+        .executeTakeFirst()
+      if (Number(res.numUpdatedRows) === 0) return undefined
+      const dropped = await tx
+        .deleteFrom('upload_parts')
+        .where('upload_id', '=', id)
+        .where('store_tag', 'is not', null)
+        .returning('number')
+        .execute()
+      return dropped.map((r) => Number(r.number)).sort((a, b) => a - b)
+    })
   }
 
   /** Bytes received so far by one session. */

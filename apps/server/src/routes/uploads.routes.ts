@@ -144,7 +144,7 @@ function toUploadResponse({ session, model, version }: UploadView): UploadSessio
     path: session.path,
     size: session.expectedSize,
     sha256: session.expectedSha256,
-    parts: session.parts,
+    parts: session.parts.map(({ number, size, sha256 }) => ({ number, size, sha256 })),
     receivedBytes: session.parts.reduce((n, p) => n + p.size, 0),
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream'
 import { frozenStatuses } from '@modelreg/contract'
-import { BlobMissingError, type ByteRange, ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
+import {
+  BlobMissingError,
+  type ByteRange,
+  ChecksumMismatchError,
+  SizeLimitError,
+  type StagedBlob,
+} from '../blobs/blob-store.js'
 import type { DownloadOffload } from '../config/config.js'
 import { checkArtifactPath, mediaTypeOf, servedMediaType } from '../domain/artifact-path.js'
 import { checkArtifactSize } from '../domain/artifact-size.js'
@@ -75,20 +81,38 @@ export class ArtifactService {
     body: Readable,
     opts: UploadOptions,
   ): Promise<{ model: ModelRecord; version: VersionRecord; artifact: ArtifactRecord }> {
+    return this.uploadStaged(
+      actor,
+      ref,
+      (maxBytes) =>
+        this.deps.blobs.stage(body, {
+          expectedSha256: opts.expectedSha256,
+          maxBytes,
+          signal: opts.signal,
+          length: opts.length,
+        }),
+      opts,
+    )
+  }
+
+  /**
+   * An upload whose bytes someone else stages (the parts of an upload session, joined by the part store): `stage`
+   * is called once the version is known to take files, with the artifact size limit, and must verify what it stages
+   * as `BlobStore.stage` does; the rest is `upload`.
+   */
+  async uploadStaged(
+    actor: Actor,
+    ref: { org: string; name: string; version: string; path: string },
+    stage: (maxBytes: number | undefined) => Promise<StagedBlob>,
+    opts: UploadOptions,
+  ): Promise<{ model: ModelRecord; version: VersionRecord; artifact: ArtifactRecord }> {
     checkArtifactSize(opts.declaredSize, this.deps.limits.maxArtifactBytes)
     const path = checkArtifactPath(ref.path)
     // Refuse before reading a byte: unknown version, frozen content.
     assertWritable((await resolveVersion(this.deps.store.read, actor, 'write', ref.org, ref.name, ref.version)).version)
-    const staged = await this.deps.blobs
-      .stage(body, {
-        expectedSha256: opts.expectedSha256,
-        maxBytes: this.deps.limits.maxArtifactBytes,
-        signal: opts.signal,
-        length: opts.length,
-      })
-      .catch((err: unknown) => {
-        throw translateStageError(err)
-      })
+    const staged = await stage(this.deps.limits.maxArtifactBytes).catch((err: unknown) => {
+      throw translateStageError(err)
+    })
     const now = this.deps.clock()
     try {
       const result = await this.deps.store.transaction(async (repos) => {

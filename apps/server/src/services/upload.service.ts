@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
-import type { PartStore } from '../blobs/part-store.js'
+import { type PartStore, PartsChangedError, PartsDroppedError, StaleHandleError } from '../blobs/part-store.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
 import { checkArtifactSize } from '../domain/artifact-size.js'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
@@ -10,7 +10,7 @@ import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { UploadPartRecord, UploadSessionRecord } from '../repositories/upload-session.repository.js'
 import { writableModel } from './access.js'
-import { type ArtifactService, assertWritable } from './artifact.service.js'
+import { type ArtifactService, assertWritable, translateStageError } from './artifact.service.js'
 import { type PeriodicLease, type PeriodicWork, startPeriodicWork } from './periodic-work.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version-resolver.js'
@@ -58,8 +58,9 @@ export class UploadService {
     ) {
       throw userBytesError(open.bytes, maxUploadBytesPerUser)
     }
+    const id = randomUUID()
     const session = {
-      id: randomUUID(),
+      id,
       modelId: model.id,
       versionId: version.id,
       path,
@@ -69,8 +70,13 @@ export class UploadService {
       createdBy: actor.username,
       createdAt: now,
       expiresAt: new Date(Date.parse(now) + SESSION_DAYS * 86_400_000).toISOString(),
+      // Made with the session, so that parts arriving together on two replicas join the one handle.
+      storeHandle: await this.parts.open(id),
     }
-    await this.deps.store.read.uploads.insert(session)
+    await this.deps.store.read.uploads.insert(session).catch(async (err: unknown) => {
+      await this.parts.remove(id)
+      throw err
+    })
     return { session: { ...session, parts: [] }, model, version }
   }
 
@@ -121,7 +127,7 @@ export class UploadService {
     number: number,
     body: Readable,
     opts: { expectedSha256?: string; length?: number },
-  ): Promise<UploadPartRecord> {
+  ): Promise<Omit<UploadPartRecord, 'tag'>> {
     const { session, version } = await this.get(actor, id)
     assertWritable(version)
     const { maxArtifactBytes, maxUploadBytesPerUser } = this.deps.limits
@@ -136,8 +142,17 @@ export class UploadService {
       maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
     const room = Math.max(0, Math.min(sessionRoom, userRoom))
     const info = await this.parts
-      .write(id, number, body, { maxBytes: room, expectedSha256: opts.expectedSha256, length: opts.length })
+      .write(id, number, body, {
+        handle: session.storeHandle,
+        maxBytes: room,
+        expectedSha256: opts.expectedSha256,
+        length: opts.length,
+      })
       .catch(async (err: unknown) => {
+        if (err instanceof StaleHandleError) {
+          await this.reopen(id, session.storeHandle)
+          throw staleError(id, number)
+        }
         if (err instanceof ChecksumMismatchError) {
           throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
         }
@@ -148,7 +163,7 @@ export class UploadService {
         throw err
       })
     const part = { number, size: info.size, sha256: info.sha256 }
-    if (!(await repos.uploads.putPart(id, part))) {
+    if (!(await repos.uploads.putPart(id, { ...part, tag: info.tag }))) {
       // Aborted (or refused) while this part was arriving: leave nothing behind.
       await this.parts.remove(id)
       throw new NotFoundError(`upload ${id} not found (it was aborted while part ${number} arrived)`, { id })
@@ -188,24 +203,68 @@ export class UploadService {
         expected: session.expectedSize,
       })
     }
+    const parts = numbers.map((n) => received.get(n) as UploadPartRecord)
     const { artifact } = await this.artifacts
-      .upload(
+      .uploadStaged(
         actor,
         { org: model.org, name: model.name, version: version.version, path: session.path },
-        this.parts.read(id, numbers),
-        {
-          expectedSha256: session.expectedSha256 ?? undefined,
-          contentType: session.mediaType ?? undefined,
-          length: total,
-        },
+        (maxBytes) =>
+          this.parts.assemble(id, parts, {
+            handle: session.storeHandle,
+            expectedSha256: session.expectedSha256 ?? undefined,
+            maxBytes,
+          }),
+        { contentType: session.mediaType ?? undefined },
       )
       .catch(async (err: unknown) => {
-        // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.
-        if (err instanceof DomainError && err.code === 'PAYLOAD_TOO_LARGE') await this.abort(id)
-        throw err
+        throw await this.assemblyError(id, session.storeHandle, err)
       })
     await this.abort(id)
     return { artifact }
+  }
+
+  /** What a failed `complete` tells the client; parts the store used up are forgotten, to be sent again. */
+  private async assemblyError(id: string, handle: string | null, err: unknown): Promise<unknown> {
+    // Over the limit (lowered since the parts arrived): it never will fit, so nothing is kept.
+    if (err instanceof DomainError && err.code === 'PAYLOAD_TOO_LARGE') await this.abort(id)
+    if (err instanceof PartsChangedError) {
+      return new ValidationError(`${err.message} (a resend that failed its checksum replaced it): send it again`, {
+        missing: err.numbers,
+      })
+    }
+    if (err instanceof StaleHandleError) {
+      const dropped = await this.reopen(id, handle)
+      return new ConflictError(
+        `upload ${id} lost the parts held by the blob store${dropped?.length ? ` (${dropped.join(', ')})` : ''}: send them again`,
+        { id, missing: dropped ?? [] },
+      )
+    }
+    if (!(err instanceof PartsDroppedError)) return err
+    await this.deps.store.read.uploads.dropParts(id, err.numbers, await this.parts.open(id))
+    const cause = translateStageError(err.cause)
+    if (!(cause instanceof DomainError)) return cause
+    if (cause.code === 'PAYLOAD_TOO_LARGE') {
+      await this.abort(id)
+      return cause
+    }
+    return new DomainError(cause.code, `${cause.message}; parts ${err.numbers.join(', ')} must be sent again`, {
+      ...cause.details,
+      missing: err.numbers,
+    })
+  }
+
+  /**
+   * The part store no longer knows the session's handle (its multipart upload was aborted behind the registry's
+   * back, or the database was restored beside another bucket): a new one, and the parts kept under the old one are
+   * to be sent again. Several replicas finding out at once swap it once.
+   */
+  private async reopen(id: string, stale: string | null): Promise<number[] | undefined> {
+    if (stale === null) return undefined
+    const fresh = await this.parts.open(id)
+    const dropped = await this.deps.store.read.uploads.replaceHandle(id, stale, fresh)
+    // Another replica swapped it first: ours was never kept.
+    if (dropped === undefined && fresh !== null) await this.parts.closeHandle(id, fresh)
+    return dropped
   }
 
   async abort(id: string): Promise<void> {
@@ -245,6 +304,12 @@ export class UploadService {
   startSweeping(everyMs: number, onError: (err: unknown) => void, lease?: PeriodicLease): PeriodicWork {
     return startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
   }
+}
+
+function staleError(id: string, number: number): ConflictError {
+  return new ConflictError(`upload ${id} was completed or restarted while part ${number} arrived: send it again`, {
+    id,
+  })
 }
 
 function userBytesError(open: number, limit: number): DomainError {

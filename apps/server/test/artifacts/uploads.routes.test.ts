@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { S3BlobStore } from '../../src/blobs/s3-blob-store.js'
 import type { Dialect } from '../../src/db/database.js'
 import { uniqueName } from '../helpers/factories.js'
 import { type BlobBackend, dialects, openTestApp, testClock, unitLane } from '../helpers/registry.js'
@@ -254,5 +256,117 @@ describe.each(dialects)('upload limits and expiry on %s', (dialect) => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+/** Parts of S3's sizes go into the session's native multipart upload in the bucket (a real Ceph RGW). */
+describe.skipIf(unitLane)('resumable uploads as native multipart uploads on S3', () => {
+  const MiB = 1024 * 1024
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  beforeAll(async () => {
+    t = await openTestApp('postgres', { blobs: 's3' })
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  /** Multipart uploads in progress in the bucket for this session. */
+  const multipart = async (id: string) => {
+    const bucket = t.options.s3?.bucket as string
+    const res = await (t.blobs as S3BlobStore).client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `uploads/${id}/` }),
+    )
+    return (res.Uploads ?? []).map((u) => u.Key)
+  }
+  async function session(body: Record<string, unknown>) {
+    const name = uniqueName('multipart')
+    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+    const url = `/api/v1/models/default/${name}/versions/1.0.0`
+    const res = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: body })
+    expect(res.statusCode, res.payload).toBe(201)
+    return { id: res.json().id as string, url }
+  }
+  const putPart = (id: string, n: number, bytes: Buffer, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/uploads/${id}/parts/${n}`,
+      payload: bytes,
+      headers: { 'content-type': 'application/octet-stream', ...headers },
+    })
+
+  it('aborts the multipart upload of a cancelled session and of an expired one', async () => {
+    const cancelled = await session({ path: 'a.bin' })
+    expect((await putPart(cancelled.id, 1, randomBytes(5 * MiB))).statusCode).toBe(200)
+    expect(await multipart(cancelled.id)).toEqual([`uploads/${cancelled.id}/whole`])
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${cancelled.id}` })).statusCode).toBe(204)
+    expect(await multipart(cancelled.id)).toEqual([])
+
+    const expired = await session({ path: 'b.bin' })
+    expect((await putPart(expired.id, 1, randomBytes(5 * MiB))).statusCode).toBe(200)
+    expect(await multipart(expired.id)).toHaveLength(1)
+    expect(await t.services.uploads.sweepExpired('9999-01-01T00:00:00.000Z')).toBeGreaterThanOrEqual(1)
+    expect(await multipart(expired.id)).toEqual([])
+    expect(await t.parts.list()).not.toContain(expired.id)
+  })
+
+  it('asks again for the parts a failed complete used up, and completes once they are sent again', async () => {
+    const file = randomBytes(6 * MiB + 100)
+    const parts = [file.subarray(0, 6 * MiB), file.subarray(6 * MiB)]
+    const { id, url } = await session({ path: 'w.bin', sha256: sha(file) })
+    expect((await putPart(id, 1, randomBytes(6 * MiB))).statusCode).toBe(200)
+    expect((await putPart(id, 2, parts[1] as Buffer)).statusCode).toBe(200)
+    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error).toMatchObject({ code: 'CHECKSUM_MISMATCH', details: { missing: [1] } })
+    const resume = await t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}` })
+    expect(resume.json().parts.map((p: { number: number }) => p.number)).toEqual([2])
+    expect((await putPart(id, 1, parts[0] as Buffer)).statusCode).toBe(200)
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts/w.bin` })).rawPayload.equals(file)).toBe(true)
+    expect(await multipart(id)).toEqual([])
+    expect(await t.parts.list()).not.toContain(id)
+    expect(await t.leftovers()).toEqual([])
+  })
+
+  it('takes a part sent again after S3 lost the session\u2019s multipart upload, and completes', async () => {
+    const file = randomBytes(5 * MiB + 10)
+    const parts = [file.subarray(0, 5 * MiB), file.subarray(5 * MiB)]
+    const { id, url } = await session({ path: 'lost.bin', sha256: sha(file) })
+    expect((await putPart(id, 1, parts[0] as Buffer)).statusCode).toBe(200)
+    // Aborted behind the registry's back (a lifecycle rule, an operator).
+    const bucket = t.options.s3?.bucket as string
+    const client = (t.blobs as S3BlobStore).client
+    for (const u of (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `uploads/${id}/` })))
+      .Uploads ?? []) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }))
+    }
+    expect((await putPart(id, 2, parts[1] as Buffer)).statusCode).toBe(200)
+    const lost = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(lost.statusCode).toBe(409)
+    expect(lost.json().error.details).toMatchObject({ missing: [1] })
+    const failed = await putPart(id, 1, parts[0] as Buffer)
+    expect(failed.statusCode, failed.payload).toBe(200)
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect((await t.app.inject({ method: 'GET', url: `${url}/artifacts/lost.bin` })).rawPayload.equals(file)).toBe(true)
+  })
+
+  it('names a part whose resend failed its checksum at complete, and takes it sent again', async () => {
+    const file = randomBytes(6 * MiB + 10)
+    const parts = [file.subarray(0, 6 * MiB), file.subarray(6 * MiB)]
+    const { id } = await session({ path: 'r.bin', sha256: sha(file) })
+    const good = parts[0] as Buffer
+    expect((await putPart(id, 1, good, { 'x-checksum-sha256': sha(good) })).statusCode).toBe(200)
+    const resend = await putPart(id, 1, randomBytes(6 * MiB), { 'x-checksum-sha256': sha(good) })
+    expect(resend.json().error.code).toBe('CHECKSUM_MISMATCH')
+    expect((await putPart(id, 2, parts[1] as Buffer)).statusCode).toBe(200)
+    const named = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(named.statusCode).toBe(400)
+    expect(named.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { missing: [1] } })
+    expect((await putPart(id, 1, good, { 'x-checksum-sha256': sha(good) })).statusCode).toBe(200)
+    const done = await t.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect(done.json()).toMatchObject({ size: file.length, sha256: sha(file) })
   })
 })

@@ -1,9 +1,11 @@
 // The S3 server the tests use: Ceph RGW started by scripts/ceph-rgw.sh (scripts/test.sh does), or $TEST_S3_*.
 import { randomBytes } from 'node:crypto'
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3'
 import { S3BlobStore, type S3BlobStoreOptions } from '../../src/blobs/s3-blob-store.js'
@@ -32,11 +34,18 @@ export async function openTestBucket(opts: Partial<S3BlobStoreOptions> = {}) {
     ((await store.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
       (o) => o.Key ?? '',
     )
+  /** Multipart uploads in progress (keys), e.g. those of open upload sessions. */
+  const multipartUploads = async (prefix = '') =>
+    (await store.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }))).Uploads ?? []
   return {
     store,
     bucket,
     keys,
+    multipartUploads,
     close: async () => {
+      for (const u of await multipartUploads()) {
+        await store.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }))
+      }
       const all = await keys()
       if (all.length > 0) {
         await store.client.send(
