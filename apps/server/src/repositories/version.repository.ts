@@ -327,6 +327,47 @@ function page(rows: Selectable<VersionTable>[], limit: number): Page<VersionReco
   return { items: rows.slice(0, limit).map(toRecord), nextCursor: last ? encodeCursor([last.sort_key]) : null }
 }
 
+/** The columns a VersionRecord is made of (toRecord). */
+const recordColumns = [
+  'id',
+  'model_id',
+  'version',
+  'prerelease',
+  'sort_key',
+  'description',
+  'status',
+  'stage',
+  'author',
+  'license',
+  'license_other',
+  'tags',
+  'metrics',
+  'source',
+  'base_model',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'sequence',
+  'run_id',
+  'source_uri',
+] as const satisfies readonly (keyof VersionTable)[]
+
+/**
+ * The columns of a version joined to another row as `alias`, each selected as `<alias>_<column>`: a model and its
+ * latest version in one statement (one round trip on PostgreSQL). Read back with joinedVersion.
+ */
+export function joinedVersionColumns(alias: string) {
+  return recordColumns.map((c) => sql.ref(`${alias}.${c}`).as(`${alias}_${c}`))
+}
+
+/** The version selected by joinedVersionColumns(alias), or null when the (left) join found none. */
+export function joinedVersion(row: Record<string, unknown>, alias: string): VersionRecord | null {
+  if (row[`${alias}_id`] === null || row[`${alias}_id`] === undefined) return null
+  const r: Record<string, unknown> = {}
+  for (const c of recordColumns) r[c] = row[`${alias}_${c}`]
+  return toRecord(r as unknown as Selectable<VersionTable>)
+}
+
 function toRecord(r: Selectable<VersionTable>): VersionRecord {
   return {
     id: Number(r.id),
