@@ -107,7 +107,7 @@ export class ModelRepository {
     const row = await this.base()
       .leftJoin('versions as lv', 'lv.id', 'm.latest_version_id')
       .leftJoin('versions as tv', 'tv.id', 'm.top_stage_version_id')
-      .select(joinedVersionColumns('lv'))
+      .select(joinedVersionColumns())
       .select(['tv.stage as top_stage_of', 'tv.version as top_version'])
       .where('o.name', '=', org)
       .where('m.name_key', '=', nameKey)
@@ -338,7 +338,7 @@ export class ModelRepository {
         .leftJoin('versions as lv', 'lv.id', 'p.latest_version_id')
         .leftJoin('versions as tv', 'tv.id', 'p.top_stage_version_id')
         .selectAll('p')
-        .select(joinedVersionColumns('lv'))
+        .select(joinedVersionColumns())
         .select(['tv.stage as top_stage_of', 'tv.version as top_version'])
         .orderBy(sql.ref(`p.${col.slice(2)}`), dir)
         .orderBy('p.id', dir)
@@ -501,13 +501,13 @@ function hasFacet(eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>, face
       )
 }
 
-/** A row of base() with the latest version (joinedVersionColumns('lv')) and the top stage joined. */
+/** A row of base() with the latest version (joinedVersionColumns()) and the top stage joined. */
 type PageRow = Row & { top_stage_of: string | null; top_version: string | null } & Record<string, unknown>
 
 function withLatest(r: PageRow): ModelWithLatest {
   return {
     model: toRecord(r),
-    latest: joinedVersion(r, 'lv'),
+    latest: joinedVersion(r),
     top: r.top_stage_of === null || r.top_version === null ? null : { stage: r.top_stage_of, version: r.top_version },
   }
 }
