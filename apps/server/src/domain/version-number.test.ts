@@ -34,5 +34,10 @@ describe('version numbers', () => {
   it('offers the next major, minor and patch', () => {
     expect(nextVersions('1.1.0')).toEqual({ major: '2.0.0', minor: '1.2.0', patch: '1.1.1' })
     expect(nextVersions(null)).toBeNull()
+    // The plain x.y.z shortcut agrees with semver's inc on releases, prereleases and build metadata alike.
+    for (const v of ['0.0.0', '1.1.0', '9.99.999', '123456789012345.0.7', '1.2.3-rc.1', '1.2.3+build.5', '2.0.0-0']) {
+      const inc = (kind: 'major' | 'minor' | 'patch') => semver.inc(v, kind) ?? v
+      expect(nextVersions(v), v).toEqual({ major: inc('major'), minor: inc('minor'), patch: inc('patch') })
+    }
   })
 })

@@ -56,9 +56,18 @@ function sortKeyOf(v: semver.SemVer): string {
   return `${core}-${ids.join(' ')}`
 }
 
+/** A release without prerelease or build parts, each number small enough to add one to exactly. */
+const PLAIN_RELEASE = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/
+
 /** The next free major/minor/patch after `latest` (the product doc's 1.1.0 → 1.2.0 guidance). */
 export function nextVersions(latest: string | null): { major: string; minor: string; patch: string } | null {
   if (latest === null) return null
+  // A plain x.y.z (nearly every latest version) without semver's parse, three times per row of a models list.
+  const plain = PLAIN_RELEASE.exec(latest)
+  if (plain !== null) {
+    const [major, minor, patch] = [Number(plain[1]), Number(plain[2]), Number(plain[3])]
+    return { major: `${major + 1}.0.0`, minor: `${major}.${minor + 1}.0`, patch: `${major}.${minor}.${patch + 1}` }
+  }
   const inc = (kind: 'major' | 'minor' | 'patch') => semver.inc(latest, kind) ?? latest
   return { major: inc('major'), minor: inc('minor'), patch: inc('patch') }
 }

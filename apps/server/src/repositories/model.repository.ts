@@ -13,7 +13,8 @@ import type { Database, ModelTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor, isIsoTimestamp } from '../domain/cursor.js'
 import { modelNameKey } from '../domain/names.js'
 import { type Verdict, verdictOrder } from '../inspection/result.js'
-import type { ModelRecord, Page } from './records.js'
+import type { ModelRecord, ModelWithLatest, Page } from './records.js'
+import { joinedVersion, joinedVersionColumns } from './version.repository.js'
 import { scopeOf, type Viewer, type VisibleScope, visibleIn } from './visibility.js'
 
 export interface NewModel {
@@ -58,7 +59,29 @@ export interface ModelFilter {
 
 const sortColumns = { name: 'm.name_key', created: 'm.created_at', updated: 'm.updated_at' } as const
 
-type Row = Selectable<ModelTable> & { org: string }
+/** The columns a ModelRecord is made of (toRecord) and the keyset cursor reads; never the search text or totals. */
+const recordColumns = [
+  'm.id',
+  'm.org_id',
+  'm.name',
+  'm.name_key',
+  'm.framework',
+  'm.framework_other',
+  'm.task_type',
+  'm.task_type_other',
+  'm.model_type',
+  'm.model_type_other',
+  'm.public_access',
+  'm.created_by',
+  'm.created_at',
+  'm.updated_at',
+  'm.version_count',
+  'm.latest_version_id',
+  'm.top_stage_version_id',
+  'm.description',
+] as const
+type RecordColumn = (typeof recordColumns)[number] extends `m.${infer C}` ? C : never
+type Row = Pick<Selectable<ModelTable>, RecordColumn> & { org: string }
 /** A condition on the model row "m". */
 type ModelCondition = (eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>) => Expression<SqlBool>
 
@@ -72,8 +95,24 @@ export class ModelRepository {
     return this.db
       .selectFrom('models as m')
       .innerJoin('organisations as o', 'o.id', 'm.org_id')
-      .selectAll('m')
+      .select(recordColumns)
       .select('o.name as org')
+  }
+
+  /**
+   * The model with its latest version and top stage, in one statement (the get-model response): left joins on the
+   * versions' primary key.
+   */
+  async findWithLatest(org: string, nameKey: string): Promise<ModelWithLatest | undefined> {
+    const row = await this.base()
+      .leftJoin('versions as lv', 'lv.id', 'm.latest_version_id')
+      .leftJoin('versions as tv', 'tv.id', 'm.top_stage_version_id')
+      .select(joinedVersionColumns())
+      .select(['tv.stage as top_stage_of', 'tv.version as top_version'])
+      .where('o.name', '=', org)
+      .where('m.name_key', '=', nameKey)
+      .executeTakeFirst()
+    return row && withLatest(row)
   }
 
   async insert(m: NewModel): Promise<ModelRecord> {
@@ -203,7 +242,7 @@ export class ModelRepository {
    * bounded to a window of rows; when the window holds less than a page, the value is rare and the page is built
    * from the models that have it instead (the facet's index, then a sort of those few models).
    */
-  async list(f: ModelFilter): Promise<Page<ModelRecord>> {
+  async list(f: ModelFilter): Promise<Page<ModelWithLatest>> {
     const desc = f.sort.startsWith('-')
     const sortKey = (desc ? f.sort.slice(1) : f.sort) as keyof typeof sortColumns
     const col = sortColumns[sortKey]
@@ -292,14 +331,27 @@ export class ModelRepository {
     ]
     const withFacets = (query: typeof q, except?: Facet) =>
       facets.reduce((acc, facet) => (facet === except ? acc : acc.where((eb) => hasFacet(eb, facet))), query)
+    // The page, then its rows' latest versions and top stages joined by primary key: the page's plan is the
+    // same as without them (the joins see at most limit + 1 rows), and the versions come in the same statement.
     const page = (query: typeof q) =>
-      query
-        .orderBy(col, dir)
-        .orderBy('m.id', dir)
-        .limit(f.limit + 1)
+      this.db
+        .selectFrom(
+          query
+            .orderBy(col, dir)
+            .orderBy('m.id', dir)
+            .limit(f.limit + 1)
+            .as('p'),
+        )
+        .leftJoin('versions as lv', 'lv.id', 'p.latest_version_id')
+        .leftJoin('versions as tv', 'tv.id', 'p.top_stage_version_id')
+        .selectAll('p')
+        .select(joinedVersionColumns())
+        .select(['tv.stage as top_stage_of', 'tv.version as top_version'])
+        .orderBy(sql.ref(`p.${col.slice(2)}`), dir)
+        .orderBy('p.id', dir)
         .execute()
 
-    let rows: Row[] | undefined
+    let rows: PageRow[] | undefined
     if (facets.length === 0 || narrow) {
       rows = await page(withFacets(q))
     } else {
@@ -324,7 +376,7 @@ export class ModelRepository {
         }
       }
     }
-    const items = rows.slice(0, f.limit).map(toRecord)
+    const items = rows.slice(0, f.limit).map(withLatest)
     const last = rows.length > f.limit ? rows[f.limit - 1] : undefined
     const nextCursor = last
       ? encodeCursor([
@@ -454,6 +506,17 @@ function hasFacet(eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>, face
           .whereRef('t.model_id', '=', 'm.id')
           .where('t.tag', '=', facet.value),
       )
+}
+
+/** A row of base() with the latest version (joinedVersionColumns()) and the top stage joined. */
+type PageRow = Row & { top_stage_of: string | null; top_version: string | null } & Record<string, unknown>
+
+function withLatest(r: PageRow): ModelWithLatest {
+  return {
+    model: toRecord(r),
+    latest: joinedVersion(r),
+    top: r.top_stage_of === null || r.top_version === null ? null : { stage: r.top_stage_of, version: r.top_version },
+  }
 }
 
 function toRecord(r: Row): ModelRecord {

@@ -24,6 +24,19 @@ export interface ModelRecord {
   description: string
 }
 
+/** The most advanced stage any version of a model holds, and the highest version holding it. */
+export interface TopStageRecord {
+  stage: string
+  version: string
+}
+
+/** A model with what its get and list responses show of its versions (read with it in one statement). */
+export interface ModelWithLatest {
+  model: ModelRecord
+  latest: VersionRecord | null
+  top: TopStageRecord | null
+}
+
 export interface VersionSource {
   runUrl?: string
   commit?: string

@@ -14,12 +14,12 @@ import type {
 } from '@modelreg/contract'
 import { nextVersions } from '../domain/version-number.js'
 import type { AliasRecord } from '../repositories/alias.repository.js'
-import type { DeploymentRecord, ModelRecord, VersionRecord } from '../repositories/records.js'
+import type { DeploymentRecord, ModelRecord, TopStageRecord, VersionRecord } from '../repositories/records.js'
 import type { InspectionService, VersionFacts } from '../services/inspection.service.js'
 
 export const modelRef = (m: ModelRecord) => `${m.org}/${m.name}`
 
-export function toModelResponse(m: ModelRecord, latest: VersionRecord | null, top: VersionRecord | null): Model {
+export function toModelResponse(m: ModelRecord, latest: VersionRecord | null, top: TopStageRecord | null): Model {
   return {
     id: String(m.id),
     org: m.org,

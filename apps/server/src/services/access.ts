@@ -61,6 +61,22 @@ export async function readableModel(
   return model
 }
 
+/**
+ * As readableModel, for a lookup that reads more with the model in the same statement (its latest version): `find`
+ * gets the name's key and returns undefined when there is no such model.
+ */
+export async function readableModelWith<T extends { model: ModelRecord }>(
+  repos: Repositories,
+  actor: Actor,
+  org: string,
+  name: string,
+  find: (nameKey: string) => Promise<T | undefined>,
+): Promise<T> {
+  const found = await find(modelNameKey(name.normalize('NFC')))
+  if (!found || !canRead(actor, found.model, await standingOf(repos, actor, found.model))) throw notFound(org, name)
+  return found
+}
+
 /** The model if the actor may change it; 404 if they cannot even see it, 403 if they can only read it. */
 export async function writableModel(
   repos: Repositories,

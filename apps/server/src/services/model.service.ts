@@ -8,21 +8,16 @@ import { versionInput } from '../domain/version-input.js'
 import { parseVersion } from '../domain/version-number.js'
 import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError, ValidationError } from '../errors.js'
 import type { ModelChanges, NewModel } from '../repositories/model.repository.js'
-import type { ModelRecord, Page, VersionRecord } from '../repositories/records.js'
+import type { ModelRecord, ModelWithLatest, Page } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
-import { readableModel, writableModel } from './access.js'
+import { readableModelWith, writableModel } from './access.js'
 import { collectBlobs } from './blob-collector.js'
 import { checkKeyTag } from './key-tag.service.js'
 import { refreshModelSummary } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { insertVersion } from './version-insert.js'
 
-export interface ModelWithLatest {
-  model: ModelRecord
-  latest: VersionRecord | null
-  /** The version holding the model's most advanced stage. */
-  top: VersionRecord | null
-}
+export type { ModelWithLatest }
 
 const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
 
@@ -212,37 +207,20 @@ export class ModelService {
     })
   }
 
+  /** The model with its latest version and top stage: one statement for a site admin, two for anyone else. */
   async get(actor: Actor, org: string, name: string): Promise<ModelWithLatest> {
-    const model = await readableModel(this.deps.store.read, actor, org, name)
-    const ids = [model.latestVersionId, model.topStageVersionId].flatMap((id) => (id === null ? [] : [id]))
-    const versions = await this.deps.store.read.versions.findByIds(ids)
-    return {
-      model,
-      latest: versions.get(model.latestVersionId ?? -1) ?? null,
-      top: versions.get(model.topStageVersionId ?? -1) ?? null,
-    }
+    const repos = this.deps.store.read
+    return readableModelWith(repos, actor, org, name, (nameKey) => repos.models.findWithLatest(org, nameKey))
   }
 
   async list(actor: Actor, query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
-    const page = await this.deps.store.read.models.list({
+    return this.deps.store.read.models.list({
       ...query,
       viewer: actor,
       tags: query.tag,
       sort: query.sort ?? '-updated',
       limit: query.limit ?? 50,
     })
-    const ids = page.items.flatMap((m) =>
-      [m.latestVersionId, m.topStageVersionId].flatMap((id) => (id === null ? [] : [id])),
-    )
-    const versions = await this.deps.store.read.versions.findByIds([...new Set(ids)])
-    return {
-      items: page.items.map((model) => ({
-        model,
-        latest: versions.get(model.latestVersionId ?? -1) ?? null,
-        top: versions.get(model.topStageVersionId ?? -1) ?? null,
-      })),
-      nextCursor: page.nextCursor,
-    }
   }
 
   async update(actor: Actor, org: string, name: string, body: UpdateModelBody): Promise<ModelWithLatest> {

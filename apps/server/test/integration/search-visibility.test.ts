@@ -54,7 +54,7 @@ describe.each(dialects)('search and filters see only what the caller may see, on
     const kysely = t.db.kysely.withPlugin(recorder)
     const page = await new ModelRepository(kysely, t.db.dialect).list({ viewer, sort: 'name', limit: 50, ...filter })
     return {
-      names: page.items.map((m) => m.name),
+      names: page.items.map((m) => m.model.name),
       sql: recorder.nodes.map((n) => kysely.getExecutor().compileQuery(n, { queryId: 'q' }).sql),
     }
   }
