@@ -17,25 +17,6 @@ export const UNKNOWN_ACCOUNT = '(unknown account)'
 export const digest = (secret: string) => createHash('sha256').update(secret).digest('hex')
 const secret = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`
 
-/**
- * How long a replica answers for a token it has checked without reading it again (ADR 0028). A revocation made on
- * this replica takes effect at once; one made on another replica, within this time.
- */
-export const TOKEN_TRUST_MS = 5_000
-/** Tokens kept at most (the oldest is dropped first). */
-const TRUSTED_TOKENS_MAX = 10_000
-/** A token's use is recorded (last-used time, audit entry) at most once per this time. */
-const USE_RECORD_MS = 60_000
-
-interface TrustedToken {
-  id: string
-  actor: Actor
-  /** Epoch milliseconds: trusted until, the token's expiry (Infinity for none) and its last recorded use. */
-  until: number
-  expiresAt: number
-  lastUsedAt: number
-}
-
 export interface SessionCredentials {
   user: UserRecord
   sessionId: string
@@ -45,9 +26,6 @@ export interface SessionCredentials {
 
 /** Sign-in, browser sessions and personal API tokens. Secrets are returned once and stored as digests. */
 export class AuthService {
-  /** Tokens checked lately, by digest: what authenticateToken may answer without the database. */
-  private readonly trustedTokens = new Map<string, TrustedToken>()
-
   constructor(
     private readonly deps: ServiceDeps,
     private readonly throttle: LoginThrottle,
@@ -139,31 +117,16 @@ export class AuthService {
     }
   }
 
-  /**
-   * The actor of a bearer token. A token this replica checked less than TOKEN_TRUST_MS ago is taken from memory
-   * (ADR 0028: one statement less on every request); revoking it here drops it at once, expiry is checked on every
-   * request, and a revocation made on another replica takes effect here within TOKEN_TRUST_MS.
-   */
+  /** The actor of a bearer token; revocation and expiry take effect at once. */
   async authenticateToken(token: string, ip: string): Promise<Actor | undefined> {
-    const hash = digest(token)
-    const nowMs = Date.now()
-    const trusted = this.trustedTokens.get(hash)
-    if (trusted !== undefined) {
-      // Past its trust, its expiry or a minute after its recorded use (which the database path records again).
-      if (trusted.until > nowMs && trusted.expiresAt > nowMs && nowMs - trusted.lastUsedAt <= USE_RECORD_MS) {
-        return trusted.actor
-      }
-      this.trustedTokens.delete(hash)
-    }
     const repos = this.deps.store.read
-    const found = await repos.credentials.findTokenByHash(hash)
+    const found = await repos.credentials.findTokenByHash(digest(token))
     const now = wallClock()
     if (!found) return undefined
     const { token: record, user } = found
     if (record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) return undefined
-    let lastUsedAt = record.lastUsedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(record.lastUsedAt)
     // Record use at most once a minute per token: last-used time and an audit entry.
-    if (Date.parse(now) - lastUsedAt > USE_RECORD_MS) {
+    if (record.lastUsedAt === null || Date.parse(now) - Date.parse(record.lastUsedAt) > 60_000) {
       await repos.credentials.touchToken(record.id, now)
       await repos.audit.append({
         type: 'token.used',
@@ -172,21 +135,8 @@ export class AuthService {
         at: now,
         data: { token: record.id, name: record.name },
       })
-      lastUsedAt = Date.parse(now)
     }
-    const actor = actorOf(user, record.scope, 'token')
-    if (this.trustedTokens.size >= TRUSTED_TOKENS_MAX) {
-      const oldest = this.trustedTokens.keys().next().value
-      if (oldest !== undefined) this.trustedTokens.delete(oldest)
-    }
-    this.trustedTokens.set(hash, {
-      id: record.id,
-      actor,
-      until: nowMs + TOKEN_TRUST_MS,
-      expiresAt: record.expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(record.expiresAt),
-      lastUsedAt,
-    })
-    return actor
+    return actorOf(user, record.scope, 'token')
   }
 
   async createToken(
@@ -238,7 +188,6 @@ export class AuthService {
     if (!(await this.deps.store.read.credentials.revokeToken(id, actor.userId, now))) {
       throw new NotFoundError(`token ${id} not found`, { id })
     }
-    for (const [hash, trusted] of this.trustedTokens) if (trusted.id === id) this.trustedTokens.delete(hash)
     await this.deps.store.read.audit.append({
       type: 'token.revoked',
       actor: actor.username,
