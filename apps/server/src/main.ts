@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       ? services.inspections.startWorking({
           holder: leases.holder,
           concurrency: config.inspection.concurrency,
+          nice: config.inspection.nice,
           limits: {
             timeoutMs: config.inspection.timeoutMs,
             maxHeapMb: config.inspection.maxHeapMb,

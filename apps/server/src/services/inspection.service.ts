@@ -3,7 +3,7 @@
 // claimed by one replica at a time, so a file is inspected once however many replicas run.
 import { SCANNER_VERSION } from '../inspection/pickle-rules.js'
 import { type FileInspection, fileVerdict, type Verdict, verdictOrder, worstVerdict } from '../inspection/result.js'
-import { defaultWorkerLimits, inspectInWorker, type WorkerLimits } from '../inspection/worker-runner.js'
+import { defaultWorkerLimits, InspectionPool, type WorkerLimits } from '../inspection/worker-runner.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { InspectionRecord } from '../repositories/inspection.repository.js'
 import type { Repositories } from '../repositories/repositories.js'
@@ -45,8 +45,10 @@ const MAX_ATTEMPTS = 3
 export interface InspectionWorkOptions {
   /** This replica's name (replicaName()). */
   holder: string
-  /** Files inspected at once on this replica. */
+  /** Files inspected at once on this replica: the size of its pool of long-lived worker threads. */
   concurrency?: number
+  /** Niceness of those threads on Linux (0 = as the process). */
+  nice?: number
   /** How often the loop looks for due jobs besides being woken by uploads. */
   everyMs?: number
   /** How long a claim lasts without renewal; a dead replica's jobs are taken over after it. */
@@ -121,6 +123,7 @@ export class InspectionService {
     const limits = opts.limits ?? defaultWorkerLimits
     const onError = opts.onError ?? (() => {})
     const repos = this.deps.store.read
+    const pool = new InspectionPool({ size: concurrency, limits, nice: opts.nice ?? 0 })
     const running = new Set<Promise<void>>()
     let stopped = false
     let pumping: Promise<void> | undefined
@@ -141,11 +144,7 @@ export class InspectionService {
         } else if (info === undefined) {
           inspection = failure('blob-missing', 'the bytes are missing from the blob store')
         } else {
-          inspection = await inspectInWorker(
-            this.deps.blobs,
-            { sha256: job.sha256, name: job.fileName, size: info.size },
-            limits,
-          )
+          inspection = await pool.inspect(this.deps.blobs, { sha256: job.sha256, name: job.fileName, size: info.size })
         }
         const verdict = fileVerdict(inspection)
         const parameters = typeof inspection.summary.parameters === 'number' ? inspection.summary.parameters : null
@@ -210,6 +209,7 @@ export class InspectionService {
         this.loops.delete(wake)
         await pumping
         await Promise.allSettled(running)
+        await pool.close()
       },
     }
   }
