@@ -22,6 +22,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'read'; job: number; id: number; offset: number; length: number }
   | { type: 'result'; job: number; inspection: unknown }
+  | { type: 'ready' }
 
 const port = parentPort
 if (port) {
@@ -68,4 +69,5 @@ if (port) {
     if (msg.type === 'data') w.resolve(msg.bytes)
     else w.reject(new Error(msg.message))
   })
+  port.postMessage({ type: 'ready' } satisfies FromWorker)
 }

@@ -77,6 +77,9 @@ class PoolThread {
   readonly worker: Worker
   job: Job | undefined
   dead = false
+  /** Settles when the thread has loaded the parsers (or died). */
+  readonly ready: Promise<void>
+  private markReady: () => void = () => {}
   private timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -85,6 +88,9 @@ class PoolThread {
     /** Called when the thread is free again (alive) or gone (dead). */
     private readonly released: (t: PoolThread) => void,
   ) {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve
+    })
     const { script, eval: isEval } = workerScript()
     this.worker = new Worker(script, {
       eval: isEval,
@@ -122,6 +128,7 @@ class PoolThread {
   die(result: FileInspection): void {
     if (this.dead) return
     this.dead = true
+    this.markReady()
     this.finish(result)
     void this.worker.terminate()
     this.released(this)
@@ -137,6 +144,10 @@ class PoolThread {
   }
 
   private onMessage(msg: FromWorker): void {
+    if (msg.type === 'ready') {
+      this.markReady()
+      return
+    }
     const job = this.job
     if (this.dead || !job || msg.job !== job.id) return
     if (msg.type === 'result') {
@@ -190,6 +201,15 @@ export class InspectionPool {
     })
   }
 
+  /** Starts the threads now rather than on the first file; settles when they have loaded the parsers. */
+  async warm(): Promise<void> {
+    while (!this.closed && this.threads.size < Math.max(1, this.opts.size)) {
+      const thread = this.spawn()
+      this.idle.push(thread)
+    }
+    await Promise.all([...this.threads].map((t) => t.ready))
+  }
+
   /** Stops every thread; jobs running or queued end as unscannable. */
   async close(): Promise<void> {
     this.closed = true
@@ -204,11 +224,16 @@ export class InspectionPool {
       let thread = this.idle.pop()
       if (!thread) {
         if (this.threads.size >= Math.max(1, this.opts.size)) return
-        thread = new PoolThread(this.limits, this.opts.nice ?? 0, (t) => this.released(t))
-        this.threads.add(thread)
+        thread = this.spawn()
       }
       thread.run(this.queue.shift() as Job)
     }
+  }
+
+  private spawn(): PoolThread {
+    const thread = new PoolThread(this.limits, this.opts.nice ?? 0, (t) => this.released(t))
+    this.threads.add(thread)
+    return thread
   }
 
   private released(t: PoolThread): void {

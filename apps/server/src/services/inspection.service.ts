@@ -60,6 +60,8 @@ export interface InspectionWorkOptions {
 }
 
 export interface InspectionWork {
+  /** Settles when the worker threads (started with the loop) have loaded the parsers. */
+  ready: Promise<void>
   /** Claims and runs due jobs until none is left or the slots are full; resolves when those it started end. */
   runUntilIdle(): Promise<void>
   wake(): void
@@ -124,6 +126,8 @@ export class InspectionService {
     const onError = opts.onError ?? (() => {})
     const repos = this.deps.store.read
     const pool = new InspectionPool({ size: concurrency, limits, nice: opts.nice ?? 0 })
+    // The threads start with the replica, not with its first upload.
+    const ready = pool.warm()
     const running = new Set<Promise<void>>()
     let stopped = false
     let pumping: Promise<void> | undefined
@@ -195,6 +199,7 @@ export class InspectionService {
     const timer = setInterval(wake, opts.everyMs ?? 5000)
     timer.unref()
     return {
+      ready,
       wake,
       runUntilIdle: async () => {
         for (;;) {

@@ -71,6 +71,21 @@ describe('inspection pool', () => {
     }
   })
 
+  it('starts its threads ahead of the first file when warmed', async () => {
+    const { blobs, info } = await store(torchZip())
+    const pool = new InspectionPool({ size: 2 })
+    try {
+      await pool.warm()
+      expect(pool.threadCount).toBe(2)
+      expect((await pool.inspect(blobs, { sha256: info.sha256, name: 'model.pt', size: info.size })).format).toBe(
+        'pytorch',
+      )
+      expect(pool.threadCount).toBe(2)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('ends queued files as unscannable when closed', async () => {
     const { blobs, info } = await store(torchZip())
     const pool = new InspectionPool({ size: 1 })
