@@ -220,20 +220,28 @@ export class InspectionService {
   }
 }
 
-/** The findings that make a version dangerous (empty when it is not): the safety gate's evidence. */
-export async function dangerousFindings(repos: Repositories, versionId: number): Promise<GateFinding[]> {
+/**
+ * The safety gate's evidence: the findings that make a version dangerous (empty when it is not), and the paths of
+ * its files that have no verdict yet (never inspected; a file waiting for a re-run keeps its previous verdict).
+ */
+export async function gateEvidence(
+  repos: Repositories,
+  versionId: number,
+): Promise<{ findings: GateFinding[]; pending: string[] }> {
   const artifacts = await repos.artifacts.listForVersion(versionId)
   const rows = await repos.inspections.find(artifacts.map((a) => a.sha256))
   const findings: GateFinding[] = []
+  const pending: string[] = []
   for (const a of artifacts) {
     const row = rows.get(a.sha256)
+    if (!row || row.verdict === null) pending.push(a.path)
     if (row?.verdict !== 'dangerous') continue
     const result = row.result as { findings?: FileInspection['findings'] } | null
     for (const f of result?.findings ?? []) {
       if (f.level === 'dangerous') findings.push({ path: a.path, code: f.code, detail: f.detail })
     }
   }
-  return findings
+  return { findings, pending }
 }
 
 function failure(code: string, detail: string): FileInspection {

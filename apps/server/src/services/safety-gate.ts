@@ -1,17 +1,21 @@
-// The one rule for letting a dangerous version go live: moving it to Production or deploying it is refused with
-// UNSAFE_ARTIFACT (naming the findings) unless an organisation admin overrides with a reason. Called by the
-// version and deployment services inside their transactions; routes and adapters never repeat it.
+// The one rule for letting a version go live: moving it to Production or deploying it is refused with
+// UNSAFE_ARTIFACT (naming the findings) when it is dangerous, and with INSPECTION_PENDING (naming the files, with a
+// retry hint) while some of its files were never inspected (ADR 0025), unless an organisation admin overrides with a
+// reason. Called by the version and deployment services inside their transactions; routes and adapters never repeat it.
 import type { SafetyOverride } from '@modelreg/contract'
-import { ForbiddenError, UnsafeArtifactError } from '../errors.js'
+import { ForbiddenError, InspectionPendingError, UnsafeArtifactError } from '../errors.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import { standingOf } from './access.js'
-import { dangerousFindings } from './inspection.service.js'
+import { gateEvidence } from './inspection.service.js'
 import type { Actor } from './service-deps.js'
+
+/** Seconds a client is told to wait before asking again while files are being inspected (Retry-After). */
+export const PENDING_RETRY_SECONDS = 5
 
 /**
  * Resolves to the override's reason when one was needed and given (to be recorded), undefined when the version
- * is not dangerous. Throws FORBIDDEN when someone other than an organisation admin sends an override at all.
+ * is neither dangerous nor waiting for its inspection. Throws FORBIDDEN when someone other than an organisation admin sends an override at all.
  */
 export async function checkSafety(
   repos: Repositories,
@@ -24,15 +28,20 @@ export async function checkSafety(
   if (override !== undefined && !actor.siteAdmin && (await standingOf(repos, actor, model)).role !== 'admin') {
     throw new ForbiddenError('only an organisation admin may override the safety gate', { field: 'override' })
   }
-  const findings = await dangerousFindings(repos, version.id)
-  if (findings.length === 0) return undefined
-  if (override === undefined) {
-    const what = action === 'promote' ? 'moved to Production' : 'deployed'
+  const { findings, pending } = await gateEvidence(repos, version.id)
+  if (findings.length === 0 && pending.length === 0) return undefined
+  if (override !== undefined) return override.reason
+  const what = action === 'promote' ? 'moved to Production' : 'deployed'
+  if (findings.length > 0) {
     throw new UnsafeArtifactError(
       `version ${version.version} has files that can run code when loaded (${findings.length} finding${findings.length === 1 ? '' : 's'}); ` +
         `it cannot be ${what} unless an organisation admin overrides with a reason`,
       { findings },
     )
   }
-  return override.reason
+  throw new InspectionPendingError(
+    `version ${version.version} has ${pending.length} file${pending.length === 1 ? '' : 's'} not inspected yet; ` +
+      `it can be ${what} once the inspection is done (retry in a few seconds) or if an organisation admin overrides with a reason`,
+    { pending, retryAfter: PENDING_RETRY_SECONDS },
+  )
 }
