@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     maxArtifactBytes: config.maxArtifactBytes,
     maxUploadSessionsPerUser: config.uploads.maxSessionsPerUser,
     maxUploadBytesPerUser: config.uploads.maxBytesPerUser,
+    inspectionGateWaitMs: config.inspection.gateWaitMs,
     s3: config.s3,
     adminPassword: config.adminPassword,
     login: {

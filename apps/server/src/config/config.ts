@@ -69,6 +69,8 @@ export interface InspectionSettings {
   maxHeapMb: number
   /** Bytes one file's inspection may read. */
   maxBytesRead: number
+  /** How long a move to Production or a deployment waits for files still being inspected (ADR 0025). */
+  gateWaitMs: number
   /** Niceness of the inspection threads on Linux (0–19): they yield the CPU to request handling. */
   nice: number
 }
@@ -300,6 +302,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxHeapMb: positiveInt(env, 'MODELREG_INSPECTION_MAX_HEAP_MB', 256, problems),
     maxBytesRead: positiveInt(env, 'MODELREG_INSPECTION_MAX_READ_MB', 256, problems) * 1024 * 1024,
     nice: niceness(env, problems),
+    gateWaitMs:
+      env.MODELREG_INSPECTION_GATE_WAIT_SECONDS === '0'
+        ? 0
+        : positiveInt(env, 'MODELREG_INSPECTION_GATE_WAIT_SECONDS', 10, problems) * 1000,
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
   return Object.freeze({

@@ -8,7 +8,8 @@ import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import { standingOf } from './access.js'
 import { gateEvidence } from './inspection.service.js'
-import type { Actor } from './service-deps.js'
+import type { Actor, ServiceDeps } from './service-deps.js'
+import { resolveVersion } from './version-resolver.js'
 
 /** Seconds a client is told to wait before asking again while files are being inspected (Retry-After). */
 export const PENDING_RETRY_SECONDS = 5
@@ -44,4 +45,28 @@ export async function checkSafety(
       `it can be ${what} once the inspection is done (retry in a few seconds) or if an organisation admin overrides with a reason`,
     { pending, retryAfter: PENDING_RETRY_SECONDS },
   )
+}
+
+/**
+ * Before the gate's transaction: while the version has files not inspected yet, waits for them (polling, up to
+ * `limits.inspectionGateWaitMs`), so a version promoted right after its upload goes through as soon as its
+ * verdicts are in. Holds no transaction and no lock; the gate inside the transaction decides.
+ */
+export async function awaitInspection(
+  deps: ServiceDeps,
+  actor: Actor,
+  org: string,
+  name: string,
+  ref: string,
+): Promise<void> {
+  const waitMs = deps.limits.inspectionGateWaitMs ?? 0
+  if (waitMs <= 0) return
+  const until = Date.now() + waitMs
+  const { version } = await resolveVersion(deps.store.read, actor, 'write', org, name, ref)
+  for (;;) {
+    const { pending } = await gateEvidence(deps.store.read, version.id)
+    const left = until - Date.now()
+    if (pending.length === 0 || left <= 0) return
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, left)))
+  }
 }

@@ -68,7 +68,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -85,7 +85,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -102,7 +102,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -119,7 +119,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -233,7 +233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -250,7 +250,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -267,7 +267,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -284,7 +284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -360,7 +360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -377,7 +377,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -394,7 +394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -411,7 +411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -428,7 +428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -445,7 +445,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -519,7 +519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -536,7 +536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -553,7 +553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -570,7 +570,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -587,7 +587,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -604,7 +604,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -621,7 +621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -672,7 +672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -689,7 +689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -706,7 +706,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -723,7 +723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -740,7 +740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -757,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -774,7 +774,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -834,7 +834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -851,7 +851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -868,7 +868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -885,7 +885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -902,7 +902,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -919,7 +919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -936,7 +936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1018,7 +1018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1035,7 +1035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1052,7 +1052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1069,7 +1069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1145,7 +1145,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1162,7 +1162,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1179,7 +1179,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1196,7 +1196,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1264,7 +1264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1281,7 +1281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1298,7 +1298,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1315,7 +1315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1390,7 +1390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1407,7 +1407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1424,7 +1424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1441,7 +1441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1591,7 +1591,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1608,7 +1608,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1625,7 +1625,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1642,7 +1642,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1823,7 +1823,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1840,7 +1840,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1857,7 +1857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1874,7 +1874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -1993,7 +1993,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2010,7 +2010,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2027,7 +2027,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2044,7 +2044,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2088,7 +2088,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2105,7 +2105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2122,7 +2122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2139,7 +2139,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2271,7 +2271,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2288,7 +2288,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2305,7 +2305,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2322,7 +2322,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2390,7 +2390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2407,7 +2407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2424,7 +2424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2441,7 +2441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2546,7 +2546,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2563,7 +2563,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2580,7 +2580,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2597,7 +2597,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2614,7 +2614,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2658,7 +2658,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2675,7 +2675,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2692,7 +2692,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2709,7 +2709,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2726,7 +2726,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2834,7 +2834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2851,7 +2851,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2868,7 +2868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2885,7 +2885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2967,7 +2967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -2984,7 +2984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3001,7 +3001,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3018,7 +3018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3093,7 +3093,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3110,7 +3110,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3127,7 +3127,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3144,7 +3144,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3206,7 +3206,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3223,7 +3223,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3240,7 +3240,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3257,7 +3257,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3274,7 +3274,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3291,7 +3291,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3357,7 +3357,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3374,7 +3374,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3391,7 +3391,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3408,7 +3408,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3425,7 +3425,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3442,7 +3442,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3483,7 +3483,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3500,7 +3500,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3517,7 +3517,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3534,7 +3534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3551,7 +3551,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3568,7 +3568,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3694,7 +3694,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3711,7 +3711,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3728,7 +3728,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3745,7 +3745,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3880,7 +3880,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3897,7 +3897,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3914,7 +3914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -3931,7 +3931,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4038,7 +4038,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4055,7 +4055,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4072,7 +4072,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4089,7 +4089,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4134,7 +4134,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4151,7 +4151,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4168,7 +4168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4185,7 +4185,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4319,7 +4319,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4336,7 +4336,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4353,7 +4353,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4370,7 +4370,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4477,7 +4477,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4494,7 +4494,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4511,7 +4511,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4528,7 +4528,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4629,7 +4629,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4646,7 +4646,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4663,7 +4663,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4680,7 +4680,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4697,7 +4697,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4741,7 +4741,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4758,7 +4758,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4775,7 +4775,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4792,7 +4792,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4919,7 +4919,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4936,7 +4936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4953,7 +4953,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -4970,7 +4970,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5061,7 +5061,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5078,7 +5078,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5095,7 +5095,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5112,7 +5112,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5265,7 +5265,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5282,7 +5282,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5299,7 +5299,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5316,7 +5316,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5393,7 +5393,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5410,7 +5410,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5427,7 +5427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5444,7 +5444,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5537,7 +5537,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5554,7 +5554,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5571,7 +5571,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5588,7 +5588,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5605,7 +5605,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5661,7 +5661,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5678,7 +5678,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5695,7 +5695,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5712,7 +5712,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5729,7 +5729,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5746,7 +5746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5793,7 +5793,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5810,7 +5810,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5827,7 +5827,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5844,7 +5844,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5861,7 +5861,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5878,7 +5878,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5940,7 +5940,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5957,7 +5957,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5974,7 +5974,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -5991,7 +5991,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6008,7 +6008,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6025,7 +6025,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6090,7 +6090,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6107,7 +6107,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6124,7 +6124,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6141,7 +6141,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6158,7 +6158,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6175,7 +6175,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6215,7 +6215,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6232,7 +6232,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6249,7 +6249,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6266,7 +6266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6283,7 +6283,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6300,7 +6300,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6373,7 +6373,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6390,7 +6390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6407,7 +6407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6424,7 +6424,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6441,7 +6441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6458,7 +6458,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6537,7 +6537,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6554,7 +6554,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6571,7 +6571,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6588,7 +6588,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6605,7 +6605,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6622,7 +6622,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6696,7 +6696,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6713,7 +6713,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6730,7 +6730,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6747,7 +6747,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6764,7 +6764,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6781,7 +6781,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6826,7 +6826,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6843,7 +6843,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6860,7 +6860,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6877,7 +6877,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6894,7 +6894,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -6911,7 +6911,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7012,7 +7012,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7029,7 +7029,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7046,7 +7046,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7063,7 +7063,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7080,7 +7080,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7097,7 +7097,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7187,7 +7187,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7204,7 +7204,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7221,7 +7221,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7238,7 +7238,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7255,7 +7255,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7272,7 +7272,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7340,7 +7340,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7357,7 +7357,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7374,7 +7374,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7391,7 +7391,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7408,7 +7408,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7425,7 +7425,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7489,7 +7489,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7506,7 +7506,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7523,7 +7523,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7540,7 +7540,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7557,7 +7557,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7574,7 +7574,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7639,7 +7639,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7656,7 +7656,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7673,7 +7673,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7690,7 +7690,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7707,7 +7707,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7724,7 +7724,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7741,7 +7741,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7811,7 +7811,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7828,7 +7828,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7845,7 +7845,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7862,7 +7862,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7879,7 +7879,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7896,7 +7896,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7913,7 +7913,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7967,7 +7967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -7984,7 +7984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8001,7 +8001,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8018,7 +8018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8035,7 +8035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8052,7 +8052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8069,7 +8069,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8143,7 +8143,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8160,7 +8160,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8177,7 +8177,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8194,7 +8194,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8268,7 +8268,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8285,7 +8285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8302,7 +8302,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8319,7 +8319,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8359,7 +8359,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8376,7 +8376,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8393,7 +8393,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8410,7 +8410,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8484,7 +8484,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8501,7 +8501,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8518,7 +8518,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8535,7 +8535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8597,7 +8597,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8614,7 +8614,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8631,7 +8631,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8648,7 +8648,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8665,7 +8665,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8732,7 +8732,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8749,7 +8749,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8766,7 +8766,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8783,7 +8783,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8800,7 +8800,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
@@ -8817,7 +8817,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {unknown} */
-                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_REQUESTS" | "FIELD_NOT_EDITABLE" | "NOT_FOUND" | "ALREADY_EXISTS" | "MODEL_DEPLOYED" | "VERSION_FROZEN" | "ALIAS_IN_USE" | "UNSAFE_ARTIFACT" | "INSPECTION_PENDING" | "CHECKSUM_MISMATCH" | "ARTIFACT_MISSING" | "RANGE_NOT_SATISFIABLE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL" | "UNAVAILABLE";
                                 /** @description Structured context, e.g. the failing fields. */
                                 details: unknown;
                                 message: string;
