@@ -48,9 +48,10 @@ export async function checkSafety(
 }
 
 /**
- * Before the gate's transaction: while the version has files not inspected yet, waits for them (polling, up to
+ * Before the gate's transaction: a file of the version that has no inspection job at all (stored by a path that
+ * did not queue one) gets one now, and while files are not inspected yet this waits for them (polling, up to
  * `limits.inspectionGateWaitMs`), so a version promoted right after its upload goes through as soon as its
- * verdicts are in. Holds no transaction and no lock; the gate inside the transaction decides.
+ * verdicts are in. Holds no transaction or lock while waiting; the gate inside the transaction decides.
  */
 export async function awaitInspection(
   deps: ServiceDeps,
@@ -59,12 +60,22 @@ export async function awaitInspection(
   name: string,
   ref: string,
 ): Promise<void> {
+  const read = deps.store.read
+  const { version } = await resolveVersion(read, actor, 'write', org, name, ref)
+  const artifacts = await read.artifacts.listForVersion(version.id)
+  const rows = await read.inspections.find(artifacts.map((a) => a.sha256))
+  const unqueued = artifacts.filter((a) => !rows.has(a.sha256))
+  if (unqueued.length > 0) {
+    const at = deps.clock()
+    await deps.store.transaction(async (repos) => {
+      for (const a of unqueued) await repos.inspections.request(a.sha256, a.path, at)
+    })
+  }
   const waitMs = deps.limits.inspectionGateWaitMs ?? 0
   if (waitMs <= 0) return
   const until = Date.now() + waitMs
-  const { version } = await resolveVersion(deps.store.read, actor, 'write', org, name, ref)
   for (;;) {
-    const { pending } = await gateEvidence(deps.store.read, version.id)
+    const { pending } = await gateEvidence(read, version.id)
     const left = until - Date.now()
     if (pending.length === 0 || left <= 0) return
     await new Promise((resolve) => setTimeout(resolve, Math.min(200, left)))

@@ -1,6 +1,7 @@
 // The gate and inspections still pending (ADR 0025): a version with files never inspected is refused Production and
 // deployment with 409 INSPECTION_PENDING naming them and a Retry-After, unless an organisation admin overrides; once
 // the files are inspected it goes through, and a file waiting for a re-run keeps its verdict (no refusal).
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exampleModel, uniqueName } from '../helpers/factories.js'
 import { safetensors } from '../helpers/model-files.js'
@@ -97,6 +98,19 @@ describe.each(dialects)('the gate and pending inspections on %s', (dialect) => {
     expect(allowed.json().transition).toMatchObject({ to: 'production', override })
     const history = (await getJson(t, `${versionPath(name, '1.0.0')}/stages`)).items
     expect(history.find((h: { to: string }) => h.to === 'production')).toMatchObject({ override })
+  })
+
+  it('queues a job for a file that has none, rather than waiting on it forever', async () => {
+    const name = await createModel()
+    const bytes = safetensors({ 'unqueued.weight': { dtype: 'F32', shape: [7] } })
+    await upload(name, 'model.safetensors', bytes)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    await t.db.kysely.deleteFrom('inspections').where('sha256', '=', sha256).execute()
+    const stage = `${versionPath(name, '1.0.0')}/stage`
+    expectError(await as('mo', 'POST', stage, { stage: 'production' }), 409, 'INSPECTION_PENDING')
+    expect((await t.store.read.inspections.find([sha256])).get(sha256)?.status).toBe('pending')
+    await inspectAll(t)
+    expect((await as('mo', 'POST', stage, { stage: 'production' })).statusCode).toBe(200)
   })
 
   it('does not hold back a version without files', async () => {
