@@ -1,6 +1,8 @@
 // What is inside a version's files, and whether loading them can run code (docs/inspection.md). Jobs are rows
 // (written with the upload), worked off the request path by each replica's loop in worker threads; a row is
 // claimed by one replica at a time, so a file is inspected once however many replicas run.
+
+import { modelNameKey } from '../domain/names.js'
 import { SCANNER_VERSION } from '../inspection/pickle-rules.js'
 import { type FileInspection, fileVerdict, type Verdict, verdictOrder, worstVerdict } from '../inspection/result.js'
 import { defaultWorkerLimits, InspectionPool, type WorkerLimits } from '../inspection/worker-runner.js'
@@ -152,20 +154,25 @@ export class InspectionService {
         }
         const verdict = fileVerdict(inspection)
         const parameters = typeof inspection.summary.parameters === 'number' ? inspection.summary.parameters : null
-        await repos.inspections.finish(
-          job.sha256,
-          opts.holder,
-          SCANNER_VERSION,
-          {
-            format: inspection.format,
-            verdict,
-            verdictRank: verdictRank(verdict),
-            parameters,
-            result: { summary: inspection.summary, findings: inspection.findings },
-          },
-          this.deps.clock(),
-          job.requestedAt,
-        )
+        const at = this.deps.clock()
+        // The verdict and the events of the versions it completes commit together (webhooks read the events).
+        await this.deps.store.transaction(async (tx) => {
+          const finished = await tx.inspections.finish(
+            job.sha256,
+            opts.holder,
+            SCANNER_VERSION,
+            {
+              format: inspection.format,
+              verdict,
+              verdictRank: verdictRank(verdict),
+              parameters,
+              result: { summary: inspection.summary, findings: inspection.findings },
+            },
+            at,
+            job.requestedAt,
+          )
+          if (finished) await recordCompleted(tx, job.sha256, at)
+        })
       } finally {
         clearInterval(renew)
       }
@@ -242,6 +249,49 @@ export async function gateEvidence(
     }
   }
   return { findings, pending }
+}
+
+/** Findings named in an `inspection.completed` event (the rest are counted). */
+const EVENT_FINDINGS = 20
+
+/**
+ * `inspection.completed` for each version holding the blob just inspected whose files are now all inspected by the
+ * current scanner: its verdict, how many files, and a summary of the findings. The model's row is locked first
+ * (PostgreSQL), so two files of one version finishing at once on two replicas do not both miss the moment.
+ */
+async function recordCompleted(repos: Repositories, sha256: string, at: string): Promise<void> {
+  for (const versionId of await repos.artifacts.versionIdsHolding(sha256)) {
+    const version = await repos.versions.findById(versionId)
+    const model = version && (await repos.models.findById(version.modelId))
+    if (!version || !model) continue
+    await repos.models.findByName(model.org, modelNameKey(model.name.normalize('NFC')), { forUpdate: true })
+    const artifacts = await repos.artifacts.listForVersion(versionId)
+    const r = report(artifacts, await repos.inspections.find(artifacts.map((a) => a.sha256)))
+    if (r.status !== 'done') continue
+    const findings = r.files.flatMap((f) =>
+      f.safety.verdict === 'dangerous' || f.safety.verdict === 'suspicious' || f.safety.verdict === 'unscannable'
+        ? f.safety.findings.map((x) => ({ path: f.path, verdict: f.safety.verdict, code: x.code, detail: x.detail }))
+        : [],
+    )
+    const counts: Partial<Record<Verdict, number>> = {}
+    for (const f of r.files) counts[f.safety.verdict] = (counts[f.safety.verdict] ?? 0) + 1
+    await repos.events.append({
+      modelId: model.id,
+      org: model.org,
+      modelName: model.name,
+      version: version.version,
+      type: 'inspection.completed',
+      actor: 'modelreg',
+      at,
+      data: {
+        verdict: r.verdict,
+        files: r.files.length,
+        verdicts: counts,
+        findings: findings.slice(0, EVENT_FINDINGS),
+        ...(findings.length > EVENT_FINDINGS && { findingsDropped: findings.length - EVENT_FINDINGS }),
+      },
+    })
+  }
 }
 
 function failure(code: string, detail: string): FileInspection {

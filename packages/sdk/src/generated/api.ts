@@ -2921,7 +2921,7 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (1–500). */
                     limit?: number;
-                    type?: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
+                    type?: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed";
                 };
                 header?: never;
                 path: {
@@ -2951,7 +2951,7 @@ export interface paths {
                                 /** @description org/name */
                                 model: string;
                                 /** @enum {unknown} */
-                                type: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted";
+                                type: "model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed";
                                 version: string | null;
                             }[];
                             nextCursor: string | null;
@@ -6352,7 +6352,7 @@ export interface paths {
                                 disabledReason: string | null;
                                 enabled: boolean;
                                 /** @description Empty: all event types. */
-                                events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                                events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                                 id: string;
                                 model: string | null;
                                 org: string;
@@ -6488,7 +6488,7 @@ export interface paths {
                         /** @description What the webhook is for. */
                         description?: string;
                         /** @description Event types to deliver; empty or absent: all of them. */
-                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                         /** @description Narrow to one model of the organisation (its name). */
                         model?: string;
                         /**
@@ -6514,7 +6514,7 @@ export interface paths {
                             disabledReason: string | null;
                             enabled: boolean;
                             /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                             id: string;
                             model: string | null;
                             org: string;
@@ -6676,7 +6676,7 @@ export interface paths {
                             disabledReason: string | null;
                             enabled: boolean;
                             /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                             id: string;
                             model: string | null;
                             org: string;
@@ -6946,7 +6946,7 @@ export interface paths {
                         /** @description false pauses deliveries; true resumes them. */
                         enabled?: boolean;
                         /** @description Event types to deliver; empty or absent: all of them. */
-                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                        events?: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                         model?: string | null;
                         /** @description true: a new secret, returned once in this response; the previous one stays valid for the overlap (deliveries carry a signature for each). */
                         rotateSecret?: boolean;
@@ -6973,7 +6973,7 @@ export interface paths {
                             disabledReason: string | null;
                             enabled: boolean;
                             /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                             id: string;
                             model: string | null;
                             org: string;
@@ -6992,7 +6992,7 @@ export interface paths {
                             disabledReason: string | null;
                             enabled: boolean;
                             /** @description Empty: all event types. */
-                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted")[];
+                            events: ("model.created" | "model.updated" | "model.deleted" | "version.created" | "version.updated" | "version.deleted" | "stage.changed" | "alias.moved" | "deployment.started" | "deployment.stopped" | "artifact.uploaded" | "artifact.deleted" | "inspection.completed")[];
                             id: string;
                             model: string | null;
                             org: string;
