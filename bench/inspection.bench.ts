@@ -191,6 +191,12 @@ in one run (the pool's thread started before each "on" round, as a replica start
 off **${rates.off.toFixed(0)} MiB/s**, on **${rates.on.toFixed(0)} MiB/s** (medians; ratio ${(rates.on / rates.off).toFixed(2)}; per pair of rounds
 ${ratios.map((r) => r.toFixed(2)).join(', ')}, median ${median(ratios).toFixed(2)}). The upload itself only adds one row to its
 transaction; inspection runs afterwards on a pooled thread of lower priority.
+
+The pool removed the per-file thread start (0.9 s per file before), but uploads with the loop on still ran at
+about 0.7 of the rate with it off in every pair of rounds, so the issue's "no measurable drop" is not met yet. What
+is left has not been isolated; the candidates are the main thread's share of each job (the claim and verdict
+writes, synchronous with better-sqlite3, and serving the worker's ranged reads), which shares the event loop with the
+uploads however low the worker thread's priority.
 `
     return {
       title: 'Inspection',
