@@ -43,6 +43,7 @@ export function exitCodeOf(code: ModelregErrorCode): number {
       return ExitCode.conflict
     case 'NETWORK':
     case 'UNAVAILABLE':
+    case 'INSPECTION_PENDING':
     case 'TOO_MANY_REQUESTS':
       return ExitCode.unavailable
     case 'CHECKSUM_MISMATCH':

@@ -28,6 +28,8 @@ export interface RegistryOptions {
   /** Open upload sessions, and bytes in them, per user (unlimited when unset). */
   maxUploadSessionsPerUser?: number
   maxUploadBytesPerUser?: number
+  /** How long the safety gate waits for files still being inspected (0 or unset: it refuses at once). */
+  inspectionGateWaitMs?: number
   pgSchema?: string
   clock?: () => string
   /** First start: the admin's password; generated (and returned once) when unset. */
@@ -77,6 +79,7 @@ async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
       maxArtifactBytes: opts.maxArtifactBytes,
       maxUploadSessionsPerUser: opts.maxUploadSessionsPerUser,
       maxUploadBytesPerUser: opts.maxUploadBytesPerUser,
+      inspectionGateWaitMs: opts.inspectionGateWaitMs,
     },
     webhooks: opts.webhooks,
     // Several replicas share one PostgreSQL: their sign-in budgets live there. A SQLite registry is one process.

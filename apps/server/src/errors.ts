@@ -53,6 +53,12 @@ export class UnsafeArtifactError extends DomainError {
     super('UNSAFE_ARTIFACT', message, details)
   }
 }
+/** A version going live while some of its files were never inspected: the caller may retry shortly. */
+export class InspectionPendingError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('INSPECTION_PENDING', message, details)
+  }
+}
 export class ConflictError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details)
@@ -82,6 +88,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   VERSION_FROZEN: 409,
   ALIAS_IN_USE: 409,
   UNSAFE_ARTIFACT: 409,
+  INSPECTION_PENDING: 409,
   CHECKSUM_MISMATCH: 400,
   // The bytes went missing from the blob store behind the registry's back: a state to repair, not a server fault.
   ARTIFACT_MISSING: 409,

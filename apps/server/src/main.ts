@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     maxArtifactBytes: config.maxArtifactBytes,
     maxUploadSessionsPerUser: config.uploads.maxSessionsPerUser,
     maxUploadBytesPerUser: config.uploads.maxBytesPerUser,
+    inspectionGateWaitMs: config.inspection.gateWaitMs,
     s3: config.s3,
     adminPassword: config.adminPassword,
     login: {
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       ? services.inspections.startWorking({
           holder: leases.holder,
           concurrency: config.inspection.concurrency,
+          nice: config.inspection.nice,
           limits: {
             timeoutMs: config.inspection.timeoutMs,
             maxHeapMb: config.inspection.maxHeapMb,

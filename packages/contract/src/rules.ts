@@ -50,6 +50,7 @@ export const eventTypes = [
   'deployment.stopped',
   'artifact.uploaded',
   'artifact.deleted',
+  'inspection.completed',
 ] as const
 
 /** Hugging Face Hub repo names (the /hf API): 1–96 of [A-Za-z0-9_.-], starting and ending with a letter or digit, no "--" or "..". */

@@ -35,6 +35,14 @@ describe('configuration', () => {
     }
   })
 
+  it('inspects one file at a time in threads of niceness 10 unless told otherwise', () => {
+    expect(loadConfig({}).inspection).toMatchObject({ concurrency: 1, nice: 10, gateWaitMs: 10_000 })
+    expect(loadConfig({ MODELREG_INSPECTION_GATE_WAIT_SECONDS: '0' }).inspection.gateWaitMs).toBe(0)
+    expect(loadConfig({ MODELREG_INSPECTION_NICE: '0' }).inspection.nice).toBe(0)
+    expect(() => loadConfig({ MODELREG_INSPECTION_NICE: '20' })).toThrow(/MODELREG_INSPECTION_NICE/)
+    expect(() => loadConfig({ MODELREG_INSPECTION_NICE: '-1' })).toThrow(/MODELREG_INSPECTION_NICE/)
+  })
+
   it('bounds uploads and connections by default, and takes other limits', () => {
     expect(loadConfig({})).toMatchObject({
       uploads: { maxSessionsPerUser: 20, maxBytesPerUser: 256 * 1024 ** 3, sweepSeconds: 600 },

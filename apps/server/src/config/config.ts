@@ -79,6 +79,10 @@ export interface InspectionSettings {
   maxHeapMb: number
   /** Bytes one file's inspection may read. */
   maxBytesRead: number
+  /** How long a move to Production or a deployment waits for files still being inspected (ADR 0025). */
+  gateWaitMs: number
+  /** Niceness of the inspection threads on Linux (0–19): they yield the CPU to request handling. */
+  nice: number
 }
 
 export interface UploadSettings {
@@ -147,6 +151,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isSafeInteger(n) || n <= 0) problems.push(`${name} must be a positive integer, got "${raw}"`)
+  return n
+}
+
+function niceness(env: NodeJS.ProcessEnv, problems: string[]): number {
+  const raw = env.MODELREG_INSPECTION_NICE
+  if (raw === undefined || raw === '') return 10
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || n > 19) problems.push(`MODELREG_INSPECTION_NICE must be an integer 0–19, got "${raw}"`)
   return n
 }
 
@@ -299,6 +311,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     timeoutMs: positiveInt(env, 'MODELREG_INSPECTION_TIMEOUT_SECONDS', 60, problems) * 1000,
     maxHeapMb: positiveInt(env, 'MODELREG_INSPECTION_MAX_HEAP_MB', 256, problems),
     maxBytesRead: positiveInt(env, 'MODELREG_INSPECTION_MAX_READ_MB', 256, problems) * 1024 * 1024,
+    nice: niceness(env, problems),
+    gateWaitMs:
+      env.MODELREG_INSPECTION_GATE_WAIT_SECONDS === '0'
+        ? 0
+        : positiveInt(env, 'MODELREG_INSPECTION_GATE_WAIT_SECONDS', 10, problems) * 1000,
   }
   const corsOrigins = (env.MODELREG_HF_CORS_ORIGINS ?? '')
     .split(',')

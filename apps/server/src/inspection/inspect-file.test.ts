@@ -246,6 +246,31 @@ describe('pickle scanning', () => {
     expect((await inspect(viaMemo, 'a.pkl')).findings[0]?.detail).toBe('imports os.system')
   })
 
+  it('reads STACK_GLOBAL operands of every string opcode: short, long, non-ASCII, 8-byte and byte-string lengths', async () => {
+    const u32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24]
+    const long = 'x'.repeat(40)
+    const p = pickle(
+      op.proto(4),
+      concat([0x58], u32(10), enc.encode('subprocess')), // BINUNICODE
+      concat([0x8d], u32(5), u32(0), enc.encode('Popen')), // BINUNICODE8
+      op.stackGlobal,
+      op.pop,
+      op.str(`café.${long}`), // non-ASCII, decoded as UTF-8
+      op.str(long), // longer than the in-place fast path
+      op.stackGlobal,
+      op.pop,
+      concat([0x54], u32(2), enc.encode('os')), // BINSTRING
+      concat([0x55, 6], enc.encode('system')), // SHORT_BINSTRING
+      op.stackGlobal,
+      op.stop,
+    )
+    const r = await inspect(p, 'a.pkl')
+    expect(r.summary.imports).toEqual(['subprocess.Popen', `café.${long}.${long}`, 'os.system'])
+    // A BINUNICODE8 length past the file is truncation, not a huge allocation.
+    const huge = pickle(op.proto(4), concat([0x8d], u32(0xffffffff), u32(0xffffffff)))
+    expect((await inspect(huge, 'a.pkl')).verdict).toBe('unscannable')
+  })
+
   it('treats STACK_GLOBAL of computed operands as dangerous', async () => {
     const p = pickle(op.proto(4), op.none, op.none, op.stackGlobal, op.pop, op.none, op.stop)
     const r = await inspect(p, 'a.pkl')

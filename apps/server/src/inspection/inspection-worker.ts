@@ -1,41 +1,73 @@
-// The worker thread's entry: runs inspectFile over a ByteSource whose reads are answered by the main thread (which
-// owns the blob store). Anything that goes wrong here ends this thread only; the runner turns it into a result.
+// The worker thread's entry: a long-lived thread of the inspection pool (worker-runner.ts) that runs one job at a
+// time, inspectFile over a ByteSource whose reads are answered by the main thread (which owns the blob store).
+// Anything that goes wrong here ends this thread only; the pool turns it into a result and starts another.
+import os from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { inspectFile } from './inspect-file.js'
 import type { ByteSource, InspectionLimits } from './source.js'
 
 export interface WorkerInput {
+  /** Niceness of this thread (Linux keeps one per thread): inspection yields the CPU to request handling. */
+  nice: number
+}
+export interface WorkerJob {
   name: string
   size: number
   limits: InspectionLimits
 }
-export type ToWorker = { type: 'data'; id: number; bytes: Uint8Array } | { type: 'error'; id: number; message: string }
+export type ToWorker =
+  | { type: 'job'; job: number; input: WorkerJob }
+  | { type: 'data'; id: number; bytes: Uint8Array }
+  | { type: 'error'; id: number; message: string }
 export type FromWorker =
-  | { type: 'read'; id: number; offset: number; length: number }
-  | { type: 'result'; inspection: unknown }
+  | { type: 'read'; job: number; id: number; offset: number; length: number }
+  | { type: 'result'; job: number; inspection: unknown }
+  | { type: 'ready' }
 
 const port = parentPort
 if (port) {
-  const input = workerData as WorkerInput
+  const { nice } = workerData as WorkerInput
+  if (nice > 0) {
+    try {
+      // pid 0 is the calling thread on Linux; elsewhere it may lower the whole process or be refused.
+      if (process.platform === 'linux') os.setPriority(0, nice)
+    } catch {
+      // Not allowed here: inspection runs at the process's own priority.
+    }
+  }
   const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>()
   let next = 0
+  const run = (job: number, input: WorkerJob) => {
+    const source: ByteSource = {
+      size: input.size,
+      read: (offset, length) =>
+        new Promise((resolve, reject) => {
+          const id = next++
+          waiting.set(id, { resolve, reject })
+          port.postMessage({ type: 'read', job, id, offset, length } satisfies FromWorker)
+        }),
+    }
+    inspectFile(source, input.name, input.limits)
+      .catch(() => ({
+        format: 'unknown',
+        summary: {},
+        findings: [{ level: 'unscannable', code: 'inspection-error', detail: 'the inspection could not complete' }],
+      }))
+      .then((inspection) => {
+        waiting.clear()
+        port.postMessage({ type: 'result', job, inspection } satisfies FromWorker)
+      })
+  }
   port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'job') {
+      run(msg.job, msg.input)
+      return
+    }
     const w = waiting.get(msg.id)
     if (!w) return
     waiting.delete(msg.id)
     if (msg.type === 'data') w.resolve(msg.bytes)
     else w.reject(new Error(msg.message))
   })
-  const source: ByteSource = {
-    size: input.size,
-    read: (offset, length) =>
-      new Promise((resolve, reject) => {
-        const id = next++
-        waiting.set(id, { resolve, reject })
-        port.postMessage({ type: 'read', id, offset, length } satisfies FromWorker)
-      }),
-  }
-  inspectFile(source, input.name, input.limits).then((inspection) => {
-    port.postMessage({ type: 'result', inspection } satisfies FromWorker)
-  })
+  port.postMessage({ type: 'ready' } satisfies FromWorker)
 }

@@ -101,6 +101,12 @@ async function walkOne(
     if (v === undefined || v === MARK) throw new MalformedError('pickle stack underflow')
     return v
   }
+  /** Drops everything down to (and with) the last MARK: APPENDS and SETITEMS, whose items do not matter. */
+  const dropMark = () => {
+    const at = stack.lastIndexOf(MARK)
+    if (at < 0) throw new MalformedError('pickle MARK missing')
+    stack.length = at
+  }
   const popMark = (): Value[] => {
     const at = stack.lastIndexOf(MARK)
     if (at < 0) throw new MalformedError('pickle MARK missing')
@@ -122,25 +128,30 @@ async function walkOne(
     if (v === undefined) throw new MalformedError(`pickle memo key ${key} is unset`)
     push(v)
   }
-  const intOf = (n: number) => {
-    const v = c.view(n)
-    return n === 1 ? v.getUint8(0) : n === 2 ? v.getUint16(0, true) : v.getInt32(0, true)
-  }
   const len8 = (): number => {
-    const v = c.view(8).getBigUint64(0, true)
-    if (v > BigInt(c.remaining)) throw new MalformedError('pickle length runs past the end', 'truncated')
-    return Number(v)
+    const v = c.u64()
+    if (v > c.remaining) throw new MalformedError('pickle length runs past the end', 'truncated')
+    return v
   }
   const text = async (what: string) => latin1.decode(await c.line(MAX_LINE, what))
-  /** Reads a string operand; long ones are skipped and stand for an unknown value. */
-  const str = async (n: number, decode: (b: Uint8Array) => string): Promise<Value> => {
+  /**
+   * Reads a string operand; long ones are skipped and stand for an unknown value. Short ASCII ones (most names
+   * and keys) are read in place, without a decoder call or an await.
+   */
+  const str = (n: number, utf: boolean): Value | Promise<Value> => {
     if (n < 0 || n > c.remaining) throw new MalformedError('pickle string runs past the end', 'truncated')
     if (n > 64 * 1024) {
       c.skip(n)
       return OTHER
     }
-    if (c.buffered < n) await c.need(n, 'pickle string')
-    return { k: 'str', s: decode(c.bytes(n)) }
+    if (c.buffered < n) return c.need(n, 'pickle string').then(() => decoded(n, utf))
+    return decoded(n, utf)
+  }
+  const decoded = (n: number, utf: boolean): Value => {
+    const s = n <= 16 ? c.ascii(n) : undefined
+    if (s !== undefined) return { k: 'str', s }
+    const b = c.bytes(n)
+    return { k: 'str', s: utf ? td.decode(b) : latin1.decode(b) }
   }
   const bytesOperand = async (n: number): Promise<Value> => {
     if (n < 0 || n > c.remaining) throw new MalformedError('pickle bytes run past the end', 'truncated')
@@ -198,7 +209,7 @@ async function walkOne(
         if (stack.pop() === undefined) throw new MalformedError('pickle stack underflow')
         break
       case 0x31: // POP_MARK
-        popMark()
+        dropMark()
         break
       case 0x32: // DUP
         push(top())
@@ -237,7 +248,7 @@ async function walkOne(
       case 0x8b: {
         // LONG4
         if (c.buffered < 4) await c.need(4)
-        const n = intOf(4)
+        const n = c.i32()
         if (n < 0) throw new MalformedError('negative LONG4 length')
         c.skip(n, 'LONG4')
         push(OTHER)
@@ -272,27 +283,42 @@ async function walkOne(
         break
       case 0x54: // BINSTRING
         if (c.buffered < 4) await c.need(4)
-        push(await str(intOf(4), (b) => latin1.decode(b)))
+        {
+          const v = str(c.i32(), false)
+          push(v instanceof Promise ? await v : v)
+        }
         break
       case 0x55: // SHORT_BINSTRING
         if (c.buffered < 1) await c.need(1)
-        push(await str(c.u8(), (b) => latin1.decode(b)))
+        {
+          const v = str(c.u8(), false)
+          push(v instanceof Promise ? await v : v)
+        }
         break
       case 0x58: // BINUNICODE
         if (c.buffered < 4) await c.need(4)
-        push(await str(c.view(4).getUint32(0, true), (b) => td.decode(b)))
+        {
+          const v = str(c.u32(), true)
+          push(v instanceof Promise ? await v : v)
+        }
         break
       case 0x8c: // SHORT_BINUNICODE
         if (c.buffered < 1) await c.need(1)
-        push(await str(c.u8(), (b) => td.decode(b)))
+        {
+          const v = str(c.u8(), true)
+          push(v instanceof Promise ? await v : v)
+        }
         break
       case 0x8d: // BINUNICODE8
         if (c.buffered < 8) await c.need(8)
-        push(await str(len8(), (b) => td.decode(b)))
+        {
+          const v = str(len8(), true)
+          push(v instanceof Promise ? await v : v)
+        }
         break
       case 0x42: // BINBYTES
         if (c.buffered < 4) await c.need(4)
-        push(await bytesOperand(c.view(4).getUint32(0, true)))
+        push(await bytesOperand(c.u32()))
         break
       case 0x43: // SHORT_BINBYTES
         if (c.buffered < 1) await c.need(1)
@@ -310,7 +336,7 @@ async function walkOne(
       case 0x65: // APPENDS
       case 0x75: // SETITEMS
       case 0x90: // ADDITEMS
-        popMark()
+        dropMark()
         top()
         break
       case 0x73: // SETITEM
@@ -411,7 +437,7 @@ async function walkOne(
         break
       case 0x6a: // LONG_BINGET
         if (c.buffered < 4) await c.need(4)
-        memoGet(c.view(4).getUint32(0, true))
+        memoGet(c.u32())
         break
       case 0x70: // PUT
         memoPut(Number.parseInt(await text('PUT'), 10))
@@ -422,7 +448,7 @@ async function walkOne(
         break
       case 0x72: // LONG_BINPUT
         if (c.buffered < 4) await c.need(4)
-        memoPut(c.view(4).getUint32(0, true))
+        memoPut(c.u32())
         break
       case 0x94: // MEMOIZE
         memoPut(memo.size)

@@ -140,6 +140,44 @@ export class Cursor {
     this.pos += n
     return this.buf.subarray(off, off + n)
   }
+  /** Little-endian integers read in place (no view or subarray per call; `need()` first). */
+  u16(): number {
+    const b = this.buf
+    const i = this.pos - this.bufStart
+    this.pos += 2
+    return (b[i] as number) | ((b[i + 1] as number) << 8)
+  }
+  u32(): number {
+    return this.i32() >>> 0
+  }
+  i32(): number {
+    const b = this.buf
+    const i = this.pos - this.bufStart
+    this.pos += 4
+    return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)
+  }
+  /** u64 as a number; values past 2^53 come back as Infinity (callers compare them with a bound). */
+  u64(): number {
+    const lo = this.u32()
+    const hi = this.u32()
+    return hi >= 0x200000 ? Number.POSITIVE_INFINITY : hi * 0x100000000 + lo
+  }
+  /**
+   * `n` buffered bytes as a string if they are all ASCII (each decoder agrees on those), without a subarray or a
+   * decoder call; undefined (and nothing consumed) otherwise. For short operands: names, keys.
+   */
+  ascii(n: number): string | undefined {
+    const b = this.buf
+    const start = this.pos - this.bufStart
+    let s = ''
+    for (let i = start; i < start + n; i++) {
+      const ch = b[i] as number
+      if (ch >= 0x80) return undefined
+      s += String.fromCharCode(ch)
+    }
+    this.pos += n
+    return s
+  }
   view(n: number): DataView {
     const b = this.bytes(n)
     return new DataView(b.buffer, b.byteOffset, b.byteLength)

@@ -28,6 +28,18 @@ export class ArtifactRepository {
     return rows.map(toRecord)
   }
 
+  /** The versions holding a blob (its inspection is theirs). */
+  async versionIdsHolding(sha256: string): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('artifacts')
+      .select('version_id')
+      .distinct()
+      .where('sha256', '=', sha256)
+      .orderBy('version_id')
+      .execute()
+    return rows.map((r) => Number(r.version_id))
+  }
+
   async find(versionId: number, path: string): Promise<ArtifactRecord | undefined> {
     const row = await this.db
       .selectFrom('artifacts')

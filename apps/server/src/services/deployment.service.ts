@@ -6,7 +6,7 @@ import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } fro
 import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repositories/records.js'
 import type { Repositories } from '../repositories/repositories.js'
 import { canRead, readableModel, standingOf, writableModel } from './access.js'
-import { checkSafety } from './safety-gate.js'
+import { awaitInspection, checkSafety } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { resolveVersion } from './version-resolver.js'
 
@@ -22,6 +22,8 @@ export class DeploymentService {
 
   async start(actor: Actor, body: CreateDeploymentBody): Promise<DeploymentView> {
     const { org, name } = parseModelRef(body.model)
+    // Files uploaded a moment ago are given a few seconds to get their verdicts (ADR 0025).
+    if (body.override === undefined) await awaitInspection(this.deps, actor, org, name, body.version)
     const now = this.deps.clock()
     try {
       return await this.deps.store.transaction(async (repos) => {

@@ -1,9 +1,11 @@
 // What is inside a version's files, and whether loading them can run code (docs/inspection.md). Jobs are rows
 // (written with the upload), worked off the request path by each replica's loop in worker threads; a row is
 // claimed by one replica at a time, so a file is inspected once however many replicas run.
+
+import { modelNameKey } from '../domain/names.js'
 import { SCANNER_VERSION } from '../inspection/pickle-rules.js'
 import { type FileInspection, fileVerdict, type Verdict, verdictOrder, worstVerdict } from '../inspection/result.js'
-import { defaultWorkerLimits, inspectInWorker, type WorkerLimits } from '../inspection/worker-runner.js'
+import { defaultWorkerLimits, InspectionPool, type WorkerLimits } from '../inspection/worker-runner.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { InspectionRecord } from '../repositories/inspection.repository.js'
 import type { Repositories } from '../repositories/repositories.js'
@@ -45,8 +47,10 @@ const MAX_ATTEMPTS = 3
 export interface InspectionWorkOptions {
   /** This replica's name (replicaName()). */
   holder: string
-  /** Files inspected at once on this replica. */
+  /** Files inspected at once on this replica: the size of its pool of long-lived worker threads. */
   concurrency?: number
+  /** Niceness of those threads on Linux (0 = as the process). */
+  nice?: number
   /** How often the loop looks for due jobs besides being woken by uploads. */
   everyMs?: number
   /** How long a claim lasts without renewal; a dead replica's jobs are taken over after it. */
@@ -58,6 +62,8 @@ export interface InspectionWorkOptions {
 }
 
 export interface InspectionWork {
+  /** Settles when the worker threads (started with the loop) have loaded the parsers. */
+  ready: Promise<void>
   /** Claims and runs due jobs until none is left or the slots are full; resolves when those it started end. */
   runUntilIdle(): Promise<void>
   wake(): void
@@ -121,6 +127,9 @@ export class InspectionService {
     const limits = opts.limits ?? defaultWorkerLimits
     const onError = opts.onError ?? (() => {})
     const repos = this.deps.store.read
+    const pool = new InspectionPool({ size: concurrency, limits, nice: opts.nice ?? 0 })
+    // The threads start with the replica, not with its first upload.
+    const ready = pool.warm()
     const running = new Set<Promise<void>>()
     let stopped = false
     let pumping: Promise<void> | undefined
@@ -141,28 +150,29 @@ export class InspectionService {
         } else if (info === undefined) {
           inspection = failure('blob-missing', 'the bytes are missing from the blob store')
         } else {
-          inspection = await inspectInWorker(
-            this.deps.blobs,
-            { sha256: job.sha256, name: job.fileName, size: info.size },
-            limits,
-          )
+          inspection = await pool.inspect(this.deps.blobs, { sha256: job.sha256, name: job.fileName, size: info.size })
         }
         const verdict = fileVerdict(inspection)
         const parameters = typeof inspection.summary.parameters === 'number' ? inspection.summary.parameters : null
-        await repos.inspections.finish(
-          job.sha256,
-          opts.holder,
-          SCANNER_VERSION,
-          {
-            format: inspection.format,
-            verdict,
-            verdictRank: verdictRank(verdict),
-            parameters,
-            result: { summary: inspection.summary, findings: inspection.findings },
-          },
-          this.deps.clock(),
-          job.requestedAt,
-        )
+        const at = this.deps.clock()
+        // The verdict and the events of the versions it completes commit together (webhooks read the events).
+        await this.deps.store.transaction(async (tx) => {
+          const finished = await tx.inspections.finish(
+            job.sha256,
+            opts.holder,
+            SCANNER_VERSION,
+            {
+              format: inspection.format,
+              verdict,
+              verdictRank: verdictRank(verdict),
+              parameters,
+              result: { summary: inspection.summary, findings: inspection.findings },
+            },
+            at,
+            job.requestedAt,
+          )
+          if (finished) await recordCompleted(tx, job.sha256, at)
+        })
       } finally {
         clearInterval(renew)
       }
@@ -196,6 +206,7 @@ export class InspectionService {
     const timer = setInterval(wake, opts.everyMs ?? 5000)
     timer.unref()
     return {
+      ready,
       wake,
       runUntilIdle: async () => {
         for (;;) {
@@ -210,25 +221,77 @@ export class InspectionService {
         this.loops.delete(wake)
         await pumping
         await Promise.allSettled(running)
+        await pool.close()
       },
     }
   }
 }
 
-/** The findings that make a version dangerous (empty when it is not): the safety gate's evidence. */
-export async function dangerousFindings(repos: Repositories, versionId: number): Promise<GateFinding[]> {
+/**
+ * The safety gate's evidence: the findings that make a version dangerous (empty when it is not), and the paths of
+ * its files that have no verdict yet (never inspected; a file waiting for a re-run keeps its previous verdict).
+ */
+export async function gateEvidence(
+  repos: Repositories,
+  versionId: number,
+): Promise<{ findings: GateFinding[]; pending: string[] }> {
   const artifacts = await repos.artifacts.listForVersion(versionId)
   const rows = await repos.inspections.find(artifacts.map((a) => a.sha256))
   const findings: GateFinding[] = []
+  const pending: string[] = []
   for (const a of artifacts) {
     const row = rows.get(a.sha256)
+    if (!row || row.verdict === null) pending.push(a.path)
     if (row?.verdict !== 'dangerous') continue
     const result = row.result as { findings?: FileInspection['findings'] } | null
     for (const f of result?.findings ?? []) {
       if (f.level === 'dangerous') findings.push({ path: a.path, code: f.code, detail: f.detail })
     }
   }
-  return findings
+  return { findings, pending }
+}
+
+/** Findings named in an `inspection.completed` event (the rest are counted). */
+const EVENT_FINDINGS = 20
+
+/**
+ * `inspection.completed` for each version holding the blob just inspected whose files are now all inspected by the
+ * current scanner: its verdict, how many files, and a summary of the findings. The model's row is locked first
+ * (PostgreSQL), so two files of one version finishing at once on two replicas do not both miss the moment.
+ */
+async function recordCompleted(repos: Repositories, sha256: string, at: string): Promise<void> {
+  for (const versionId of await repos.artifacts.versionIdsHolding(sha256)) {
+    const version = await repos.versions.findById(versionId)
+    const model = version && (await repos.models.findById(version.modelId))
+    if (!version || !model) continue
+    await repos.models.findByName(model.org, modelNameKey(model.name.normalize('NFC')), { forUpdate: true })
+    const artifacts = await repos.artifacts.listForVersion(versionId)
+    const r = report(artifacts, await repos.inspections.find(artifacts.map((a) => a.sha256)))
+    if (r.status !== 'done') continue
+    const findings = r.files.flatMap((f) =>
+      f.safety.verdict === 'dangerous' || f.safety.verdict === 'suspicious' || f.safety.verdict === 'unscannable'
+        ? f.safety.findings.map((x) => ({ path: f.path, verdict: f.safety.verdict, code: x.code, detail: x.detail }))
+        : [],
+    )
+    const counts: Partial<Record<Verdict, number>> = {}
+    for (const f of r.files) counts[f.safety.verdict] = (counts[f.safety.verdict] ?? 0) + 1
+    await repos.events.append({
+      modelId: model.id,
+      org: model.org,
+      modelName: model.name,
+      version: version.version,
+      type: 'inspection.completed',
+      actor: 'modelreg',
+      at,
+      data: {
+        verdict: r.verdict,
+        files: r.files.length,
+        verdicts: counts,
+        findings: findings.slice(0, EVENT_FINDINGS),
+        ...(findings.length > EVENT_FINDINGS && { findingsDropped: findings.length - EVENT_FINDINGS }),
+      },
+    })
+  }
 }
 
 function failure(code: string, detail: string): FileInspection {

@@ -17,6 +17,11 @@ export interface Limits {
   readonly maxUploadSessionsPerUser?: number
   /** Bytes of received parts in one user's open upload sessions. Unlimited when unset. */
   readonly maxUploadBytesPerUser?: number
+  /**
+   * How long a move to Production or a deployment waits for the version's files still being inspected before it
+   * is refused with INSPECTION_PENDING (ADR 0025). Refused at once when unset.
+   */
+  readonly inspectionGateWaitMs?: number
 }
 
 /** Who is acting, and what their credential allows (a read-scoped token cannot write, whoever holds it). */

@@ -34,7 +34,7 @@ import { collectBlobs } from './blob-collector.js'
 import { checkKeyTag } from './key-tag.service.js'
 import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
-import { checkSafety } from './safety-gate.js'
+import { awaitInspection, checkSafety } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { appendEvent } from './version-events.js'
 import { insertVersion } from './version-insert.js'
@@ -408,6 +408,9 @@ export class VersionService {
       })
     }
     const comment = multiLine('comment', body.comment ?? '')
+    // Files uploaded a moment ago are given a few seconds to get their verdicts (ADR 0025).
+    if (body.stage === 'production' && body.override === undefined)
+      await awaitInspection(this.deps, actor, org, name, ref)
     const now = this.deps.clock()
     const result = await this.deps.store.transaction(async (repos) => {
       const { model, version } = await resolveVersion(repos, actor, 'write', org, name, ref, { forUpdate: true })

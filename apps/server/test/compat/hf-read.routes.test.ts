@@ -4,7 +4,16 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { uniqueName } from '../helpers/factories.js'
 import { dialects, openTestApp } from '../helpers/registry.js'
-import { createModel, createVersion, getJson, modelPath, type Reply, send, type TestApp } from '../routes/route-kit.js'
+import {
+  createModel,
+  createVersion,
+  getJson,
+  inspectAll,
+  modelPath,
+  type Reply,
+  send,
+  type TestApp,
+} from '../routes/route-kit.js'
 import { bytesOf, putFile, userToken } from './hf-kit.js'
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
@@ -55,6 +64,7 @@ describe.each(dialects)('Hugging Face read API on %s', (dialect) => {
   })
 
   it('main is the version in Production when there is one', async () => {
+    await inspectAll(t)
     const moved = await send(t, 'POST', `${modelPath(name)}/versions/1.0.0/stage`, { stage: 'production' })
     expect(moved.statusCode, moved.body).toBe(200)
     try {

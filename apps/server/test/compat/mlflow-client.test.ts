@@ -3,6 +3,7 @@
 // rename, delete; its errors; and a private model that another organisation's token cannot see.
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InspectionWork } from '../../src/services/inspection.service.js'
 import { runPython } from '../helpers/python-clients.js'
 import { dialects, openTestApp } from '../helpers/registry.js'
 import { getJson, send, type TestApp, versionPath } from '../routes/route-kit.js'
@@ -117,9 +118,12 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
   let t: TestApp
   let uri: string
   let adminToken: string
+  let work: InspectionWork | undefined
   let outsiderToken: string
   beforeAll(async () => {
-    t = await openTestApp(dialect)
+    // As a server runs: files are inspected by a loop, and a transition to Production waits for their verdicts.
+    t = await openTestApp(dialect, { inspectionGateWaitMs: 60_000 })
+    work = t.services.inspections.startWorking({ holder: 'mlflow-test', everyMs: 200 })
     adminToken = (await t.services.auth.createToken(t.admin, { name: 'mlflow', scope: 'write' })).token
     expect((await send(t, 'POST', '/api/v1/orgs', { name: 'elsewhere' })).statusCode).toBe(201)
     await send(t, 'POST', '/api/v1/users', { username: 'olga', password: 'olga-password' })
@@ -137,6 +141,7 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
     uri = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
   })
   afterAll(async () => {
+    await work?.stop()
     await t?.close()
   })
 

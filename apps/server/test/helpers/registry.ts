@@ -42,6 +42,8 @@ export interface TestRegistryOptions {
   maxArtifactBytes?: number
   maxUploadSessionsPerUser?: number
   maxUploadBytesPerUser?: number
+  /** How long the safety gate waits for pending inspections (tests refuse at once unless they say). */
+  inspectionGateWaitMs?: number
   /** Where blobs go: a temp directory (default; memory in the unit lane) or a fresh bucket on the test S3 server. */
   blobs?: BlobBackend
   /** Sign-in throttling: its store, limits and clock. */

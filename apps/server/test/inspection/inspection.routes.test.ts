@@ -30,7 +30,6 @@ describe.each(dialects)('inspection on %s', (dialect) => {
   const bearer = new Map<string, { authorization: string }>()
   beforeAll(async () => {
     t = await openTestApp(dialect)
-    work = t.services.inspections.startWorking({ holder: 'test-replica', everyMs: 60_000 })
     for (const [username, role] of [
       ['olga', 'admin'],
       ['max', 'member'],
@@ -46,7 +45,7 @@ describe.each(dialects)('inspection on %s', (dialect) => {
     }
   })
   afterAll(async () => {
-    await work.stop()
+    await work?.stop()
     await t.close()
   })
 
@@ -68,10 +67,11 @@ describe.each(dialects)('inspection on %s', (dialect) => {
     await upload(name, '1.0.0', 'model.safetensors', weights)
     await upload(name, '1.0.0', 'model.onnx', graph)
     await upload(name, '1.0.0', 'README.md', new TextEncoder().encode('# hello'))
-    // Written with the upload, before any worker ran: pending.
+    // Written with the upload, before any worker ran (this replica's loop starts only now): pending.
     const before = await inspectionOf(name, '1.0.0')
     expect(before.status).toBe('pending')
     expect(before.files).toHaveLength(3)
+    work = t.services.inspections.startWorking({ holder: 'test-replica', everyMs: 60_000 })
     await work.runUntilIdle()
     const after = await inspectionOf(name, '1.0.0')
     expect(after.status).toBe('done')

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
-import { defaultWorkerLimits, inspectInWorker } from '../../src/inspection/worker-runner.js'
+import { defaultWorkerLimits, InspectionPool, inspectInWorker } from '../../src/inspection/worker-runner.js'
 import { evilGlobalReduce, torchZip } from '../helpers/model-files.js'
 
 async function store(bytes: Uint8Array) {
@@ -35,5 +35,63 @@ describe('inspection worker', () => {
     const blobs = new MemoryBlobStore()
     const result = await inspectInWorker(blobs, { sha256: 'a'.repeat(64), name: 'model.pkl', size: 100 })
     expect(result.findings[0]).toMatchObject({ level: 'unscannable' })
+  })
+})
+
+describe('inspection pool', () => {
+  it('runs files one after another in the same long-lived thread', async () => {
+    const { blobs, info } = await store(torchZip(evilGlobalReduce()))
+    const pool = new InspectionPool({ size: 1 })
+    try {
+      const file = { sha256: info.sha256, name: 'model.pt', size: info.size }
+      const results = await Promise.all([
+        pool.inspect(blobs, file),
+        pool.inspect(blobs, file),
+        pool.inspect(blobs, file),
+      ])
+      for (const r of results) expect(r.format).toBe('pytorch')
+      expect(pool.threadCount).toBe(1)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('replaces a thread stopped at its time limit, and the next file is inspected', async () => {
+    const { blobs, info } = await store(torchZip())
+    const file = { sha256: info.sha256, name: 'model.pt', size: info.size }
+    const pool = new InspectionPool({ size: 1, nice: 5 })
+    try {
+      const first = await pool.inspect(blobs, file, 1)
+      expect(first.findings).toEqual([expect.objectContaining({ code: 'time-limit' })])
+      expect(pool.threadCount).toBe(0)
+      expect((await pool.inspect(blobs, file)).format).toBe('pytorch')
+      expect(pool.threadCount).toBe(1)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('starts its threads ahead of the first file when warmed', async () => {
+    const { blobs, info } = await store(torchZip())
+    const pool = new InspectionPool({ size: 2 })
+    try {
+      await pool.warm()
+      expect(pool.threadCount).toBe(2)
+      expect((await pool.inspect(blobs, { sha256: info.sha256, name: 'model.pt', size: info.size })).format).toBe(
+        'pytorch',
+      )
+      expect(pool.threadCount).toBe(2)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('ends queued files as unscannable when closed', async () => {
+    const { blobs, info } = await store(torchZip())
+    const pool = new InspectionPool({ size: 1 })
+    const file = { sha256: info.sha256, name: 'model.pt', size: info.size }
+    const pending = [pool.inspect(blobs, file), pool.inspect(blobs, file)]
+    await pool.close()
+    for (const r of await Promise.all(pending)) expect(r.findings[0]).toMatchObject({ level: 'unscannable' })
   })
 })

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backfillModelSummary } from '../../src/db/migrations/0014-model-summary.js'
 import { dialects, openTestApp, testClock } from '../helpers/registry.js'
-import { expectError, failingFields, getJson, type Reply, send, type TestApp } from './route-kit.js'
+import { expectError, failingFields, getJson, inspectAll, type Reply, send, type TestApp } from './route-kit.js'
 
 const SUMMARY = '/api/v1/analytics/summary'
 const DOWNLOADS = '/api/v1/analytics/downloads'
@@ -170,7 +170,8 @@ describe.each(dialects)('analytics routes on %s', (dialect) => {
       await download(`${a}/versions/1.0.0/archive?format=tar`, '2026-03-04T09:00:00.000Z')
       expect((await send(t, 'DELETE', `${a}/versions/1.1.0/artifacts/y.bin`)).statusCode).toBe(204)
       expect((await send(t, 'PATCH', `${a}/versions/1.1.0`, { status: 'completed' })).statusCode).toBe(200)
-      // A deployment changes the latest version's status outside a version edit.
+      // A deployment changes the latest version's status outside a version edit (once its files are inspected).
+      await inspectAll(t)
       await post('/api/v1/deployments', { model: `${o}/kept`, version: '1.1.0', environment: 'prod' })
       const b = await createModel(o, { name: 'shrunk' })
       await post(`${b}/versions`, { version: '1.1.0' })

@@ -69,6 +69,19 @@ export async function stopDeployment(t: TestApp, id: string): Promise<Deployment
   return res.json()
 }
 
+/**
+ * Inspects every file waiting for it, as a replica's loop does, and stops: versions with uploaded files get their
+ * verdicts before a test moves them to Production or deploys them (the gate refuses INSPECTION_PENDING before).
+ */
+export async function inspectAll(t: TestApp): Promise<void> {
+  const work = t.services.inspections.startWorking({ holder: 'test-inspections', everyMs: 60_000 })
+  try {
+    await work.runUntilIdle()
+  } finally {
+    await work.stop()
+  }
+}
+
 export async function getJson(t: TestApp, url: string) {
   const res = await send(t, 'GET', url)
   expect(res.statusCode, res.body).toBe(200)

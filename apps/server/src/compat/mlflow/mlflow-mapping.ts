@@ -51,6 +51,7 @@ export const mlflowCodeOf: Record<ErrorCode, { code: MlflowErrorCode; status?: n
   CONFLICT: { code: 'RESOURCE_CONFLICT' },
   ARTIFACT_MISSING: { code: 'RESOURCE_CONFLICT' },
   UNSAFE_ARTIFACT: { code: 'RESOURCE_CONFLICT' },
+  INSPECTION_PENDING: { code: 'RESOURCE_CONFLICT' },
   CHECKSUM_MISMATCH: { code: 'BAD_REQUEST' },
   RANGE_NOT_SATISFIABLE: { code: 'INVALID_PARAMETER_VALUE', status: 416 },
   PAYLOAD_TOO_LARGE: { code: 'BAD_REQUEST', status: 413 },
