@@ -91,7 +91,7 @@ export function createServices(deps: {
   return {
     deps: full,
     models: new ModelService(full),
-    versions: new VersionService(full),
+    versions: new VersionService(full, () => inspections.wake()),
     aliases: new AliasService(full),
     artifacts,
     uploads: new UploadService(full, deps.parts, artifacts),

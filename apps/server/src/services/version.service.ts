@@ -31,6 +31,7 @@ import type { VersionChanges } from '../repositories/version.repository.js'
 import { findModel, readableModel, writableModel } from './access.js'
 import { assertWritable } from './artifact.service.js'
 import { collectBlobs } from './blob-collector.js'
+import { InspectionService } from './inspection.service.js'
 import { checkKeyTag } from './key-tag.service.js'
 import { checkDescription } from './model.service.js'
 import { refreshModelSummary } from './model-summary.js'
@@ -53,7 +54,11 @@ export const versionEditability: Editability = {
 }
 
 export class VersionService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    /** Wakes this process's inspection loops once files a commit or registration brought are committed. */
+    private readonly inspectionsQueued: () => void = () => {},
+  ) {}
 
   /** Refuses the fields a version edit may not name (FIELD_NOT_EDITABLE); update() checks them too. */
   checkEditable(changes: unknown): void {
@@ -89,7 +94,7 @@ export class VersionService {
     const now = this.deps.clock()
     const description = multiLine('description', commit.description)
     try {
-      return await this.deps.store.transaction(async (repos) => {
+      const committed = await this.deps.store.transaction(async (repos) => {
         const model = await writableModel(repos, actor, org, name, { forUpdate: true })
         const base = await repos.versions.findById(commit.baseVersionId)
         if (!base || base.modelId !== model.id) throw new ConflictError('the parent version is gone', { stale: true })
@@ -154,6 +159,7 @@ export class VersionService {
             createdBy: actor.username,
             createdAt: now,
           })
+          await InspectionService.request(repos, p, now)
           await repos.events.append({
             modelId: model.id,
             org: model.org,
@@ -167,6 +173,8 @@ export class VersionService {
         }
         return { model, version: (await repos.versions.findById(version.id)) ?? version }
       })
+      if (commit.put.length > 0) this.inspectionsQueued()
+      return committed
     } catch (err) {
       if (isUniqueViolation(err))
         throw new ConflictError('another commit created this version first; retry', { stale: true })
@@ -210,7 +218,7 @@ export class VersionService {
     const description = checkDescription(body.description)
     for (const tag of body.tags ?? []) checkKeyTag(tag.key, tag.value)
     const now = this.deps.clock()
-    return this.deps.store.transaction(async (repos) => {
+    const registered = await this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       const next = await this.nextFor(repos, model)
       const number = parseVersion(next?.minor ?? defaults.version)
@@ -236,21 +244,25 @@ export class VersionService {
       if (body.files) {
         const prefix = body.files.prefix
         for (const file of await repos.tracking.listArtifacts(body.files.runId, prefix)) {
+          const path = prefix === '' ? file.path : file.path.slice(prefix.length + 1)
           await repos.artifacts.put({
             versionId: version.id,
             modelId: model.id,
-            path: prefix === '' ? file.path : file.path.slice(prefix.length + 1),
+            path,
             size: file.size,
             sha256: file.sha256,
             mediaType: file.mediaType,
             createdBy: actor.username,
             createdAt: now,
           })
+          await InspectionService.request(repos, { sha256: file.sha256, path }, now)
         }
       }
       for (const tag of body.tags ?? []) await repos.keyTags.setVersionTag(version.id, model.id, tag)
       return { model, version }
     })
+    if (body.files) this.inspectionsQueued()
+    return registered
   }
 
   async list(

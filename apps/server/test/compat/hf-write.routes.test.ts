@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { uniqueName } from '../helpers/factories.js'
 import { dialects, openTestApp } from '../helpers/registry.js'
-import { getJson, modelPath, type Reply, type TestApp } from '../routes/route-kit.js'
+import { getJson, inspectAll, modelPath, type Reply, type TestApp } from '../routes/route-kit.js'
 import { bytesOf, userToken } from './hf-kit.js'
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
@@ -122,6 +122,21 @@ describe.each(dialects)('Hugging Face write API on %s', (dialect) => {
       'config.json',
       'model.safetensors',
     ])
+  })
+
+  it('queues the files a commit brings for inspection, like an upload through the native API', async () => {
+    const { name, repo } = await newRepo()
+    // A pickle that calls os.system on load: GLOBAL os system, a string, TUPLE1, REDUCE, STOP.
+    const evil = Buffer.concat([Buffer.from("cos\nsystem\n(S'echo owned'\ntR.", 'latin1')])
+    const oid = await uploadLfs(repo, evil)
+    const commit = await post(
+      `/api/models/${repo}/commit/main`,
+      ndjson(header(), { key: 'lfsFile', value: { path: 'model.pkl', algo: 'sha256', oid, size: evil.length } }),
+    )
+    expect(commit.statusCode, commit.body).toBe(200)
+    await inspectAll(t)
+    const report = await getJson(t, `${modelPath(name)}/versions/1.0.0/inspection`)
+    expect(report).toMatchObject({ status: 'done', verdict: 'dangerous' })
   })
 
   it('refuses a stale parentCommit with 412 and creates nothing', async () => {
