@@ -111,37 +111,30 @@ export class RegistrySearchRepository {
   }
 
   private modelTag(eb: Eb, c: Extract<SearchClause, { kind: 'tag' }>): Expression<SqlBool> {
-    const has = (valueOp: '=' | '!=' | 'LIKE' | 'ILIKE') =>
-      eb.exists(
-        eb
-          .selectFrom('model_key_tags as t')
-          .select(sql.lit(1).as('one'))
-          .whereRef('t.model_id', '=', 'm.id')
-          .where('t.key', '=', c.key)
-          .where((inner) =>
-            valueOp === 'LIKE' || valueOp === 'ILIKE'
-              ? this.like(sql.ref('t.value'), valueOp, c.value)
-              : inner('t.value', valueOp, c.value),
-          ),
-      )
-    if (c.op === '!=' && c.key === PROMPT_TAG) return eb.not(has('='))
-    return has(c.op)
+    return this.tagClause(eb, c, 'model_key_tags', 't.model_id', 'm.id')
   }
 
   private versionTag(eb: Eb, c: Extract<SearchClause, { kind: 'tag' }>): Expression<SqlBool> {
-    const has = (valueOp: '=' | '!=' | 'LIKE' | 'ILIKE') =>
-      eb.exists(
-        eb
-          .selectFrom('version_key_tags as t')
-          .select(sql.lit(1).as('one'))
-          .whereRef('t.version_id', '=', 'v.id')
-          .where('t.key', '=', c.key)
-          .where((inner) =>
-            valueOp === 'LIKE' || valueOp === 'ILIKE'
-              ? this.like(sql.ref('t.value'), valueOp, c.value)
-              : inner('t.value', valueOp, c.value),
-          ),
+    return this.tagClause(eb, c, 'version_key_tags', 't.version_id', 'v.id')
+  }
+
+  /** "Has a tag `key` whose value matches": an EXISTS over the model's or the version's key/value tags. */
+  private tagClause(
+    eb: Eb,
+    c: Extract<SearchClause, { kind: 'tag' }>,
+    table: 'model_key_tags' | 'version_key_tags',
+    owner: 't.model_id' | 't.version_id',
+    row: 'm.id' | 'v.id',
+  ): Expression<SqlBool> {
+    const has = (valueOp: '=' | '!=' | 'LIKE' | 'ILIKE') => {
+      const value =
+        valueOp === 'LIKE' || valueOp === 'ILIKE'
+          ? this.like(sql.ref('t.value'), valueOp, c.value)
+          : sql<SqlBool>`t.value ${sql.raw(valueOp)} ${c.value}`
+      return eb.exists(
+        sql`(select 1 from ${sql.table(table)} as t where ${sql.ref(owner)} = ${sql.ref(row)} and t.key = ${c.key} and ${value})`,
       )
+    }
     if (c.op === '!=' && c.key === PROMPT_TAG) return eb.not(has('='))
     return has(c.op)
   }
