@@ -2,6 +2,7 @@
 // status, and nothing of a model leaks to those who may not see it (not in lists, counts or error bodies).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dialects, openTestApp } from '../helpers/registry.js'
+import { userToken } from '../routes/route-kit.js'
 
 type Persona = 'anonymous' | 'outsider' | 'viewer' | 'member' | 'owner' | 'admin'
 type Kind = 'public' | 'private'
@@ -35,25 +36,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
   const admin = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
     t.app.inject({ method, url, ...(payload !== undefined && { payload: payload as object }) })
 
-  async function user(username: string, org: string, role: 'viewer' | 'member' | 'admin') {
-    expect((await admin('POST', '/api/v1/users', { username, password: `${username}-password` })).statusCode).toBe(201)
-    expect((await admin('PUT', `/api/v1/orgs/${org}/members/${username}`, { role })).statusCode).toBe(204)
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username, password: `${username}-password` },
-      headers: { authorization: '' },
-    })
-    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? ''
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      payload: { name: 'matrix', scope: role === 'admin' ? 'admin' : 'write' },
-      headers: { authorization: '', cookie, 'x-csrf-token': login.json().csrfToken },
-    })
-    expect(created.statusCode, created.payload).toBe(201)
-    return created.json().token as string
-  }
+  const user = (username: string, org: string, role: 'viewer' | 'member' | 'admin') =>
+    userToken(t, username, { org, role, scope: role === 'admin' ? 'admin' : 'write' })
 
   /** A fresh model of the given kind, owned by "owner" (so deletes and stage moves never interfere). */
   async function model(kind: Kind): Promise<string> {

@@ -2,33 +2,7 @@
 import { expect } from 'vitest'
 import type { TestApp } from '../routes/route-kit.js'
 
-/** Creates a user in `org` with `role` and returns a token of `scope`, minted from their session. */
-export async function userToken(
-  t: TestApp,
-  username: string,
-  opts: { org?: string; role?: 'viewer' | 'member' | 'admin'; scope?: 'read' | 'write' } = {},
-): Promise<string> {
-  const org = opts.org ?? 'default'
-  const admin = (method: 'POST' | 'PUT', url: string, payload: object) => t.app.inject({ method, url, payload })
-  expect((await admin('POST', '/api/v1/users', { username, password: `${username}-password` })).statusCode).toBe(201)
-  const member = await admin('PUT', `/api/v1/orgs/${org}/members/${username}`, { role: opts.role ?? 'member' })
-  expect(member.statusCode, member.payload).toBe(204)
-  const login = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { username, password: `${username}-password` },
-    headers: { authorization: '' },
-  })
-  const cookie = String(login.headers['set-cookie']).split(';')[0] ?? ''
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/tokens',
-    payload: { name: 'hf', scope: opts.scope ?? 'write' },
-    headers: { authorization: '', cookie, 'x-csrf-token': login.json().csrfToken },
-  })
-  expect(created.statusCode, created.payload).toBe(201)
-  return created.json().token as string
-}
+export { userToken } from '../routes/route-kit.js'
 
 /** Uploads bytes through the native API (the reference every Hugging Face download is compared with). */
 export async function putFile(t: TestApp, model: string, version: string, path: string, bytes: Buffer | string) {

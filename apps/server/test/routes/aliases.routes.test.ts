@@ -9,6 +9,7 @@ import {
   modelPath,
   send,
   type TestApp,
+  userToken,
   versionPath,
 } from './route-kit.js'
 
@@ -34,14 +35,7 @@ describe.each(dialects)('alias routes on %s', (dialect) => {
       ['bob', 'member'],
       ['vera', 'viewer'],
     ] as const) {
-      await send(t, 'POST', '/api/v1/users', { username, password: `${username}-password` })
-      await t.app.inject({ method: 'PUT', url: `/api/v1/orgs/default/members/${username}`, payload: { role } })
-      const user = await t.store.read.users.findByUsername(username)
-      const token = await t.services.auth.createToken(
-        { ...t.admin, userId: user?.id ?? '', username, siteAdmin: false },
-        { name: 't', scope: 'write' },
-      )
-      bearer.set(username, { authorization: `Bearer ${token.token}` })
+      bearer.set(username, { authorization: `Bearer ${await userToken(t, username, { role })}` })
     }
   })
   afterAll(async () => {

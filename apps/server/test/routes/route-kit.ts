@@ -124,3 +124,36 @@ export function failingFields(error: { details: Record<string, unknown> }): stri
 
 /** A cursor in the server's encoding (base64url JSON), to forge ones of the wrong shape. */
 export const forgeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+/** Creates a user in `org` with `role` and returns a token of `scope`, minted from their session. */
+export async function userToken(
+  t: TestApp,
+  username: string,
+  opts: {
+    org?: string
+    role?: 'viewer' | 'member' | 'admin'
+    scope?: 'read' | 'write' | 'admin'
+    tokenName?: string
+  } = {},
+): Promise<string> {
+  const org = opts.org ?? 'default'
+  const admin = (method: 'POST' | 'PUT', url: string, payload: object) => t.app.inject({ method, url, payload })
+  expect((await admin('POST', '/api/v1/users', { username, password: `${username}-password` })).statusCode).toBe(201)
+  const member = await admin('PUT', `/api/v1/orgs/${org}/members/${username}`, { role: opts.role ?? 'member' })
+  expect(member.statusCode, member.payload).toBe(204)
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password: `${username}-password` },
+    headers: { authorization: '' },
+  })
+  const cookie = String(login.headers['set-cookie']).split(';')[0] ?? ''
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    payload: { name: opts.tokenName ?? 'test', scope: opts.scope ?? 'write' },
+    headers: { authorization: '', cookie, 'x-csrf-token': login.json().csrfToken },
+  })
+  expect(created.statusCode, created.payload).toBe(201)
+  return created.json().token as string
+}

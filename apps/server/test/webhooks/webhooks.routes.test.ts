@@ -2,7 +2,7 @@
 // SSRF guard refuses, unknown event types) answered with a coded 4xx that changes nothing. Both dialects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dialects, openTestApp } from '../helpers/registry.js'
-import { createModel, expectError, getJson, send, type TestApp } from '../routes/route-kit.js'
+import { createModel, expectError, getJson, send, type TestApp, userToken } from '../routes/route-kit.js'
 
 const hooksPath = '/api/v1/orgs/default/webhooks'
 const receiver = 'https://hooks.example.com/modelreg'
@@ -21,27 +21,8 @@ describe.each(dialects)('webhook routes on %s', (dialect) => {
     await open.close()
   })
 
-  async function tokenOf(username: string, org: string, role: 'viewer' | 'member' | 'admin') {
-    expect((await send(t, 'POST', '/api/v1/users', { username, password: `${username}-password` })).statusCode).toBe(
-      201,
-    )
-    expect((await send(t, 'PUT', `/api/v1/orgs/${org}/members/${username}`, { role })).statusCode).toBe(204)
-    const login = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username, password: `${username}-password` },
-      headers: { authorization: '' },
-    })
-    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? ''
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      payload: { name: 'hooks', scope: role === 'admin' ? 'admin' : 'write' },
-      headers: { authorization: '', cookie, 'x-csrf-token': login.json().csrfToken },
-    })
-    expect(created.statusCode, created.payload).toBe(201)
-    return `Bearer ${created.json().token as string}`
-  }
+  const tokenOf = async (username: string, org: string, role: 'viewer' | 'member' | 'admin') =>
+    `Bearer ${await userToken(t, username, { org, role, scope: role === 'admin' ? 'admin' : 'write' })}`
 
   it('creates a webhook and shows its secret once; reads, updates and deletes it', async () => {
     const model = await createModel(t)
