@@ -137,7 +137,7 @@ export async function inspectionBench(): Promise<BenchSection> {
         blobRoot: path.join(root, 'blobs'),
         adminPassword: 'bench-password-123',
       })
-      const admin = await reg.store.read.users.findByUsername('admin')
+      const admin = await reg.store.pool.users.findByUsername('admin')
       const actor = {
         userId: admin?.id ?? '',
         username: 'admin',

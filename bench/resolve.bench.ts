@@ -99,7 +99,7 @@ async function time(runs: number, fn: () => Promise<string>): Promise<Timed> {
 
 async function measure(name: string, s: Seeded, runs: number): Promise<DialectRun> {
   const { registry } = s
-  const repos = registry.store.read
+  const repos = registry.store.pool
   const model = await registry.db.kysely
     .selectFrom('models')
     .select('id')

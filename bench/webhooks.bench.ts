@@ -53,7 +53,7 @@ async function fanOut(dialect: 'sqlite' | 'postgres', events: number, receivers:
     done = resolve
   })
   try {
-    const user = await registry.store.read.users.findByUsername('admin')
+    const user = await registry.store.pool.users.findByUsername('admin')
     if (!user) throw new Error('no admin')
     const actor = actorOf(user, 'admin', 'session')
     for (let i = 0; i < receivers; i++) {

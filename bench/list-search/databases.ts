@@ -96,7 +96,7 @@ export async function onPostgres<T>(plan: SeedPlan, use: (s: Seeded) => Promise<
 async function migrate(options: Parameters<typeof openRegistry>[0]): Promise<string> {
   const migrated = await openRegistry(options)
   try {
-    const org = await migrated.store.read.organisations.findByName('default')
+    const org = await migrated.store.pool.organisations.findByName('default')
     if (!org) throw new Error('default organisation missing')
     return org.id
   } finally {

@@ -53,18 +53,18 @@ export async function personas(app: App, store: Store, db: Db) {
     .select(['id', 'username'])
     .where('site_admin', '=', 1)
     .executeTakeFirstOrThrow()
-  const org = await store.read.organisations.findByName('default')
+  const org = await store.pool.organisations.findByName('default')
   if (!org) throw new Error('default organisation missing')
   const member = { id: randomUUID(), username: 'bench.member' }
-  await store.read.users.insert({ ...member, siteAdmin: false, createdAt: now, passwordHash: '!' })
-  await store.read.users.setMembership(org.id, member.id, 'member', now)
+  await store.pool.users.insert({ ...member, siteAdmin: false, createdAt: now, passwordHash: '!' })
+  await store.pool.users.setMembership(org.id, member.id, 'member', now)
   const clients = {} as Record<Persona, Client>
   for (const [persona, user] of [
     ['member', member],
     ['admin', admin],
   ] as const) {
     const token = `mrt_bench_${randomBytes(24).toString('base64url')}`
-    await store.read.credentials.insertToken({
+    await store.pool.credentials.insertToken({
       id: randomUUID(),
       userId: user.id,
       name: 'bench',

@@ -66,7 +66,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
 async function start(db: Db, opts: RegistryOptions): Promise<Registry> {
   await migrateToLatest(db)
   const store = new Store(db)
-  await store.read.organisations.ensure('default', new Date().toISOString())
+  await store.pool.organisations.ensure('default', new Date().toISOString())
   const { blobs, parts } = await openBlobStores(opts)
   // The services see the storage through a counter of its failures (GET /metrics).
   const counted = new ErrorCountingBlobStore(blobs)

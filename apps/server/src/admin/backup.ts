@@ -40,7 +40,7 @@ const blobPath = (dir: string, sha256: string) => path.join(dir, 'blobs', sha256
 async function listBlobs(file: string): Promise<{ sha256: string; size: number }[]> {
   const db = openDatabase({ kind: 'sqlite', file })
   try {
-    const repos = new Store(db).read
+    const repos = new Store(db).pool
     const all: { sha256: string; size: number }[] = []
     for (let after = ''; ; ) {
       const page = await repos.blobs.listPage(after, 1000)

@@ -105,7 +105,7 @@ export function trackRequests(
     help: 'Upload sessions not yet expired (all replicas: read from the database).',
     registers: [registry],
     async collect() {
-      this.set(await deps.services.deps.store.read.uploads.countOpen(new Date().toISOString()))
+      this.set(await deps.services.deps.store.pool.uploads.countOpen(new Date().toISOString()))
     },
   })
   new Gauge({

@@ -73,12 +73,30 @@ export class Repositories {
   }
 }
 
-export class Store {
-  readonly read: Repositories
+/** The name of one repository of a `Repositories` set. */
+export type RepositoryName = keyof Repositories
+
+/** Only the named repositories: what a service or helper declares it uses, so its reach is visible in its signature. */
+export type RepositoriesOf<K extends RepositoryName> = Pick<Repositories, K>
+
+/**
+ * A store seen through the repositories one service uses. `Store` is one for every set of names; a service that
+ * declares `StoreOf<'models' | 'versions'>` cannot reach the others.
+ */
+export interface StoreOf<K extends RepositoryName> {
+  /** On the connection pool, outside a transaction: each statement commits on its own (reads, and single writes). */
+  readonly pool: RepositoriesOf<K>
+  /** Runs fn in one transaction; everything it writes commits or rolls back together. */
+  transaction<T>(fn: (repos: RepositoriesOf<K>) => Promise<T>): Promise<T>
+}
+
+export class Store implements StoreOf<RepositoryName> {
+  /** On the connection pool, outside a transaction: each statement commits on its own (reads, and single writes). */
+  readonly pool: Repositories
   private readonly deliveryListeners = new Set<() => void>()
 
   constructor(private readonly db: Db) {
-    this.read = new Repositories(db.kysely, db.dialect, () => this.deliveriesQueued())
+    this.pool = new Repositories(db.kysely, db.dialect, () => this.deliveriesQueued())
   }
 
   /** Runs fn in one transaction; everything it writes commits or rolls back together. */

@@ -5,7 +5,7 @@
 import { modelNameKey } from '../domain/names.js'
 import { ForbiddenError, NotFoundError } from '../errors.js'
 import type { ModelRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
 import type { Role } from '../repositories/user.repository.js'
 import type { Actor } from './service-deps.js'
 
@@ -14,7 +14,14 @@ export interface Standing {
   grant?: 'read' | 'write'
 }
 
-export async function standingOf(repos: Repositories, actor: Actor, model: ModelRecord): Promise<Standing> {
+/** The repositories this module uses (its named dependencies). */
+export type AccessUses = 'grants' | 'models'
+
+export async function standingOf(
+  repos: RepositoriesOf<AccessUses>,
+  actor: Actor,
+  model: ModelRecord,
+): Promise<Standing> {
   // A site admin may do anything a scope allows: their standing decides nothing, so it is not looked up.
   if (actor.siteAdmin) return {}
   const found = await repos.grants.standing(model.id, model.orgId, actor.userId)
@@ -38,7 +45,7 @@ const notFound = (org: string, name: string) =>
 
 /** The model by organisation and name, whoever asks (callers that check access use readableModel/writableModel). */
 export async function findModel(
-  repos: Repositories,
+  repos: RepositoriesOf<AccessUses>,
   org: string,
   name: string,
   opts: { forUpdate?: boolean } = {},
@@ -50,7 +57,7 @@ export async function findModel(
 
 /** The model if the actor may read it; otherwise "not found", whether it exists or not. */
 export async function readableModel(
-  repos: Repositories,
+  repos: RepositoriesOf<AccessUses>,
   actor: Actor,
   org: string,
   name: string,
@@ -66,7 +73,7 @@ export async function readableModel(
  * gets the name's key and returns undefined when there is no such model.
  */
 export async function readableModelWith<T extends { model: ModelRecord }>(
-  repos: Repositories,
+  repos: RepositoriesOf<AccessUses>,
   actor: Actor,
   org: string,
   name: string,
@@ -79,7 +86,7 @@ export async function readableModelWith<T extends { model: ModelRecord }>(
 
 /** The model if the actor may change it; 404 if they cannot even see it, 403 if they can only read it. */
 export async function writableModel(
-  repos: Repositories,
+  repos: RepositoriesOf<AccessUses>,
   actor: Actor,
   org: string,
   name: string,

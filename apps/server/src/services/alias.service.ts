@@ -6,21 +6,24 @@ import { aliasNameProblem, parseReference } from '../domain/version-reference.js
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { AliasRecord } from '../repositories/alias.repository.js'
 import type { ModelRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { readableModel, standingOf, writableModel } from './access.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, readableModel, standingOf, writableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { findReferenced } from './version-resolver.js'
+import { findReferenced, type ResolverUses } from './version-resolver.js'
 
 export interface ModelAlias {
   model: ModelRecord
   alias: AliasRecord
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'aliases' | 'events' | AccessUses | ResolverUses
+
 export class AliasService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async list(actor: Actor, org: string, name: string): Promise<{ model: ModelRecord; aliases: AliasRecord[] }> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await readableModel(repos, actor, org, name)
     return { model, aliases: await repos.aliases.list(model.id) }
   }
@@ -104,7 +107,7 @@ export function checkAliasName(alias: string): void {
 }
 
 async function requireOrgAdmin(
-  repos: Repositories,
+  repos: RepositoriesOf<Uses>,
   actor: Actor,
   model: ModelRecord,
   alias: string,
@@ -116,7 +119,7 @@ async function requireOrgAdmin(
 }
 
 function appendAliasEvent(
-  repos: Repositories,
+  repos: RepositoriesOf<Uses>,
   model: ModelRecord,
   actor: Actor,
   at: string,

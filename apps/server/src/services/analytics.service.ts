@@ -16,18 +16,21 @@ import {
 import { parseModelRef } from '../domain/names.js'
 import { ValidationError } from '../errors.js'
 import type { ModelGroup } from '../repositories/analytics.repository.js'
-import { readableModel } from './access.js'
+import { type AccessUses, readableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** Metric names come from this many of the highest versions, so that a model with 200k versions stays one bounded read. */
 const NAMES_WINDOW = 1000
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'analytics' | AccessUses
+
 export class AnalyticsService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async summary(actor: Actor, query: AnalyticsSummaryQuery): Promise<AnalyticsSummary> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const { groups, ...totals } = await repos.analytics.summary({ viewer: actor, org: query.org })
     return {
       totals: { models: sum(groups, () => true), versions: groups.reduce((n, g) => n + g.versions, 0), ...totals },
@@ -41,7 +44,7 @@ export class AnalyticsService {
 
   /** Downloads per UTC day of the last `days` days (today included), zero-filled; of one model or every visible one. */
   async downloads(actor: Actor, query: AnalyticsDownloadsQuery): Promise<AnalyticsDownloads> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     let modelId: number | undefined
     if (query.model !== undefined) {
       if (query.org !== undefined) {
@@ -65,7 +68,7 @@ export class AnalyticsService {
 
   /** One metric across a model's versions in semver order, and the names of all its metrics to choose from. */
   async metricTrend(actor: Actor, org: string, name: string, query: MetricTrendQuery): Promise<MetricTrend> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await readableModel(repos, actor, org, name)
     const metrics = await repos.analytics.metricNames(model.id, NAMES_WINDOW)
     const metric = query.metric ?? metrics[0] ?? null

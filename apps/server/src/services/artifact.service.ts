@@ -13,13 +13,16 @@ import { checkArtifactSize } from '../domain/artifact-size.js'
 import { DomainError, NotFoundError, ValidationError, VersionFrozenError } from '../errors.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { writableModel } from './access.js'
-import { collectBlobs } from './blob-collector.js'
-import { InspectionService } from './inspection.service.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, writableModel } from './access.js'
+import { type CollectorUses, collectBlobs } from './blob-collector.js'
+import { InspectionService, type InspectionUses } from './inspection.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { type ArchiveFormat, tarStream, zipStream } from './version-archive.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'artifacts' | 'blobs' | 'events' | AccessUses | ResolverUses | CollectorUses | InspectionUses
 
 /** How a download is to be answered, decided by the route from the request's HTTP once the artifact is known. */
 export type DownloadPlan =
@@ -70,7 +73,7 @@ export interface UploadOptions {
 /** Files of a version: streamed in (hashed on the fly) and out, deduplicated by digest, frozen with the version. */
 export class ArtifactService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     /** Called after an upload commits (wakes the inspection loop). */
     private readonly afterUpload: () => void = () => {},
   ) {}
@@ -109,7 +112,7 @@ export class ArtifactService {
     checkArtifactSize(opts.declaredSize, this.deps.limits.maxArtifactBytes)
     const path = checkArtifactPath(ref.path)
     // Refuse before reading a byte: unknown version, frozen content.
-    assertWritable((await resolveVersion(this.deps.store.read, actor, 'write', ref.org, ref.name, ref.version)).version)
+    assertWritable((await resolveVersion(this.deps.store.pool, actor, 'write', ref.org, ref.name, ref.version)).version)
     const staged = await stage(this.deps.limits.maxArtifactBytes).catch((err: unknown) => {
       throw translateStageError(err)
     })
@@ -167,9 +170,9 @@ export class ArtifactService {
     body: Readable,
     expected: { sha256: string; size: number; signal?: AbortSignal },
     /** Written in the transaction that records the blob (e.g. a hold that keeps it from collection). */
-    alsoRecord?: (repos: Repositories) => Promise<void>,
+    alsoRecord?: (repos: RepositoriesOf<Uses>) => Promise<void>,
   ): Promise<void> {
-    await writableModel(this.deps.store.read, actor, ref.org, ref.name)
+    await writableModel(this.deps.store.pool, actor, ref.org, ref.name)
     const limit = this.deps.limits.maxArtifactBytes
     if (limit !== undefined && expected.size > limit) {
       throw new DomainError('PAYLOAD_TOO_LARGE', `the object is ${expected.size} bytes; the limit is ${limit}`, {
@@ -201,8 +204,8 @@ export class ArtifactService {
   }
 
   async list(actor: Actor, org: string, name: string, ref: string) {
-    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
-    return { model, version, artifacts: await this.deps.store.read.artifacts.listForVersion(version.id) }
+    const { model, version } = await resolveVersion(this.deps.store.pool, actor, 'read', org, name, ref)
+    return { model, version, artifacts: await this.deps.store.pool.artifacts.listForVersion(version.id) }
   }
 
   /**
@@ -217,8 +220,8 @@ export class ArtifactService {
     plan: (artifact: ArtifactRecord, version: VersionRecord) => P,
   ): Promise<ArtifactDownload<P>> {
     const path = checkArtifactPath(ref.path)
-    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'read', ref.org, ref.name, ref.version)
-    const artifact = await this.deps.store.read.artifacts.find(version.id, path)
+    const { model, version } = await resolveVersion(this.deps.store.pool, actor, 'read', ref.org, ref.name, ref.version)
+    const artifact = await this.deps.store.pool.artifacts.find(version.id, path)
     if (!artifact) {
       throw new NotFoundError(`artifact "${path}" not found in ${model.org}/${model.name}@${version.version}`, { path })
     }

@@ -1,6 +1,6 @@
 import type { AuditQuery } from '@modelreg/contract'
 import { parseModelRef } from '../domain/names.js'
-import { findModel } from './access.js'
+import { type AccessUses, findModel } from './access.js'
 import { requireSiteAdmin } from './identity.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
@@ -14,13 +14,16 @@ export interface AuditEntry {
   data: Record<string, unknown>
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'audit' | 'events' | AccessUses
+
 /** The audit trail for site admins: every change to models (the event log) and every sign-in and token event. */
 export class AuditService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async list(actor: Actor, q: AuditQuery): Promise<AuditEntry[]> {
     requireSiteAdmin(actor)
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const limit = q.limit ?? 100
     const from = q.from && new Date(q.from).toISOString()
     const to = q.to && new Date(q.to).toISOString()

@@ -8,6 +8,9 @@ import type { PasswordHasher } from './password-hasher.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 const SESSION_HOURS = 12
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'audit' | 'credentials' | 'organisations' | 'users'
+
 /** Credentials expire by the wall clock, whatever clock the domain events use. */
 const wallClock = () => new Date().toISOString()
 const scopes: TokenScope[] = ['read', 'write', 'admin']
@@ -27,14 +30,14 @@ export interface SessionCredentials {
 /** Sign-in, browser sessions and personal API tokens. Secrets are returned once and stored as digests. */
 export class AuthService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     private readonly throttle: LoginThrottle,
     private readonly passwords: PasswordHasher,
   ) {}
 
   /** First start: the site admin "admin" in organisation "default", with the given or a generated password. */
   async bootstrapAdmin(password?: string): Promise<{ created: boolean; password?: string }> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     if ((await repos.users.count()) > 0) return { created: false }
     const chosen = password ?? randomBytes(12).toString('base64url')
     const now = wallClock()
@@ -65,7 +68,7 @@ export class AuthService {
         retryAfter: wait,
       })
     }
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     let credentials: Awaited<ReturnType<typeof repos.users.findCredentials>>
     let ok: boolean
     try {
@@ -100,14 +103,14 @@ export class AuthService {
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.deps.store.read.credentials.deleteSession(digest(sessionId))
+    await this.deps.store.pool.credentials.deleteSession(digest(sessionId))
   }
 
   /** The actor of a browser session (full rights of its user) and the CSRF token its writes must carry. */
   async authenticateSession(
     sessionId: string,
   ): Promise<{ actor: Actor; csrfToken: string; expiresAt: string } | undefined> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const session = await repos.credentials.findSession(digest(sessionId))
     if (!session || session.expiresAt <= wallClock()) return undefined
     return {
@@ -119,7 +122,7 @@ export class AuthService {
 
   /** The actor of a bearer token; revocation and expiry take effect at once. */
   async authenticateToken(token: string, ip: string): Promise<Actor | undefined> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const found = await repos.credentials.findTokenByHash(digest(token))
     const now = wallClock()
     if (!found) return undefined
@@ -168,8 +171,8 @@ export class AuthService {
       lastUsedAt: null,
       revokedAt: null,
     }
-    await this.deps.store.read.credentials.insertToken({ ...record, tokenHash: digest(token) })
-    await this.deps.store.read.audit.append({
+    await this.deps.store.pool.credentials.insertToken({ ...record, tokenHash: digest(token) })
+    await this.deps.store.pool.audit.append({
       type: 'token.created',
       actor: actor.username,
       ip: null,
@@ -180,15 +183,15 @@ export class AuthService {
   }
 
   listTokens(actor: Actor): Promise<TokenRecord[]> {
-    return this.deps.store.read.credentials.listTokens(actor.userId)
+    return this.deps.store.pool.credentials.listTokens(actor.userId)
   }
 
   async revokeToken(actor: Actor, id: string): Promise<void> {
     const now = wallClock()
-    if (!(await this.deps.store.read.credentials.revokeToken(id, actor.userId, now))) {
+    if (!(await this.deps.store.pool.credentials.revokeToken(id, actor.userId, now))) {
       throw new NotFoundError(`token ${id} not found`, { id })
     }
-    await this.deps.store.read.audit.append({
+    await this.deps.store.pool.audit.append({
       type: 'token.revoked',
       actor: actor.username,
       ip: null,

@@ -4,7 +4,10 @@
 import { isForeignKeyViolation } from '../db/database.js'
 import type { ServiceDeps } from './service-deps.js'
 
-export async function collectBlobs(deps: ServiceDeps, digests: Iterable<string>): Promise<string[]> {
+/** The repositories this module uses (its named dependencies). */
+export type CollectorUses = 'blobs' | 'hfLfsObjects'
+
+export async function collectBlobs(deps: ServiceDeps<CollectorUses>, digests: Iterable<string>): Promise<string[]> {
   const freed: string[] = []
   for (const sha256 of new Set(digests)) {
     try {
@@ -22,12 +25,12 @@ export async function collectBlobs(deps: ServiceDeps, digests: Iterable<string>)
 }
 
 /** Sweeps rows left unreferenced by an interrupted collection (run at start and on demand). */
-export async function collectUnreferenced(deps: ServiceDeps): Promise<number> {
+export async function collectUnreferenced(deps: ServiceDeps<CollectorUses>): Promise<number> {
   // LFS uploads of the Hugging Face API hold their bytes for a while; expired holds no longer do.
-  await deps.store.read.hfLfsObjects.deleteExpired(Date.parse(deps.clock()))
+  await deps.store.pool.hfLfsObjects.deleteExpired(Date.parse(deps.clock()))
   let total = 0
   for (;;) {
-    const batch = await deps.store.read.blobs.listUnreferenced(500)
+    const batch = await deps.store.pool.blobs.listUnreferenced(500)
     if (batch.length === 0) return total
     const freed = await collectBlobs(deps, batch)
     total += freed.length

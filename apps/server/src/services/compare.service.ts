@@ -3,7 +3,7 @@
 
 import type { InspectionService } from './inspection.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
 
 type Change = { from: unknown; to: unknown }
 type NumberChange = { from: number | null; to: number | null; delta: number | null }
@@ -28,14 +28,17 @@ const numberChange = (from: number | null | undefined, to: number | null | undef
   delta: typeof from === 'number' && typeof to === 'number' ? to - from : null,
 })
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'artifacts' | ResolverUses
+
 export class CompareService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     private readonly inspections: InspectionService,
   ) {}
 
   async compare(actor: Actor, org: string, name: string, fromRef: string, toRef: string) {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const from = await resolveVersion(repos, actor, 'read', org, name, fromRef)
     const to = await resolveVersion(repos, actor, 'read', org, name, toRef)
     const [a, b] = [from.version, to.version]

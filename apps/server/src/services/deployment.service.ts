@@ -4,11 +4,11 @@ import { isUniqueViolation } from '../db/database.js'
 import { parseModelRef } from '../domain/names.js'
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import type { DeploymentRecord, ModelRecord, Page, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { canRead, readableModel, standingOf, writableModel } from './access.js'
-import { awaitInspection, checkSafety } from './safety-gate.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, canRead, readableModel, standingOf, writableModel } from './access.js'
+import { awaitInspection, checkSafety, type GateUses } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
 
 export interface DeploymentView {
   deployment: DeploymentRecord
@@ -16,9 +16,12 @@ export interface DeploymentView {
   version: VersionRecord
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'deployments' | 'events' | 'models' | 'versions' | AccessUses | GateUses | ResolverUses
+
 /** Deployment records: starting one marks the version deployed; stopping the last one makes it completed again. */
 export class DeploymentService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async start(actor: Actor, body: CreateDeploymentBody): Promise<DeploymentView> {
     const { org, name } = parseModelRef(body.model)
@@ -107,7 +110,7 @@ export class DeploymentService {
   }
 
   async get(actor: Actor, id: string): Promise<DeploymentView> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const deployment = await repos.deployments.findById(id)
     const model = deployment && (await repos.models.findById(deployment.modelId))
     const version = deployment && (await repos.versions.findById(deployment.versionId))
@@ -117,7 +120,7 @@ export class DeploymentService {
   }
 
   async list(actor: Actor, q: ListDeploymentsQuery): Promise<Page<DeploymentView>> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     let model: ModelRecord | undefined
     let versionId: number | undefined
     if (q.model !== undefined) {
@@ -154,7 +157,7 @@ export class DeploymentService {
   }
 
   private async setStatus(
-    repos: Repositories,
+    repos: RepositoriesOf<Uses>,
     model: ModelRecord,
     version: VersionRecord,
     status: 'deployed' | 'completed',

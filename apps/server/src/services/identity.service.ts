@@ -4,17 +4,20 @@ import { checkOrgName } from '../domain/names.js'
 import { AlreadyExistsError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { GrantPermission } from '../repositories/grant.repository.js'
 import type { Role, UserRecord } from '../repositories/user.repository.js'
-import { writableModel } from './access.js'
+import { type AccessUses, writableModel } from './access.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'grants' | 'organisations' | 'users' | AccessUses
+
 /** People, organisations, memberships and model shares: site admins manage users and organisations,
  * organisation admins their members, owners (and admins) the shares of their models. */
 export class IdentityService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     private readonly passwords: PasswordHasher,
   ) {}
 
@@ -35,7 +38,7 @@ export class IdentityService {
       createdAt: this.deps.clock(),
     }
     try {
-      await this.deps.store.read.users.insert({ ...user, passwordHash: await this.passwords.hash(body.password) })
+      await this.deps.store.pool.users.insert({ ...user, passwordHash: await this.passwords.hash(body.password) })
     } catch (err) {
       if (isUniqueViolation(err))
         throw new AlreadyExistsError(`user "${body.username}" already exists`, { username: body.username })
@@ -47,7 +50,7 @@ export class IdentityService {
   async createOrg(actor: Actor, name: string): Promise<{ id: string; name: string }> {
     requireSiteAdmin(actor)
     checkOrgName(name)
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     if (await repos.organisations.findByName(name))
       throw new AlreadyExistsError(`organisation "${name}" already exists`, { org: name })
     return repos.organisations.ensure(name, this.deps.clock())
@@ -55,7 +58,7 @@ export class IdentityService {
 
   /** The organisations the actor belongs to (every one for a site admin), with the actor's role. */
   async listOrgs(actor: Actor): Promise<{ org: string; role: Role | null }[]> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const mine = await repos.users.memberships(actor.userId)
     if (!actor.siteAdmin) return mine.map((m) => ({ org: m.org, role: m.role }))
     const all = await repos.organisations.list()
@@ -64,19 +67,19 @@ export class IdentityService {
 
   async setMember(actor: Actor, org: string, username: string, role: Role): Promise<void> {
     const { orgId, userId } = await this.memberTarget(actor, org, username)
-    await this.deps.store.read.users.setMembership(orgId, userId, role, this.deps.clock())
+    await this.deps.store.pool.users.setMembership(orgId, userId, role, this.deps.clock())
   }
 
   async removeMember(actor: Actor, org: string, username: string): Promise<void> {
     const { orgId, userId } = await this.memberTarget(actor, org, username)
-    if (!(await this.deps.store.read.users.removeMembership(orgId, userId))) {
+    if (!(await this.deps.store.pool.users.removeMembership(orgId, userId))) {
       throw new NotFoundError(`"${username}" is not a member of "${org}"`)
     }
   }
 
   async listMembers(actor: Actor, org: string): Promise<{ username: string; role: Role }[]> {
     const orgId = await this.orgVisibleTo(actor, org)
-    return this.deps.store.read.users.members(orgId)
+    return this.deps.store.pool.users.members(orgId)
   }
 
   async shareModel(
@@ -86,7 +89,7 @@ export class IdentityService {
     username: string,
     permission: GrantPermission,
   ): Promise<void> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await writableModel(repos, actor, org, name)
     const user = await repos.users.findByUsername(username)
     const member = user && (await repos.users.memberships(user.id)).some((m) => m.orgId === model.orgId)
@@ -102,7 +105,7 @@ export class IdentityService {
   }
 
   async unshareModel(actor: Actor, org: string, name: string, username: string): Promise<void> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await writableModel(repos, actor, org, name)
     const user = await repos.users.findByUsername(username)
     if (!user || !(await repos.grants.remove(model.id, user.id))) {
@@ -111,13 +114,13 @@ export class IdentityService {
   }
 
   async listShares(actor: Actor, org: string, name: string) {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await writableModel(repos, actor, org, name)
     return repos.grants.list(model.id)
   }
 
   private async memberTarget(actor: Actor, org: string, username: string) {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const orgId = await this.orgVisibleTo(actor, org)
     const role = (await repos.users.memberships(actor.userId)).find((m) => m.orgId === orgId)?.role
     if (!actor.siteAdmin && role !== 'admin') throw new ForbiddenError(`only admins of "${org}" manage its members`)
@@ -129,7 +132,7 @@ export class IdentityService {
   }
 
   private async orgVisibleTo(actor: Actor, org: string): Promise<string> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const found = await repos.organisations.findByName(org)
     const member = found && (await repos.users.memberships(actor.userId)).some((m) => m.orgId === found.id)
     if (!found || (!member && !actor.siteAdmin)) throw new NotFoundError(`organisation "${org}" not found`, { org })

@@ -8,9 +8,9 @@ import { type FileInspection, fileVerdict, type Verdict, verdictOrder, worstVerd
 import { defaultWorkerLimits, InspectionPool, type WorkerLimits } from '../inspection/worker-runner.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { InspectionRecord } from '../repositories/inspection.repository.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
 
 export interface FileReport {
   path: string
@@ -24,6 +24,9 @@ export interface VersionInspection {
   verdict: Verdict
   files: FileReport[]
 }
+
+/** The repositories this module uses (its named dependencies). */
+export type InspectionUses = 'artifacts' | 'events' | 'inspections' | 'models' | 'versions' | ResolverUses
 
 /** What the version object carries: the worst verdict, and format and parameters of its largest inspected file. */
 export interface VersionFacts {
@@ -73,10 +76,14 @@ export interface InspectionWork {
 export class InspectionService {
   private loops = new Set<() => void>()
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<InspectionUses>) {}
 
   /** Called in an upload's transaction: the file gets a job unless its bytes were inspected already. */
-  static async request(repos: Repositories, artifact: { sha256: string; path: string }, at: string): Promise<void> {
+  static async request(
+    repos: RepositoriesOf<InspectionUses>,
+    artifact: { sha256: string; path: string },
+    at: string,
+  ): Promise<void> {
     await repos.inspections.request(artifact.sha256, artifact.path, at)
   }
 
@@ -86,9 +93,9 @@ export class InspectionService {
   }
 
   async get(actor: Actor, org: string, name: string, ref: string): Promise<VersionInspection> {
-    const { version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
-    const artifacts = await this.deps.store.read.artifacts.listForVersion(version.id)
-    const rows = await this.deps.store.read.inspections.find(artifacts.map((a) => a.sha256))
+    const { version } = await resolveVersion(this.deps.store.pool, actor, 'read', org, name, ref)
+    const artifacts = await this.deps.store.pool.artifacts.listForVersion(version.id)
+    const rows = await this.deps.store.pool.inspections.find(artifacts.map((a) => a.sha256))
     return report(artifacts, rows)
   }
 
@@ -110,7 +117,7 @@ export class InspectionService {
   async factsOf(versionIds: readonly number[]): Promise<Map<number, VersionFacts>> {
     const out = new Map<number, VersionFacts>()
     if (versionIds.length === 0) return out
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const byVersion = new Map<number, ArtifactRecord[]>()
     for (const id of versionIds) byVersion.set(id, await repos.artifacts.listForVersion(id))
     const all = [...byVersion.values()].flat()
@@ -126,7 +133,7 @@ export class InspectionService {
     const ttl = opts.claimTtlMs ?? 120_000
     const limits = opts.limits ?? defaultWorkerLimits
     const onError = opts.onError ?? (() => {})
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const pool = new InspectionPool({ size: concurrency, limits, nice: opts.nice ?? 0 })
     // The threads start with the replica, not with its first upload.
     const ready = pool.warm()
@@ -232,7 +239,7 @@ export class InspectionService {
  * its files that have no verdict yet (never inspected; a file waiting for a re-run keeps its previous verdict).
  */
 export async function gateEvidence(
-  repos: Repositories,
+  repos: RepositoriesOf<InspectionUses>,
   versionId: number,
 ): Promise<{ findings: GateFinding[]; pending: string[] }> {
   const artifacts = await repos.artifacts.listForVersion(versionId)
@@ -259,7 +266,7 @@ const EVENT_FINDINGS = 20
  * current scanner: its verdict, how many files, and a summary of the findings. The model's row is locked first
  * (PostgreSQL), so two files of one version finishing at once on two replicas do not both miss the moment.
  */
-async function recordCompleted(repos: Repositories, sha256: string, at: string): Promise<void> {
+async function recordCompleted(repos: RepositoriesOf<InspectionUses>, sha256: string, at: string): Promise<void> {
   for (const versionId of await repos.artifacts.versionIdsHolding(sha256)) {
     const version = await repos.versions.findById(versionId)
     const model = version && (await repos.models.findById(version.modelId))

@@ -2,9 +2,13 @@
 // or removing one is a write to the model, under the same access rules and in its history.
 import { ValidationError } from '../errors.js'
 import type { KeyTag } from '../repositories/key-tag.repository.js'
-import { readableModel, writableModel } from './access.js'
+import { type AccessUses, readableModel, writableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { appendModelEvent, type EventUses } from './version-events.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'events' | 'keyTags' | AccessUses | ResolverUses | EventUses
 
 export const keyTagLimits = { key: 250, value: 5000 } as const
 
@@ -20,7 +24,7 @@ export function checkKeyTag(key: string, value?: string): void {
 }
 
 export class KeyTagService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async setModelTag(actor: Actor, org: string, name: string, tag: KeyTag): Promise<void> {
     checkKeyTag(tag.key, tag.value)
@@ -28,16 +32,7 @@ export class KeyTagService {
     await this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       await repos.keyTags.setModelTag(model.id, tag)
-      await repos.events.append({
-        modelId: model.id,
-        org: model.org,
-        modelName: model.name,
-        version: null,
-        type: 'model.updated',
-        actor: actor.username,
-        at: now,
-        data: { changes: { [`tags.${tag.key}`]: { to: tag.value } } },
-      })
+      await appendModelEvent(repos, model, actor, now, { [`tags.${tag.key}`]: { to: tag.value } })
     })
   }
 
@@ -48,16 +43,7 @@ export class KeyTagService {
     await this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       if (!(await repos.keyTags.deleteModelTag(model.id, key))) return
-      await repos.events.append({
-        modelId: model.id,
-        org: model.org,
-        modelName: model.name,
-        version: null,
-        type: 'model.updated',
-        actor: actor.username,
-        at: now,
-        data: { changes: { [`tags.${key}`]: { to: null } } },
-      })
+      await appendModelEvent(repos, model, actor, now, { [`tags.${key}`]: { to: null } })
     })
   }
 
@@ -101,7 +87,7 @@ export class KeyTagService {
 
   /** The model's description and key/value tags, and those of its versions (the model page shows them). */
   async ofModel(actor: Actor, org: string, name: string) {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await readableModel(repos, actor, org, name)
     const [tags, versions] = await Promise.all([
       repos.keyTags.ofModels([model.id]),
@@ -111,10 +97,10 @@ export class KeyTagService {
   }
 
   async ofModels(ids: number[]) {
-    return this.deps.store.read.keyTags.ofModels(ids)
+    return this.deps.store.pool.keyTags.ofModels(ids)
   }
 
   async ofVersions(ids: number[]) {
-    return this.deps.store.read.keyTags.ofVersions(ids)
+    return this.deps.store.pool.keyTags.ofVersions(ids)
   }
 }

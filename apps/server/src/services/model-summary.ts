@@ -2,10 +2,13 @@
 // search text.
 import { modelSearchText } from '../domain/search-text.js'
 import type { ModelRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+
+/** The repositories this module uses (its named dependencies). */
+export type SummaryUses = 'models' | 'versions'
 
 export async function refreshModelSummary(
-  repos: Repositories,
+  repos: RepositoriesOf<SummaryUses>,
   model: ModelRecord,
   opts: { versionDelta: number; now: string },
 ): Promise<void> {

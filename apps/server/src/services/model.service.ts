@@ -9,17 +9,34 @@ import { parseVersion } from '../domain/version-number.js'
 import { AlreadyExistsError, ForbiddenError, ModelDeployedError, NotFoundError, ValidationError } from '../errors.js'
 import type { ModelChanges, NewModel } from '../repositories/model.repository.js'
 import type { ModelRecord, ModelWithLatest, Page } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { readableModelWith, writableModel } from './access.js'
-import { collectBlobs } from './blob-collector.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, readableModelWith, writableModel } from './access.js'
+import { type CollectorUses, collectBlobs } from './blob-collector.js'
 import { checkKeyTag } from './key-tag.service.js'
-import { refreshModelSummary } from './model-summary.js'
+import { refreshModelSummary, type SummaryUses } from './model-summary.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { insertVersion } from './version-insert.js'
+import { appendModelEvent, type EventUses } from './version-events.js'
+import { type InsertUses, insertVersion } from './version-insert.js'
 
 export type { ModelWithLatest }
 
 const versionFieldHint = 'a version: PATCH /api/v1/models/{org}/{name}/versions/{version}'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses =
+  | 'artifacts'
+  | 'deployments'
+  | 'events'
+  | 'keyTags'
+  | 'models'
+  | 'organisations'
+  | 'users'
+  | 'versions'
+  | AccessUses
+  | SummaryUses
+  | InsertUses
+  | CollectorUses
+  | EventUses
 
 /** A model edit changes Task Type, Model Type and Public Access; Model Name and Framework never change. */
 export const modelEditability: Editability = {
@@ -34,7 +51,7 @@ export const modelEditability: Editability = {
 }
 
 export class ModelService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   /** Refuses the fields a model edit may not name (FIELD_NOT_EDITABLE); update() checks them too. */
   checkEditable(changes: unknown): void {
@@ -100,7 +117,7 @@ export class ModelService {
    * than as a viewer, or any for a site admin.
    */
   private async registeringOrg(actor: Actor, named: string | undefined): Promise<string> {
-    const memberships = await this.deps.store.read.users.memberships(actor.userId)
+    const memberships = await this.deps.store.pool.users.memberships(actor.userId)
     const org = checkOrgName(named ?? memberships[0]?.org ?? defaults.org)
     const role = memberships.find((m) => m.org === org)?.role
     if (role === undefined && !actor.siteAdmin) throw new NotFoundError(`organisation "${org}" not found`, { org })
@@ -118,7 +135,7 @@ export class ModelService {
     name: string,
     fields: Omit<NewModel, 'orgId' | 'name' | 'nameKey' | 'createdBy' | 'now'>,
     now: string,
-    rest: (repos: Repositories, model: ModelRecord) => Promise<T>,
+    rest: (repos: RepositoriesOf<Uses>, model: ModelRecord) => Promise<T>,
   ): Promise<T> {
     try {
       return await this.deps.store.transaction(async (repos) => {
@@ -163,15 +180,8 @@ export class ModelService {
         await repos.models.rename(model.id, checked, modelNameKey(checked), now)
         const renamed = await this.reload(repos, model.id)
         await refreshModelSummary(repos, renamed, { versionDelta: 0, now })
-        await repos.events.append({
-          modelId: model.id,
-          org: model.org,
-          modelName: checked,
-          version: null,
-          type: 'model.updated',
-          actor: actor.username,
-          at: now,
-          data: { changes: { name: { from: model.name, to: checked } } },
+        await appendModelEvent(repos, { ...model, name: checked }, actor, now, {
+          name: { from: model.name, to: checked },
         })
         return this.reload(repos, model.id)
       })
@@ -193,28 +203,19 @@ export class ModelService {
     return this.deps.store.transaction(async (repos) => {
       const model = await writableModel(repos, actor, org, name, { forUpdate: true })
       await repos.models.setDescription(model.id, text, now)
-      await repos.events.append({
-        modelId: model.id,
-        org: model.org,
-        modelName: model.name,
-        version: null,
-        type: 'model.updated',
-        actor: actor.username,
-        at: now,
-        data: { changes: { description: { from: model.description, to: text } } },
-      })
+      await appendModelEvent(repos, model, actor, now, { description: { from: model.description, to: text } })
       return this.reload(repos, model.id)
     })
   }
 
   /** The model with its latest version and top stage: one statement for a site admin, two for anyone else. */
   async get(actor: Actor, org: string, name: string): Promise<ModelWithLatest> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     return readableModelWith(repos, actor, org, name, (nameKey) => repos.models.findWithLatest(org, nameKey))
   }
 
   async list(actor: Actor, query: ListModelsQuery): Promise<Page<ModelWithLatest>> {
-    return this.deps.store.read.models.list({
+    return this.deps.store.pool.models.list({
       ...query,
       viewer: actor,
       tags: query.tag,
@@ -246,16 +247,7 @@ export class ModelService {
       const changes = diff(model, next)
       if (Object.keys(changes).length === 0) return
       await repos.models.update(model.id, next, now)
-      await repos.events.append({
-        modelId: model.id,
-        org: model.org,
-        modelName: model.name,
-        version: null,
-        type: 'model.updated',
-        actor: actor.username,
-        at: now,
-        data: { changes },
-      })
+      await appendModelEvent(repos, model, actor, now, changes)
     })
     return this.get(actor, org, name)
   }
@@ -291,14 +283,14 @@ export class ModelService {
     await collectBlobs(this.deps, digests)
   }
 
-  private async reload(repos: Repositories, id: number): Promise<ModelRecord> {
+  private async reload(repos: RepositoriesOf<Uses>, id: number): Promise<ModelRecord> {
     const model = await repos.models.findById(id)
     if (!model) throw new Error(`model ${id} vanished`)
     return model
   }
 }
 
-async function versionsOf(repos: Repositories, deployments: { versionId: number }[]): Promise<string[]> {
+async function versionsOf(repos: RepositoriesOf<Uses>, deployments: { versionId: number }[]): Promise<string[]> {
   const byId = await repos.versions.findByIds([...new Set(deployments.map((d) => d.versionId))])
   return [...byId.values()].map((v) => v.version)
 }

@@ -6,7 +6,7 @@ import type { KeyTag } from '../repositories/key-tag.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { SearchClause, SearchOrder } from '../repositories/registry-search.repository.js'
 import { stagePrecedence } from '../repositories/version.repository.js'
-import { readableModel } from './access.js'
+import { type AccessUses, readableModel } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import type { ModelVersion } from './version-resolver.js'
 
@@ -30,11 +30,14 @@ export interface VersionView {
   aliases: string[]
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'aliases' | 'keyTags' | 'models' | 'organisations' | 'registrySearch' | 'versions' | AccessUses
+
 export class RegistrySearchService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async searchModels(actor: Actor, org: string, q: SearchRequest): Promise<ModelRecord[]> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const orgId = await this.orgId(org)
     const ids = await repos.registrySearch.searchModels({ viewer: actor, orgId, ...q })
     const models = await repos.models.findByIds(ids)
@@ -42,7 +45,7 @@ export class RegistrySearchService {
   }
 
   async searchVersions(actor: Actor, org: string, q: SearchRequest): Promise<ModelVersion[]> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const orgId = await this.orgId(org)
     const ids = await repos.registrySearch.searchVersions({ viewer: actor, orgId, ...q })
     const versions = await repos.versions.findByIds(ids)
@@ -58,7 +61,7 @@ export class RegistrySearchService {
 
   /** Tags, aliases and latest version per stage of models the caller already may read: a fixed number of queries. */
   async modelViews(models: ModelRecord[]): Promise<Map<number, ModelView>> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const ids = models.map((m) => m.id)
     const [tags, latest, aliases] = await Promise.all([
       repos.keyTags.ofModels(ids),
@@ -84,7 +87,7 @@ export class RegistrySearchService {
 
   /** Tags and alias names of versions the caller already may read. */
   async versionViews(versions: VersionRecord[]): Promise<Map<number, VersionView>> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const ids = versions.map((v) => v.id)
     const [tags, aliases] = await Promise.all([repos.keyTags.ofVersions(ids), repos.aliases.listForVersions(ids)])
     const out = new Map<number, VersionView>()
@@ -99,7 +102,7 @@ export class RegistrySearchService {
 
   /** The highest-numbered version in each of `stages` (every stage when none are named). */
   async latestInStages(actor: Actor, org: string, name: string, stages: string[]): Promise<ModelVersion[]> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await readableModel(repos, actor, org, name)
     const view = (await this.modelViews([model])).get(model.id)
     const wanted = stages.length === 0 ? undefined : new Set(stages)
@@ -109,7 +112,7 @@ export class RegistrySearchService {
   }
 
   private async orgId(org: string): Promise<string> {
-    const organisation = await this.deps.store.read.organisations.findByName(org)
+    const organisation = await this.deps.store.pool.organisations.findByName(org)
     if (!organisation) throw new NotFoundError(`organisation "${org}" not found`, { org })
     return organisation.id
   }

@@ -5,11 +5,14 @@
 import type { SafetyOverride } from '@modelreg/contract'
 import { ForbiddenError, InspectionPendingError, UnsafeArtifactError } from '../errors.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { standingOf } from './access.js'
-import { gateEvidence } from './inspection.service.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, standingOf } from './access.js'
+import { gateEvidence, type InspectionUses } from './inspection.service.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
+
+/** The repositories this module uses (its named dependencies). */
+export type GateUses = 'inspections' | AccessUses | ResolverUses | InspectionUses
 
 /** Seconds a client is told to wait before asking again while files are being inspected (Retry-After). */
 export const PENDING_RETRY_SECONDS = 5
@@ -19,7 +22,7 @@ export const PENDING_RETRY_SECONDS = 5
  * is neither dangerous nor waiting for its inspection. Throws FORBIDDEN when someone other than an organisation admin sends an override at all.
  */
 export async function checkSafety(
-  repos: Repositories,
+  repos: RepositoriesOf<GateUses>,
   actor: Actor,
   model: ModelRecord,
   version: VersionRecord,
@@ -54,13 +57,13 @@ export async function checkSafety(
  * verdicts are in. Holds no transaction or lock while waiting; the gate inside the transaction decides.
  */
 export async function awaitInspection(
-  deps: ServiceDeps,
+  deps: ServiceDeps<GateUses>,
   actor: Actor,
   org: string,
   name: string,
   ref: string,
 ): Promise<void> {
-  const read = deps.store.read
+  const read = deps.store.pool
   const { version } = await resolveVersion(read, actor, 'write', org, name, ref)
   const artifacts = await read.artifacts.listForVersion(version.id)
   const rows = await read.inspections.find(artifacts.map((a) => a.sha256))

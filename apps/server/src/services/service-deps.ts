@@ -1,9 +1,13 @@
 import type { BlobStore } from '../blobs/blob-store.js'
-import type { Store } from '../repositories/repositories.js'
+import type { RepositoryName, StoreOf } from '../repositories/repositories.js'
 
-/** What every service gets: the store, a clock (ISO timestamps; tests pass their own), the blob store, limits. */
-export interface ServiceDeps {
-  readonly store: Store
+/**
+ * What a service gets: the store narrowed to the repositories it names (`K`), a clock (ISO timestamps; tests pass
+ * their own), the blob store, limits. `createServices` hands every service the same full store; the type parameter
+ * is each service's declaration of what it touches.
+ */
+export interface ServiceDeps<K extends RepositoryName = RepositoryName> {
+  readonly store: StoreOf<K>
   readonly clock: () => string
   readonly blobs: BlobStore
   readonly limits: Limits

@@ -30,7 +30,8 @@ import { VersionService } from './version.service.js'
 import { WebhookService, type WebhookSettings } from './webhook.service.js'
 
 export interface Services {
-  readonly deps: ServiceDeps
+  /** Every service's dependencies, the store unnarrowed (the background work started in main.ts uses it). */
+  readonly deps: ServiceDeps & { readonly store: Store }
   readonly models: ModelService
   readonly versions: VersionService
   readonly aliases: AliasService
@@ -71,7 +72,7 @@ export function createServices(deps: {
   /** Webhook URLs allowed, secret overlap (default: public receivers only). */
   webhooks?: WebhookSettings
 }): Services {
-  const full: ServiceDeps = {
+  const full: Services['deps'] = {
     store: deps.store,
     blobs: deps.blobs,
     clock: deps.clock ?? (() => new Date().toISOString()),
@@ -101,7 +102,7 @@ export function createServices(deps: {
     identity: new IdentityService(full, passwords),
     audit: new AuditService(full),
     analytics: new AnalyticsService(full),
-    webhooks: new WebhookService(full, deps.webhooks ?? { allowPrivate: false }),
+    webhooks: new WebhookService(full, deps.webhooks ?? { allowPrivate: false }, () => deps.store.deliveriesQueued()),
     keyTags: new KeyTagService(full),
     tracking: new TrackingService(full),
     registrySearch: new RegistrySearchService(full),

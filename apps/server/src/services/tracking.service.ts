@@ -7,7 +7,7 @@ import { BlobMissingError, ChecksumMismatchError, SizeLimitError } from '../blob
 import { isUniqueViolation } from '../db/database.js'
 import { checkArtifactPath, mediaTypeOf } from '../domain/artifact-path.js'
 import { AlreadyExistsError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
 import type {
   ExperimentRecord,
   KeyValue,
@@ -16,8 +16,11 @@ import type {
   RunRecord,
   RunSearchClause,
 } from '../repositories/tracking.repository.js'
-import { collectBlobs } from './blob-collector.js'
+import { type CollectorUses, collectBlobs } from './blob-collector.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'blobs' | 'organisations' | 'tracking' | 'users' | CollectorUses
 
 export const DEFAULT_EXPERIMENT = 'Default'
 export const trackingLimits = { name: 500, key: 250, paramValue: 6000, tagValue: 8000, batch: 1000 } as const
@@ -30,13 +33,13 @@ export interface RunDetail {
 }
 
 export class TrackingService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps<Uses>) {}
 
   async createExperiment(actor: Actor, org: string, name: string): Promise<ExperimentRecord> {
     const orgId = await this.orgFor(actor, org, 'write')
     checkName('experiment name', name)
     try {
-      return await this.deps.store.read.tracking.insertExperiment({
+      return await this.deps.store.pool.tracking.insertExperiment({
         orgId,
         name,
         createdBy: actor.username,
@@ -52,7 +55,7 @@ export class TrackingService {
   async getExperiment(actor: Actor, org: string, id: number): Promise<ExperimentRecord> {
     const orgId = await this.orgFor(actor, org, 'read')
     if (id === 0) return this.defaultExperiment(actor, orgId)
-    const experiment = await this.deps.store.read.tracking.findExperiment(id)
+    const experiment = await this.deps.store.pool.tracking.findExperiment(id)
     if (!experiment || experiment.orgId !== orgId) throw new NotFoundError(`experiment ${id} not found`, { id })
     return experiment
   }
@@ -60,7 +63,7 @@ export class TrackingService {
   async getExperimentByName(actor: Actor, org: string, name: string): Promise<ExperimentRecord> {
     const orgId = await this.orgFor(actor, org, 'read')
     if (name === DEFAULT_EXPERIMENT) return this.defaultExperiment(actor, orgId)
-    const experiment = await this.deps.store.read.tracking.findExperimentByName(orgId, name)
+    const experiment = await this.deps.store.pool.tracking.findExperimentByName(orgId, name)
     if (!experiment) throw new NotFoundError(`experiment "${name}" not found`, { name })
     return experiment
   }
@@ -74,7 +77,7 @@ export class TrackingService {
     nameClauses: readonly { op: '=' | '!=' | 'LIKE' | 'ILIKE'; value: string }[] = [],
   ): Promise<ExperimentRecord[]> {
     const orgId = await this.orgFor(actor, org, 'read')
-    return this.deps.store.read.tracking.searchExperiments(orgId, nameClauses, offset, limit)
+    return this.deps.store.pool.tracking.searchExperiments(orgId, nameClauses, offset, limit)
   }
 
   async createRun(
@@ -103,8 +106,8 @@ export class TrackingService {
   }
 
   async getRun(actor: Actor, org: string, runId: string): Promise<RunDetail> {
-    const run = await this.readableRun(this.deps.store.read, actor, org, runId)
-    return (await this.details(this.deps.store.read, [run]))[0] as RunDetail
+    const run = await this.readableRun(this.deps.store.pool, actor, org, runId)
+    return (await this.details(this.deps.store.pool, [run]))[0] as RunDetail
   }
 
   async searchRuns(
@@ -119,11 +122,11 @@ export class TrackingService {
     const ids: number[] = []
     for (const id of experimentIds) {
       const e =
-        id === 0 ? await this.defaultExperiment(actor, orgId) : await this.deps.store.read.tracking.findExperiment(id)
+        id === 0 ? await this.defaultExperiment(actor, orgId) : await this.deps.store.pool.tracking.findExperiment(id)
       if (e && e.orgId === orgId) ids.push(e.id)
     }
-    const runs = await this.deps.store.read.tracking.listRuns(ids, offset, limit, clauses)
-    return this.details(this.deps.store.read, runs)
+    const runs = await this.deps.store.pool.tracking.listRuns(ids, offset, limit, clauses)
+    return this.details(this.deps.store.pool, runs)
   }
 
   /** A page of one metric's logged values (MLflow's get_metric_history), in step then time order. */
@@ -135,8 +138,8 @@ export class TrackingService {
     offset: number,
     limit: number,
   ): Promise<MetricValue[]> {
-    const run = await this.readableRun(this.deps.store.read, actor, org, runId)
-    return this.deps.store.read.tracking.metricHistory(run.id, key, offset, limit)
+    const run = await this.readableRun(this.deps.store.pool, actor, org, runId)
+    return this.deps.store.pool.tracking.metricHistory(run.id, key, offset, limit)
   }
 
   async updateRun(
@@ -150,8 +153,8 @@ export class TrackingService {
       throw new ValidationError(`status must be one of ${[...RUN_STATUSES].join(', ')}`, { field: 'status' })
     }
     if (change.name !== undefined) checkName('run name', change.name)
-    await this.deps.store.read.tracking.updateRun(run.id, change)
-    return (await this.deps.store.read.tracking.findRun(run.id)) as RunRecord
+    await this.deps.store.pool.tracking.updateRun(run.id, change)
+    return (await this.deps.store.pool.tracking.findRun(run.id)) as RunRecord
   }
 
   /** Params, metrics and tags in one transaction (log-param, log-metric, set-tag and log-batch). */
@@ -196,7 +199,7 @@ export class TrackingService {
 
   async deleteTag(actor: Actor, org: string, runId: string, key: string): Promise<void> {
     const run = await this.writableRun(actor, org, runId)
-    await this.deps.store.read.tracking.deleteTag(run.id, key)
+    await this.deps.store.pool.tracking.deleteTag(run.id, key)
   }
 
   /** The run's final metric values, as a version's metrics (names the version's metrics accept). */
@@ -242,7 +245,7 @@ export class TrackingService {
         return replaced
       })
       if (replaced) await collectBlobs(this.deps, [replaced])
-      return (await this.deps.store.read.tracking.findArtifact(run.id, path)) as RunArtifactRecord
+      return (await this.deps.store.pool.tracking.findArtifact(run.id, path)) as RunArtifactRecord
     } finally {
       await staged.discard()
     }
@@ -256,14 +259,14 @@ export class TrackingService {
     folder: string,
   ): Promise<{ path: string; isDir: boolean; size?: number }[]> {
     const prefix = folder === '' ? '' : checkArtifactPath(folder)
-    const run = await this.readableRun(this.deps.store.read, actor, org, runId)
-    return folderEntries(await this.deps.store.read.tracking.listArtifacts(run.id, prefix), prefix)
+    const run = await this.readableRun(this.deps.store.pool, actor, org, runId)
+    return folderEntries(await this.deps.store.pool.tracking.listArtifacts(run.id, prefix), prefix)
   }
 
   async getArtifact(actor: Actor, org: string, runId: string, artifactPath: string) {
     const path = checkArtifactPath(artifactPath)
-    const run = await this.readableRun(this.deps.store.read, actor, org, runId)
-    const artifact = await this.deps.store.read.tracking.findArtifact(run.id, path)
+    const run = await this.readableRun(this.deps.store.pool, actor, org, runId)
+    const artifact = await this.deps.store.pool.tracking.findArtifact(run.id, path)
     if (!artifact) throw new NotFoundError(`run ${run.id} has no file "${path}"`, { path })
     const body = await this.deps.blobs.get(artifact.sha256).catch((err: unknown) => {
       if (err instanceof BlobMissingError) {
@@ -277,16 +280,16 @@ export class TrackingService {
   async deleteArtifact(actor: Actor, org: string, runId: string, artifactPath: string): Promise<void> {
     const path = checkArtifactPath(artifactPath)
     const run = await this.writableRun(actor, org, runId)
-    const artifact = await this.deps.store.read.tracking.findArtifact(run.id, path)
+    const artifact = await this.deps.store.pool.tracking.findArtifact(run.id, path)
     if (!artifact) throw new NotFoundError(`run ${run.id} has no file "${path}"`, { path })
-    await this.deps.store.read.tracking.deleteArtifact(run.id, path)
+    await this.deps.store.pool.tracking.deleteArtifact(run.id, path)
     await collectBlobs(this.deps, [artifact.sha256])
   }
 
   /** A page of an experiment's runs, newest first, each with the versions registered from it (the Experiments page). */
   async runsWithVersions(actor: Actor, org: string, experimentId: number, limit: number) {
     const runs = await this.searchRuns(actor, org, [experimentId], 0, limit)
-    const versions = await this.deps.store.read.tracking.versionsOfRuns(
+    const versions = await this.deps.store.pool.tracking.versionsOfRuns(
       runs.map((r) => r.run.id),
       actor,
     )
@@ -295,12 +298,12 @@ export class TrackingService {
 
   /** The versions registered from a run (the Experiments page's "registered as"). */
   async versionsOf(actor: Actor, org: string, runId: string) {
-    await this.readableRun(this.deps.store.read, actor, org, runId)
-    return this.deps.store.read.tracking.versionsOfRun(runId, actor)
+    await this.readableRun(this.deps.store.pool, actor, org, runId)
+    return this.deps.store.pool.tracking.versionsOfRun(runId, actor)
   }
 
   private async defaultExperiment(actor: Actor, orgId: string): Promise<ExperimentRecord> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const found = await repos.tracking.findExperimentByName(orgId, DEFAULT_EXPERIMENT)
     if (found) return found
     try {
@@ -317,7 +320,7 @@ export class TrackingService {
     }
   }
 
-  private async readableRun(repos: Repositories, actor: Actor, org: string, runId: string): Promise<RunRecord> {
+  private async readableRun(repos: RepositoriesOf<Uses>, actor: Actor, org: string, runId: string): Promise<RunRecord> {
     const orgId = await this.orgFor(actor, org, 'read')
     const run = /^[0-9a-f]{32}$/.test(runId) ? await repos.tracking.findRun(runId) : undefined
     if (!run || run.orgId !== orgId) throw new NotFoundError(`run "${runId}" not found`, { runId })
@@ -326,12 +329,12 @@ export class TrackingService {
 
   private async writableRun(actor: Actor, org: string, runId: string): Promise<RunRecord> {
     await this.orgFor(actor, org, 'write')
-    return this.readableRun(this.deps.store.read, actor, org, runId)
+    return this.readableRun(this.deps.store.pool, actor, org, runId)
   }
 
   /** The organisation's id if the actor may read (or write) its tracking data; not found outside it. */
   private async orgFor(actor: Actor, org: string, need: 'read' | 'write'): Promise<string> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const organisation = await repos.organisations.findByName(org)
     const role = (await repos.users.memberships(actor.userId)).find((m) => m.org === org)?.role
     if (!organisation || (role === undefined && !actor.siteAdmin)) {
@@ -344,7 +347,7 @@ export class TrackingService {
     return organisation.id
   }
 
-  private async details(repos: Repositories, runs: RunRecord[]): Promise<RunDetail[]> {
+  private async details(repos: RepositoriesOf<Uses>, runs: RunRecord[]): Promise<RunDetail[]> {
     const ids = runs.map((r) => r.id)
     const [params, metrics, tags] = await Promise.all([
       repos.tracking.paramsOf(ids),

@@ -9,11 +9,11 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationEr
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { UploadPartRecord, UploadSessionRecord } from '../repositories/upload-session.repository.js'
-import { writableModel } from './access.js'
+import { type AccessUses, writableModel } from './access.js'
 import { type ArtifactService, assertWritable, translateStageError } from './artifact.service.js'
 import { type PeriodicLease, type PeriodicWork, startPeriodicWork } from './periodic-work.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { resolveVersion } from './version-resolver.js'
+import { type ResolverUses, resolveVersion } from './version-resolver.js'
 
 const sum = (parts: readonly { size: number }[]) => parts.reduce((n, p) => n + p.size, 0)
 
@@ -25,6 +25,9 @@ export interface UploadView {
   version: VersionRecord
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'models' | 'uploads' | 'versions' | AccessUses | ResolverUses
+
 /**
  * Resumable uploads: parts arrive in any order (a retry replaces a part); complete streams them, in order, into an
  * artifact. Every call checks the caller's access as it is now, and the limits hold on the session's total and on
@@ -32,19 +35,19 @@ export interface UploadView {
  */
 export class UploadService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     private readonly parts: PartStore,
     private readonly artifacts: ArtifactService,
   ) {}
 
   async create(actor: Actor, org: string, name: string, ref: string, body: CreateUploadBody): Promise<UploadView> {
     const path = checkArtifactPath(body.path)
-    const { model, version } = await resolveVersion(this.deps.store.read, actor, 'write', org, name, ref)
+    const { model, version } = await resolveVersion(this.deps.store.pool, actor, 'write', org, name, ref)
     assertWritable(version)
     const { maxArtifactBytes, maxUploadSessionsPerUser, maxUploadBytesPerUser } = this.deps.limits
     checkArtifactSize(body.size, maxArtifactBytes)
     const now = this.deps.clock()
-    const open = await this.deps.store.read.uploads.openBy(actor.username, now)
+    const open = await this.deps.store.pool.uploads.openBy(actor.username, now)
     if (maxUploadSessionsPerUser !== undefined && open.sessions >= maxUploadSessionsPerUser) {
       throw new ConflictError(
         `you have ${open.sessions} open uploads, the most one user may have: complete or abort one first (GET /api/v1/uploads lists them)`,
@@ -73,7 +76,7 @@ export class UploadService {
       // Made with the session, so that parts arriving together on two replicas join the one handle.
       storeHandle: await this.parts.open(id),
     }
-    await this.deps.store.read.uploads.insert(session).catch(async (err: unknown) => {
+    await this.deps.store.pool.uploads.insert(session).catch(async (err: unknown) => {
       await this.parts.remove(id)
       throw err
     })
@@ -87,7 +90,7 @@ export class UploadService {
    * visible). A read-only token of a creator who still may write is refused (403) and the session kept.
    */
   async get(actor: Actor, id: string): Promise<UploadView> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const gone = () => new NotFoundError(`upload ${id} not found (it may have expired or completed)`, { id })
     const session = await repos.uploads.find(id)
     const mine = session !== undefined && (session.createdBy === actor.username || actor.siteAdmin)
@@ -109,7 +112,7 @@ export class UploadService {
 
   /** The caller's open sessions, newest first (sessions they may no longer finish are dropped on the way). */
   async listOpen(actor: Actor): Promise<UploadView[]> {
-    const ids = await this.deps.store.read.uploads.listOpenBy(actor.username, this.deps.clock(), 1000)
+    const ids = await this.deps.store.pool.uploads.listOpenBy(actor.username, this.deps.clock(), 1000)
     const views: UploadView[] = []
     for (const id of ids) {
       const view = await this.get(actor, id).catch((err: unknown) => {
@@ -131,7 +134,7 @@ export class UploadService {
     const { session, version } = await this.get(actor, id)
     assertWritable(version)
     const { maxArtifactBytes, maxUploadBytesPerUser } = this.deps.limits
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     // Room left once this part replaces the one of the same number, if any.
     const replaced = session.parts.find((p) => p.number === number)?.size ?? 0
     const sessionRoom =
@@ -240,7 +243,7 @@ export class UploadService {
       )
     }
     if (!(err instanceof PartsDroppedError)) return err
-    await this.deps.store.read.uploads.dropParts(id, err.numbers, await this.parts.open(id))
+    await this.deps.store.pool.uploads.dropParts(id, err.numbers, await this.parts.open(id))
     const cause = translateStageError(err.cause)
     if (!(cause instanceof DomainError)) return cause
     if (cause.code === 'PAYLOAD_TOO_LARGE') {
@@ -261,14 +264,14 @@ export class UploadService {
   private async reopen(id: string, stale: string | null): Promise<number[] | undefined> {
     if (stale === null) return undefined
     const fresh = await this.parts.open(id)
-    const dropped = await this.deps.store.read.uploads.replaceHandle(id, stale, fresh)
+    const dropped = await this.deps.store.pool.uploads.replaceHandle(id, stale, fresh)
     // Another replica swapped it first: ours was never kept.
     if (dropped === undefined && fresh !== null) await this.parts.closeHandle(id, fresh)
     return dropped
   }
 
   async abort(id: string): Promise<void> {
-    await this.deps.store.read.uploads.delete(id)
+    await this.deps.store.pool.uploads.delete(id)
     await this.parts.remove(id)
   }
 
@@ -277,7 +280,7 @@ export class UploadService {
    * version, an abort while a part was arriving, a crash). Run at start and then every few minutes.
    */
   async sweepExpired(now = this.deps.clock()): Promise<number> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     let n = 0
     for (;;) {
       const ids = await repos.uploads.listExpired(now, 100)
@@ -292,7 +295,7 @@ export class UploadService {
   /** Removes parts whose session is gone (an abort while a part was arriving, a deleted version, a crash). */
   async sweepOrphanParts(): Promise<void> {
     const stored = await this.parts.list()
-    const live = await this.deps.store.read.uploads.existing(stored)
+    const live = await this.deps.store.pool.uploads.existing(stored)
     for (const id of stored) if (!live.has(id)) await this.parts.remove(id)
   }
 

@@ -5,14 +5,17 @@ import { defaults } from '@modelreg/contract'
 import type { VersionInput } from '../domain/version-input.js'
 import type { VersionNumber } from '../domain/version-number.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { refreshModelSummary } from './model-summary.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { refreshModelSummary, type SummaryUses } from './model-summary.js'
 import type { Actor } from './service-deps.js'
-import { appendEvent } from './version-events.js'
+import { appendEvent, type EventUses } from './version-events.js'
+
+/** The repositories this module uses (its named dependencies). */
+export type InsertUses = 'stageTransitions' | 'versions' | SummaryUses | EventUses
 
 /** Inserts a version of `model` inside the caller's transaction; the caller has checked access and the number. */
 export async function insertVersion(
-  repos: Repositories,
+  repos: RepositoriesOf<InsertUses>,
   model: ModelRecord,
   actor: Actor,
   number: VersionNumber,

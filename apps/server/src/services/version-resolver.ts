@@ -5,8 +5,8 @@ import type semver from 'semver'
 import { parseReference, type VersionReference } from '../domain/version-reference.js'
 import { NotFoundError } from '../errors.js'
 import type { ModelRecord, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
-import { readableModel, writableModel } from './access.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
+import { type AccessUses, readableModel, writableModel } from './access.js'
 import type { Actor } from './service-deps.js'
 
 export interface ModelVersion {
@@ -14,12 +14,15 @@ export interface ModelVersion {
   version: VersionRecord
 }
 
+/** The repositories this module uses (its named dependencies). */
+export type ResolverUses = 'aliases' | 'versions' | AccessUses
+
 /** Rows read per probe of a range branch; more only when the range's own test refuses candidates. */
 const RANGE_BATCH = 16
 
 /** The model (readable or writable by the actor, per `need`) and the version `ref` names in it. */
 export async function resolveVersion(
-  repos: Repositories,
+  repos: RepositoriesOf<ResolverUses>,
   actor: Actor,
   need: 'read' | 'write',
   org: string,
@@ -36,7 +39,7 @@ export async function resolveVersion(
 
 /** The version a parsed reference names in a model, or undefined. */
 export async function findReferenced(
-  repos: Repositories,
+  repos: RepositoriesOf<ResolverUses>,
   model: ModelRecord,
   reference: VersionReference,
 ): Promise<VersionRecord | undefined> {
@@ -64,9 +67,9 @@ export async function findReferenced(
 }
 
 async function highestIn(
-  repos: Repositories,
+  repos: RepositoriesOf<ResolverUses>,
   model: ModelRecord,
-  interval: Parameters<Repositories['versions']['listInInterval']>[1],
+  interval: Parameters<RepositoriesOf<ResolverUses>['versions']['listInInterval']>[1],
   range: semver.Range,
 ): Promise<VersionRecord | undefined> {
   let upper = interval.upper

@@ -26,22 +26,43 @@ import {
   VersionFrozenError,
 } from '../errors.js'
 import type { ModelRecord, Page, StageTransitionRecord, VersionRecord } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
 import type { VersionChanges } from '../repositories/version.repository.js'
-import { findModel, readableModel, writableModel } from './access.js'
+import { type AccessUses, findModel, readableModel, writableModel } from './access.js'
 import { assertWritable } from './artifact.service.js'
-import { collectBlobs } from './blob-collector.js'
-import { InspectionService } from './inspection.service.js'
+import { type CollectorUses, collectBlobs } from './blob-collector.js'
+import { InspectionService, type InspectionUses } from './inspection.service.js'
 import { checkKeyTag } from './key-tag.service.js'
 import { checkDescription } from './model.service.js'
-import { refreshModelSummary } from './model-summary.js'
-import { awaitInspection, checkSafety } from './safety-gate.js'
+import { refreshModelSummary, type SummaryUses } from './model-summary.js'
+import { awaitInspection, checkSafety, type GateUses } from './safety-gate.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
-import { appendEvent } from './version-events.js'
-import { insertVersion } from './version-insert.js'
-import { type ModelVersion, resolveVersion } from './version-resolver.js'
+import { appendEvent, type EventUses } from './version-events.js'
+import { type InsertUses, insertVersion } from './version-insert.js'
+import { type ModelVersion, type ResolverUses, resolveVersion } from './version-resolver.js'
 
 const modelFieldHint = 'the model: PATCH /api/v1/models/{org}/{name}'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses =
+  | 'aliases'
+  | 'artifacts'
+  | 'blobs'
+  | 'deployments'
+  | 'events'
+  | 'keyTags'
+  | 'models'
+  | 'stageTransitions'
+  | 'tracking'
+  | 'versions'
+  | AccessUses
+  | SummaryUses
+  | GateUses
+  | EventUses
+  | InsertUses
+  | ResolverUses
+  | CollectorUses
+  | InspectionUses
 
 /** A version edit changes its own fields; its number, the Model Name and the Framework never change. */
 export const versionEditability: Editability = {
@@ -55,7 +76,7 @@ export const versionEditability: Editability = {
 
 export class VersionService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     /** Wakes this process's inspection loops once files a commit or registration brought are committed. */
     private readonly inspectionsQueued: () => void = () => {},
   ) {}
@@ -79,7 +100,7 @@ export class VersionService {
       })
     } catch (err) {
       if (isUniqueViolation(err))
-        throw await this.alreadyExists(this.deps.store.read, await this.model(org, name), number.text)
+        throw await this.alreadyExists(this.deps.store.pool, await this.model(org, name), number.text)
       throw err
     }
   }
@@ -183,13 +204,13 @@ export class VersionService {
   }
 
   async get(actor: Actor, org: string, name: string, ref: string): Promise<ModelVersion> {
-    return resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
+    return resolveVersion(this.deps.store.pool, actor, 'read', org, name, ref)
   }
 
   /** The version with this sequence number (MLflow's `version`), if the actor may read the model. */
   async getBySequence(actor: Actor, org: string, name: string, sequence: number): Promise<ModelVersion> {
-    const model = await readableModel(this.deps.store.read, actor, org, name)
-    const version = await this.deps.store.read.versions.findBySequence(model.id, sequence)
+    const model = await readableModel(this.deps.store.pool, actor, org, name)
+    const version = await this.deps.store.pool.versions.findBySequence(model.id, sequence)
     if (!version) {
       throw new NotFoundError(`version ${sequence} of "${model.org}/${model.name}" not found`, { version: sequence })
     }
@@ -271,7 +292,7 @@ export class VersionService {
     name: string,
     q: ListVersionsQuery,
   ): Promise<Page<VersionRecord> & { model: ModelRecord; next: ReturnType<typeof nextVersions> }> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const model = await readableModel(repos, actor, org, name)
     const filter = {
       stage: q.stage,
@@ -291,7 +312,7 @@ export class VersionService {
     return { ...page, model, next: await this.nextFor(repos, model) }
   }
 
-  async nextFor(repos: Repositories, model: ModelRecord): Promise<ReturnType<typeof nextVersions>> {
+  async nextFor(repos: RepositoriesOf<Uses>, model: ModelRecord): Promise<ReturnType<typeof nextVersions>> {
     const latest = await repos.versions.findLatest(model.id)
     return nextVersions(latest?.version ?? null)
   }
@@ -474,22 +495,22 @@ export class VersionService {
   }
 
   async stageHistory(actor: Actor, org: string, name: string, ref: string): Promise<StageTransitionRecord[]> {
-    const { version } = await resolveVersion(this.deps.store.read, actor, 'read', org, name, ref)
-    return this.deps.store.read.stageTransitions.listForVersion(version.id, version.version)
+    const { version } = await resolveVersion(this.deps.store.pool, actor, 'read', org, name, ref)
+    return this.deps.store.pool.stageTransitions.listForVersion(version.id, version.version)
   }
 
   private async byId(org: string, name: string, id: number): Promise<ModelVersion> {
-    const model = await findModel(this.deps.store.read, org, name)
-    const version = await this.deps.store.read.versions.findById(id)
+    const model = await findModel(this.deps.store.pool, org, name)
+    const version = await this.deps.store.pool.versions.findById(id)
     if (!version) throw new NotFoundError(`version not found in "${org}/${name}"`)
     return { model, version }
   }
 
   private model(org: string, name: string) {
-    return findModel(this.deps.store.read, org, name)
+    return findModel(this.deps.store.pool, org, name)
   }
 
-  private async alreadyExists(repos: Repositories, model: ModelRecord, version: string) {
+  private async alreadyExists(repos: RepositoriesOf<Uses>, model: ModelRecord, version: string) {
     const next = await this.nextFor(repos, model)
     const hint = next ? `; next free minor is ${next.minor}` : ''
     return new AlreadyExistsError(`version ${version} already exists${hint}`, { version, next })

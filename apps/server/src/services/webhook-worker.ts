@@ -9,11 +9,14 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
 } from '@modelreg/contract'
 import { signatureHeader } from '../domain/webhook-signature.js'
-import type { Repositories, Store } from '../repositories/repositories.js'
+import type { RepositoriesOf, Store } from '../repositories/repositories.js'
 import type { DeliveryRecord, WebhookRecord } from '../repositories/webhook.repository.js'
 import type { LeaseService } from './lease.service.js'
 import { type PeriodicWork, startPeriodicWork } from './periodic-work.js'
 import { keepAliveAgents, type SendResult, sendWebhook } from './webhook-sender.js'
+
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'audit' | 'webhooks'
 
 /**
  * Waits after the 1st, 2nd… failed attempt: the first retry after 10 s, then three times longer each time up to
@@ -126,10 +129,10 @@ export class WebhookWorker {
    */
   async runOnce(): Promise<number> {
     const store = this.opts.store
-    const due = await store.read.webhooks.due(this.now(), this.opts.concurrency ?? 32)
+    const due = await store.pool.webhooks.due(this.now(), this.opts.concurrency ?? 32)
     if (due.length === 0) return 0
     const hooks = new Map(
-      (await store.read.webhooks.findByIds([...new Set(due.map((d) => d.webhookId))])).map((h) => [h.id, h]),
+      (await store.pool.webhooks.findByIds([...new Set(due.map((d) => d.webhookId))])).map((h) => [h.id, h]),
     )
     const outcomes = await Promise.all(
       due.map(async (d) => {
@@ -221,7 +224,7 @@ export class WebhookWorker {
   }
 
   /** Given up, and nothing reached this webhook during the whole retry period: it keeps failing, so stop it. */
-  private async disableIfFailing(repos: Repositories, o: Outcome, attempt: number, now: number): Promise<void> {
+  private async disableIfFailing(repos: RepositoriesOf<Uses>, o: Outcome, attempt: number, now: number): Promise<void> {
     const { hook, delivery: d, result: r, startedAt } = o
     const firstAttemptAt = d.firstAttemptAt ?? startedAt
     if ((hook.lastSuccessAt ?? 0) >= firstAttemptAt) return

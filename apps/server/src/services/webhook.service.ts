@@ -6,7 +6,7 @@ import type { CreateWebhookBody, ListDeliveriesQuery, UpdateWebhookBody, Webhook
 import { modelNameKey } from '../domain/names.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { Page } from '../repositories/records.js'
-import type { Repositories } from '../repositories/repositories.js'
+import type { RepositoriesOf } from '../repositories/repositories.js'
 import type { AttemptRecord, DeliveryRecord, WebhookRecord } from '../repositories/webhook.repository.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { urlProblem } from './webhook-sender.js'
@@ -18,22 +18,27 @@ export interface WebhookSettings {
   readonly secretOverlapMs?: number
 }
 
+/** The repositories this module uses (its named dependencies). */
+type Uses = 'audit' | 'models' | 'organisations' | 'users' | 'webhooks'
+
 export const DEFAULT_SECRET_OVERLAP_MS = 24 * 3600_000
 
 export class WebhookService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: ServiceDeps<Uses>,
     private readonly settings: WebhookSettings,
+    /** Wakes the delivery worker once a redelivery or ping is committed (`Store.deliveriesQueued`). */
+    private readonly deliveriesQueued: () => void,
   ) {}
 
   async list(actor: Actor, org: string): Promise<WebhookRecord[]> {
     const o = await this.orgAdmin(actor, org, 'read')
-    return this.deps.store.read.webhooks.list(o.id)
+    return this.deps.store.pool.webhooks.list(o.id)
   }
 
   async get(actor: Actor, org: string, id: string): Promise<WebhookRecord> {
     const o = await this.orgAdmin(actor, org, 'read')
-    return this.find(this.deps.store.read, o, id)
+    return this.find(this.deps.store.pool, o, id)
   }
 
   /** Creates a webhook; the only time (with rotation) its secret leaves the registry. */
@@ -61,7 +66,7 @@ export class WebhookService {
       })
       await audit(repos, 'webhook.created', actor, now, { org: o.name, webhook: id, url: body.url })
     })
-    return this.find(this.deps.store.read, o, id)
+    return this.find(this.deps.store.pool, o, id)
   }
 
   async update(actor: Actor, org: string, id: string, body: UpdateWebhookBody): Promise<WebhookRecord> {
@@ -94,8 +99,8 @@ export class WebhookService {
       await audit(repos, 'webhook.updated', actor, now, { org: o.name, webhook: id, changed })
     })
     // Enabling a webhook again lets its waiting deliveries go.
-    if (body.enabled === true) this.deps.store.deliveriesQueued()
-    return this.find(this.deps.store.read, o, id)
+    if (body.enabled === true) this.deliveriesQueued()
+    return this.find(this.deps.store.pool, o, id)
   }
 
   async remove(actor: Actor, org: string, id: string): Promise<void> {
@@ -115,7 +120,7 @@ export class WebhookService {
     q: ListDeliveriesQuery,
   ): Promise<Page<DeliveryRecord & { log: AttemptRecord[] }>> {
     const o = await this.orgAdmin(actor, org, 'read')
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const hook = await this.find(repos, o, id)
     return repos.webhooks.listDeliveries(hook.id, { status: q.status, limit: q.limit ?? 50, cursor: q.cursor })
   }
@@ -123,19 +128,19 @@ export class WebhookService {
   /** Sends a delivery again, with the same id and body; it waits behind earlier pending ones of its model. */
   async redeliver(actor: Actor, org: string, id: string, deliveryId: string): Promise<DeliveryRecord> {
     const o = await this.orgAdmin(actor, org, 'write')
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const hook = await this.find(repos, o, id)
     const delivery = await repos.webhooks.findDelivery(hook.id, deliveryId)
     if (!delivery) throw new NotFoundError(`webhook ${id} has no delivery ${deliveryId}`, { delivery: deliveryId })
     await repos.webhooks.requeue(delivery.seq, 0)
-    this.deps.store.deliveriesQueued()
+    this.deliveriesQueued()
     return { ...delivery, status: 'pending' }
   }
 
   /** Queues a `ping` delivery (about no model: it waits for nothing). */
   async ping(actor: Actor, org: string, id: string): Promise<{ id: string }> {
     const o = await this.orgAdmin(actor, org, 'write')
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const hook = await this.find(repos, o, id)
     const now = this.deps.clock()
     const deliveryId = randomUUID()
@@ -163,7 +168,7 @@ export class WebhookService {
         createdAt: now,
       },
     ])
-    this.deps.store.deliveriesQueued()
+    this.deliveriesQueued()
     return { id: deliveryId }
   }
 
@@ -174,7 +179,7 @@ export class WebhookService {
     }
   }
 
-  private async find(repos: Repositories, o: { id: string; name: string }, id: string): Promise<WebhookRecord> {
+  private async find(repos: RepositoriesOf<Uses>, o: { id: string; name: string }, id: string): Promise<WebhookRecord> {
     const hook = await repos.webhooks.find(o.id, id)
     if (!hook) throw new NotFoundError(`organisation "${o.name}" has no webhook ${id}`, { webhook: id })
     return hook
@@ -182,7 +187,7 @@ export class WebhookService {
 
   /** The organisation if the actor administers it; 404 if they may not see it, 403 if they may not manage it. */
   private async orgAdmin(actor: Actor, org: string, need: 'read' | 'write'): Promise<{ id: string; name: string }> {
-    const repos = this.deps.store.read
+    const repos = this.deps.store.pool
     const found = await repos.organisations.findByName(org)
     const role = found && (await repos.users.memberships(actor.userId)).find((m) => m.orgId === found.id)?.role
     if (!found || (role === undefined && !actor.siteAdmin)) {
@@ -194,7 +199,7 @@ export class WebhookService {
   }
 }
 
-async function modelOf(repos: Repositories, org: string, name: string): Promise<{ id: number; name: string }> {
+async function modelOf(repos: RepositoriesOf<Uses>, org: string, name: string): Promise<{ id: number; name: string }> {
   const model = await repos.models.findByName(org, modelNameKey(name))
   if (!model) throw new NotFoundError(`model "${org}/${name}" not found`, { model: `${org}/${name}` })
   return model
@@ -204,6 +209,6 @@ function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64url')}`
 }
 
-function audit(repos: Repositories, type: string, actor: Actor, at: string, data: Record<string, unknown>) {
+function audit(repos: RepositoriesOf<Uses>, type: string, actor: Actor, at: string, data: Record<string, unknown>) {
   return repos.audit.append({ type, actor: actor.username, ip: null, at, data })
 }

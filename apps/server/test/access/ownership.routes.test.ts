@@ -22,7 +22,7 @@ describe.each(dialects)('resources by id on %s', (dialect) => {
       const token = await t.services.auth.createToken(
         {
           ...t.admin,
-          userId: (await t.store.read.users.findByUsername(username))?.id ?? '',
+          userId: (await t.store.pool.users.findByUsername(username))?.id ?? '',
           username,
           siteAdmin: false,
         },
@@ -107,7 +107,7 @@ describe.each(dialects)('resources by id on %s', (dialect) => {
     const member = (role: string) =>
       t.app.inject({ method: 'PUT', url: '/api/v1/orgs/lab/members/erin', payload: { role } })
     expect((await member('member')).statusCode).toBe(204)
-    const erin = await t.store.read.users.findByUsername('erin')
+    const erin = await t.store.pool.users.findByUsername('erin')
     const token = await t.services.auth.createToken(
       { ...t.admin, userId: erin?.id ?? '', username: 'erin', siteAdmin: false },
       { name: 't', scope: 'write' },

@@ -52,7 +52,7 @@ async function bytesOf(registry: Registry, digest: string): Promise<Buffer> {
 
 /** Every model, version and file of a registry, with the bytes' digests read back from its blob store. */
 async function contents(registry: Registry) {
-  const admin = await registry.store.read.users.findByUsername('admin')
+  const admin = await registry.store.pool.users.findByUsername('admin')
   if (!admin) throw new Error('no admin')
   const actor = actorOf(admin, 'admin', 'session')
   const out: string[] = []
@@ -103,7 +103,7 @@ describe.skipIf(unitLane)('the PostgreSQL + S3 backup recipe', () => {
 
   it('restores every model, version and file identically into a new database and bucket', async () => {
     live = await open(source, buckets[0]?.bucket as string)
-    const admin = await live.store.read.users.findByUsername('admin')
+    const admin = await live.store.pool.users.findByUsername('admin')
     if (!admin) throw new Error('no admin')
     const actor = actorOf(admin, 'admin', 'session')
     const shared = randomBytes(3000)

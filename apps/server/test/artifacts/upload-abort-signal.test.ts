@@ -35,7 +35,7 @@ describe.each(cases)('an upload aborted by its client on %s with %s blobs', (dia
     await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'onnx' } })
     // The request goes over a real socket, so it carries a token of its own (inserted as the helper does).
     const token = `mrt_tests_${randomBytes(24).toString('base64url')}`
-    await t.store.read.credentials.insertToken({
+    await t.store.pool.credentials.insertToken({
       id: randomUUID(),
       userId: t.admin.userId,
       name: uniqueName('abort'),

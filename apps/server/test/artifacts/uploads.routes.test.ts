@@ -146,7 +146,7 @@ describe.each(dialects)('upload limits and expiry on %s', (dialect) => {
   })
   afterEach(async () => {
     // Each test starts with nothing open.
-    for (const id of await t.store.read.uploads.listExpired('9999-01-01T00:00:00.000Z', 1000)) {
+    for (const id of await t.store.pool.uploads.listExpired('9999-01-01T00:00:00.000Z', 1000)) {
       await t.services.uploads.abort(id)
     }
   })
@@ -247,10 +247,10 @@ describe.each(dialects)('upload limits and expiry on %s', (dialect) => {
     try {
       const errors: unknown[] = []
       const sweeper = t.services.uploads.startSweeping(60_000, (err) => errors.push(err))
-      expect(await t.store.read.uploads.find(old)).toBeDefined()
+      expect(await t.store.pool.uploads.find(old)).toBeDefined()
       await vi.advanceTimersByTimeAsync(60_000)
       await sweeper.stop()
-      expect(await t.store.read.uploads.find(old)).toBeUndefined()
+      expect(await t.store.pool.uploads.find(old)).toBeUndefined()
       expect(errors).toEqual([])
       expect(vi.getTimerCount()).toBe(0)
     } finally {

@@ -47,7 +47,7 @@ describe.each(dialects)('inspection across replicas on %s', (dialect) => {
     }
     return { name, digests }
   }
-  const rows = async (digests: string[]) => [...(await t.store.read.inspections.find(digests)).values()]
+  const rows = async (digests: string[]) => [...(await t.store.pool.inspections.find(digests)).values()]
 
   it('inspects each file once when two replicas work the same queue', async () => {
     const files: [string, Uint8Array][] = Array.from({ length: 6 }, (_, i) => [
@@ -75,7 +75,7 @@ describe.each(dialects)('inspection across replicas on %s', (dialect) => {
     const { digests } = await uploadFiles([['model.safetensors', safetensors({ w: { dtype: 'F16', shape: [5] } })]])
     // A replica claims the job and dies before storing a result.
     const claimedAt = Date.now()
-    const claimed = await t.store.read.inspections.claimNext(
+    const claimed = await t.store.pool.inspections.claimNext(
       'dead-replica',
       claimedAt,
       claimedAt + 60_000,

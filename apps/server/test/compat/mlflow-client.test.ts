@@ -128,7 +128,7 @@ describe.each(dialects)('MLflow 2.12 client against the registry on %s', (dialec
     expect((await send(t, 'POST', '/api/v1/orgs', { name: 'elsewhere' })).statusCode).toBe(201)
     await send(t, 'POST', '/api/v1/users', { username: 'olga', password: 'olga-password' })
     await t.app.inject({ method: 'PUT', url: '/api/v1/orgs/elsewhere/members/olga', payload: { role: 'admin' } })
-    const olga = await t.store.read.users.findByUsername('olga')
+    const olga = await t.store.pool.users.findByUsername('olga')
     outsiderToken = (
       await t.services.auth.createToken(
         { ...t.admin, userId: olga?.id ?? '', username: 'olga', siteAdmin: false },

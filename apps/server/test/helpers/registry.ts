@@ -86,7 +86,7 @@ export async function openTestRegistry(dialect: Dialect, opts: TestRegistryOptio
     ...rest,
   }
   const registry = await openRegistry(options)
-  const adminUser = await registry.store.read.users.findByUsername('admin')
+  const adminUser = await registry.store.pool.users.findByUsername('admin')
   if (!adminUser) throw new Error('the first start did not create the admin user')
   return {
     ...registry,
@@ -145,7 +145,7 @@ export async function openTestApp(
   const app = await buildApp({ db: registry.db, services: registry.services, downloads, ...appDeps })
   // Inserted directly so that tests with their own clock see every reading of it.
   const token = `mrt_tests_${randomBytes(24).toString('base64url')}`
-  await registry.store.read.credentials.insertToken({
+  await registry.store.pool.credentials.insertToken({
     id: randomUUID(),
     userId: registry.admin.userId,
     name: 'tests',

@@ -30,7 +30,7 @@ describe.each(dialects)('the gate and pending inspections on %s', (dialect) => {
     ] as const) {
       await send(t, 'POST', '/api/v1/users', { username, password: `${username}-password` })
       await t.app.inject({ method: 'PUT', url: `/api/v1/orgs/default/members/${username}`, payload: { role } })
-      const user = await t.store.read.users.findByUsername(username)
+      const user = await t.store.pool.users.findByUsername(username)
       const token = await t.services.auth.createToken(
         { ...t.admin, userId: user?.id ?? '', username, siteAdmin: false },
         { name: 't', scope: 'write' },
@@ -108,7 +108,7 @@ describe.each(dialects)('the gate and pending inspections on %s', (dialect) => {
     await t.db.kysely.deleteFrom('inspections').where('sha256', '=', sha256).execute()
     const stage = `${versionPath(name, '1.0.0')}/stage`
     expectError(await as('mo', 'POST', stage, { stage: 'production' }), 409, 'INSPECTION_PENDING')
-    expect((await t.store.read.inspections.find([sha256])).get(sha256)?.status).toBe('pending')
+    expect((await t.store.pool.inspections.find([sha256])).get(sha256)?.status).toBe('pending')
     await inspectAll(t)
     expect((await as('mo', 'POST', stage, { stage: 'production' })).statusCode).toBe(200)
   })

@@ -32,7 +32,7 @@ describe.each(dialects)('search and filters see only what the caller may see, on
     await t.services.identity.createOrg(admin, 'rivals')
     await t.services.identity.createUser(admin, { username: 'eve', password: 'eve-password' })
     await t.services.identity.setMember(admin, 'rivals', 'eve', 'member')
-    const eveUser = await t.store.read.users.findByUsername('eve')
+    const eveUser = await t.store.pool.users.findByUsername('eve')
     if (!eveUser) throw new Error('no eve')
     eve = actorOf(eveUser, 'admin')
     await t.services.models.create(admin, { org: 'acme', name: 'secret-merger-model', framework: 'onnx' })

@@ -69,7 +69,7 @@ describe.each(dialects)('analytics routes on %s', (dialect) => {
       expect((await send(t, 'POST', '/api/v1/users', { username, password: `${username}-password` })).statusCode).toBe(
         201,
       )
-      const user = await t.store.read.users.findByUsername(username)
+      const user = await t.store.pool.users.findByUsername(username)
       const token = await t.services.auth.createToken(
         { ...t.admin, userId: user?.id ?? '', username, siteAdmin: false },
         { name: 'analytics', scope: 'write' },

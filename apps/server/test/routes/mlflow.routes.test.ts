@@ -36,7 +36,7 @@ describe.each(dialects)('MLflow API on %s', (dialect) => {
     ] as const) {
       await send(t, 'POST', '/api/v1/users', { username, password: `${username}-password` })
       await t.app.inject({ method: 'PUT', url: `/api/v1/orgs/${org}/members/${username}`, payload: { role } })
-      const user = await t.store.read.users.findByUsername(username)
+      const user = await t.store.pool.users.findByUsername(username)
       const { token } = await t.services.auth.createToken(
         { ...t.admin, userId: user?.id ?? '', username, siteAdmin: false },
         { name: 't', scope },

@@ -40,9 +40,10 @@ const unsafe = refused('UNSAFE_ARTIFACT', 'version 1.0.0 has files that can run 
 })
 
 const post = vi.fn()
+const noItems = async () => ok({ items: [] })
 beforeEach(() => {
   post.mockReset()
-  fakeApi({ POST: post, GET: async () => ok({ items: [] }) })
+  fakeApi({ POST: post, GET: noItems })
 })
 
 const chooseProduction = async () => {

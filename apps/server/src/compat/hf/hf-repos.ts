@@ -31,7 +31,7 @@ export class HfRepos {
   constructor(private readonly services: Services) {}
 
   private get repos() {
-    return this.services.deps.store.read
+    return this.services.deps.store.pool
   }
 
   /**

@@ -31,7 +31,7 @@ export interface HfWriteOptions {
 }
 
 export async function hfWriteRoutes(scope: App, services: Services, repos: HfRepos, opts: HfWriteOptions) {
-  const lfsObjects = services.deps.store.read.hfLfsObjects
+  const lfsObjects = services.deps.store.pool.hfLfsObjects
   const now = () => Date.parse(services.deps.clock())
 
   scope.addContentTypeParser(
@@ -126,7 +126,7 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       return { oid, size }
     })
     // Bytes already in this model need no upload; anything else is uploaded, proving the caller has it.
-    const known = new Set(await services.deps.store.read.artifacts.digestsOfModel(model.id))
+    const known = new Set(await services.deps.store.pool.artifacts.digestsOfModel(model.id))
     const expires = now() + opts.uploadUrlTtlSeconds * 1000
     const objects = []
     for (const { oid, size } of wanted) {
@@ -170,8 +170,8 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       if (!upload) throw new HfError(403, 'the upload URL is not valid')
       const at = now()
       if (upload.expiresAt <= at) throw new HfError(403, 'the upload URL has expired; ask the batch API for a new one')
-      const user = await services.deps.store.read.users.findById(upload.userId)
-      const model = await services.deps.store.read.models.findById(upload.modelId)
+      const user = await services.deps.store.pool.users.findById(upload.userId)
+      const model = await services.deps.store.pool.models.findById(upload.modelId)
       if (!user || !model) throw new HfError(403, 'the upload URL is not valid any more')
       const actor = actorOf(user, upload.scope)
       const body = req.body instanceof Readable ? req.body : Readable.from([])
@@ -219,7 +219,7 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       for (const f of under) deletes.add(f.path)
     }
     // LFS objects: bytes this model already holds, or that this caller uploaded to it (and so proved they have).
-    const inModel = new Set(await services.deps.store.read.artifacts.digestsOfModel(parent.model.id))
+    const inModel = new Set(await services.deps.store.pool.artifacts.digestsOfModel(parent.model.id))
     const uploaded = await lfsObjects.received(
       parent.model.id,
       req.actor.userId,

@@ -58,7 +58,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
       })
 
       scope.get('/api/whoami-v2', { schema: hidden }, async (req) => {
-        const memberships = await services.deps.store.read.users.memberships(req.actor.userId)
+        const memberships = await services.deps.store.pool.users.memberships(req.actor.userId)
         return {
           type: 'user',
           id: req.actor.userId,
