@@ -2,7 +2,7 @@
 // status, and nothing of a model leaks to those who may not see it (not in lists, counts or error bodies).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dialects, openTestApp } from '../helpers/registry.js'
-import { userToken } from '../routes/route-kit.js'
+import { inspectAll, userToken } from '../routes/route-kit.js'
 
 type Persona = 'anonymous' | 'outsider' | 'viewer' | 'member' | 'owner' | 'admin'
 type Kind = 'public' | 'private'
@@ -179,11 +179,15 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       name: 'POST deployment',
       op: 'write',
       ok: 201,
-      request: async (m, p) => ({
-        method: 'POST',
-        url: '/api/v1/deployments',
-        payload: { model: m.slice('/api/v1/models/'.length), version: '1.0.0', environment: `env-${p}` },
-      }),
+      request: async (m, p) => {
+        // The earlier cases uploaded files: deploying waits for their inspection (the safety gate), done here.
+        await inspectAll(t)
+        return {
+          method: 'POST',
+          url: '/api/v1/deployments',
+          payload: { model: m.slice('/api/v1/models/'.length), version: '1.0.0', environment: `env-${p}` },
+        }
+      },
     },
     {
       name: 'DELETE version',
