@@ -98,6 +98,24 @@ export async function hfBench(): Promise<BenchSection> {
     const check = async (what: string, p: string) => {
       if ((await sha256File(p)) !== digest) throw new Error(`${what}: the downloaded bytes differ`)
     }
+    /** Seconds a Node child takes to open \`body\` (a web stream, made by \`open\`) and write it to \`out\`. */
+    const timedNodeDownload = (imports: string, open: string) =>
+      timed(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          `import fs from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+${imports}
+const t = performance.now()
+${open}
+await pipeline(Readable.fromWeb(body), fs.createWriteStream(${JSON.stringify(out)}))
+console.log((performance.now() - t) / 1000)`,
+        ],
+        nodeEnv,
+      )
 
     const down = {
       native: [] as number[],
@@ -160,21 +178,10 @@ print(s)`,
       fs.rmSync(home, { recursive: true, force: true })
 
       fs.rmSync(out, { force: true })
-      const jsSeconds = await timed(
-        'node',
-        [
-          '--input-type=module',
-          '-e',
-          `import fs from 'node:fs'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { downloadFile } from '@huggingface/hub'
-const t = performance.now()
-const blob = await downloadFile({ repo: 'default/hf-bench', path: 'model.safetensors', hubUrl: ${JSON.stringify(`${base}/hf`)}, accessToken: ${JSON.stringify(`hf_${token}`)} })
-await pipeline(Readable.fromWeb(blob.stream()), fs.createWriteStream(${JSON.stringify(out)}))
-console.log((performance.now() - t) / 1000)`,
-        ],
-        nodeEnv,
+      const jsSeconds = await timedNodeDownload(
+        `import { downloadFile } from '@huggingface/hub'`,
+        `const blob = await downloadFile({ repo: 'default/hf-bench', path: 'model.safetensors', hubUrl: ${JSON.stringify(`${base}/hf`)}, accessToken: ${JSON.stringify(`hf_${token}`)} })
+const body = blob.stream()`,
       )
       down.js.push(jsSeconds)
       await check('@huggingface/hub', out)
@@ -202,21 +209,11 @@ print(s)`,
       down.pythonNative.push(pyNative.seconds)
       await check('python requests', out)
       fs.rmSync(out, { force: true })
-      const jsNative = await timed(
-        'node',
-        [
-          '--input-type=module',
-          '-e',
-          `import fs from 'node:fs'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-const t = performance.now()
-const res = await fetch(${JSON.stringify(artifactUrl)}, { headers: { authorization: ${JSON.stringify(headers.authorization)} } })
+      const jsNative = await timedNodeDownload(
+        '',
+        `const res = await fetch(${JSON.stringify(artifactUrl)}, { headers: { authorization: ${JSON.stringify(headers.authorization)} } })
 if (!res.ok || !res.body) throw new Error('native download: ' + res.status)
-await pipeline(Readable.fromWeb(res.body), fs.createWriteStream(${JSON.stringify(out)}))
-console.log((performance.now() - t) / 1000)`,
-        ],
-        nodeEnv,
+const body = res.body`,
       )
       down.jsNative.push(jsNative)
       await check('node fetch', out)

@@ -13,6 +13,26 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const setups: [Dialect, BlobBackend][] = [...dialects.map((d): [Dialect, BlobBackend] => [d, 'fs'])]
 if (!unitLane) setups.push(['postgres', 's3'])
 
+type App = Awaited<ReturnType<typeof openTestApp>>
+
+/** A new model with an upload session for `body`; its id and the version's URL. */
+async function openSession(t: App, prefix: string, body: Record<string, unknown>) {
+  const name = uniqueName(prefix)
+  await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
+  const url = `/api/v1/models/default/${name}/versions/1.0.0`
+  const res = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: body })
+  expect(res.statusCode, res.payload).toBe(201)
+  return { id: res.json().id as string, url }
+}
+
+const sendPart = (t: App, id: string, n: number, bytes: Buffer, headers: Record<string, string> = {}) =>
+  t.app.inject({
+    method: 'PUT',
+    url: `/api/v1/uploads/${id}/parts/${n}`,
+    payload: bytes,
+    headers: { 'content-type': 'application/octet-stream', ...headers },
+  })
+
 describe.each(setups)('resumable uploads on %s with %s blobs', (dialect, blobs) => {
   let t: Awaited<ReturnType<typeof openTestApp>>
   beforeAll(async () => {
@@ -22,21 +42,9 @@ describe.each(setups)('resumable uploads on %s with %s blobs', (dialect, blobs) 
     await t.close()
   })
 
-  async function session(body: Record<string, unknown>) {
-    const name = uniqueName('resumable')
-    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
-    const url = `/api/v1/models/default/${name}/versions/1.0.0`
-    const res = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: body })
-    expect(res.statusCode, res.payload).toBe(201)
-    return { id: res.json().id as string, url }
-  }
+  const session = (body: Record<string, unknown>) => openSession(t, 'resumable', body)
   const putPart = (id: string, n: number, bytes: Buffer, headers: Record<string, string> = {}) =>
-    t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/uploads/${id}/parts/${n}`,
-      payload: bytes,
-      headers: { 'content-type': 'application/octet-stream', ...headers },
-    })
+    sendPart(t, id, n, bytes, headers)
 
   it('takes parts in any order, retried, and completes into a verified artifact', async () => {
     const file = randomBytes(700_000)
@@ -278,21 +286,9 @@ describe.skipIf(unitLane)('resumable uploads as native multipart uploads on S3',
     )
     return (res.Uploads ?? []).map((u) => u.Key)
   }
-  async function session(body: Record<string, unknown>) {
-    const name = uniqueName('multipart')
-    await t.app.inject({ method: 'POST', url: '/api/v1/models', payload: { name, framework: 'pytorch' } })
-    const url = `/api/v1/models/default/${name}/versions/1.0.0`
-    const res = await t.app.inject({ method: 'POST', url: `${url}/uploads`, payload: body })
-    expect(res.statusCode, res.payload).toBe(201)
-    return { id: res.json().id as string, url }
-  }
+  const session = (body: Record<string, unknown>) => openSession(t, 'multipart', body)
   const putPart = (id: string, n: number, bytes: Buffer, headers: Record<string, string> = {}) =>
-    t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/uploads/${id}/parts/${n}`,
-      payload: bytes,
-      headers: { 'content-type': 'application/octet-stream', ...headers },
-    })
+    sendPart(t, id, n, bytes, headers)
 
   it('aborts the multipart upload of a cancelled session and of an expired one', async () => {
     const cancelled = await session({ path: 'a.bin' })
