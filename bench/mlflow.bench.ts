@@ -12,7 +12,15 @@ import { envInt, type Scale } from './list-search/rows.js'
 import { seedSqlite } from './list-search/seed.js'
 import type { BenchSection } from './run.js'
 import { api, curlPut, MiB, opensslSha256, signIn } from './transfer/client.js'
-import { freePort, httpAnswers, killAll, run, type Service, startService } from './transfer/processes.js'
+import {
+  freePort,
+  httpAnswers,
+  killAll,
+  run,
+  type Service,
+  startRegistryProcess,
+  startService,
+} from './transfer/processes.js'
 import { writeRandomFile } from './transfer/random-file.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -132,26 +140,8 @@ async function seedMlflow(
 // ---------------------------------------------------------------------------------------------------------------
 // Servers
 
-async function startRegistry(dataDir: string, logDir: string): Promise<Service & { url: string }> {
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const service = await startService({
-    name: 'modelreg',
-    command: process.execPath,
-    args: [path.join(repoRoot, 'apps/server/dist/main.js')],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MODELREG_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      MODELREG_ADMIN_PASSWORD: adminPassword,
-    },
-    logFile: path.join(logDir, 'modelreg.log'),
-    ready: () => httpAnswers(`${url}/healthz`),
-  })
-  return { ...service, url }
-}
+const startRegistry = (dataDir: string, logDir: string) =>
+  startRegistryProcess({ name: 'modelreg', repoRoot, dataDir, logDir, adminPassword })
 
 /** MLflow's own server as its docs run it: gunicorn, one worker (the loop sends one request at a time). */
 async function startMlflow(

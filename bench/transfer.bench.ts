@@ -16,7 +16,15 @@ import { fileURLToPath } from 'node:url'
 import { api, curlGet, curlPut, MiB, opensslSha256, sessionUpload, signIn, type Transfer } from './transfer/client.js'
 import { currentRss, peakRss, resetPeakRss, sampleRss } from './transfer/memory.js'
 import { type Nginx, startNginx } from './transfer/nginx.js'
-import { freePort, httpAnswers, killAll, run, type Service, startService } from './transfer/processes.js'
+import {
+  freePort,
+  httpAnswers,
+  killAll,
+  run,
+  type Service,
+  startRegistryProcess,
+  startService,
+} from './transfer/processes.js'
 import { writeRandomFile } from './transfer/random-file.js'
 import { createBucket, objectSize, presignedGet, presignedPut, type Rgw, startRgw } from './transfer/rgw.js'
 
@@ -123,27 +131,8 @@ interface Registry extends Service {
 /** The admin's password on first start (each registry data dir is new); requests then carry an API token. */
 const adminPassword = 'transfer-bench-admin'
 
-async function startRegistry(name: string, dataDir: string, logDir: string, env: Record<string, string>) {
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const service = await startService({
-    name,
-    command: process.execPath,
-    args: [path.join(repoRoot, 'apps/server/dist/main.js')],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MODELREG_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      MODELREG_ADMIN_PASSWORD: adminPassword,
-      ...env,
-    },
-    logFile: path.join(logDir, `${name}.log`),
-    ready: () => httpAnswers(`${url}/healthz`),
-  })
-  return { ...service, url } satisfies Registry
-}
+const startRegistry = async (name: string, dataDir: string, logDir: string, env: Record<string, string>) =>
+  (await startRegistryProcess({ name, repoRoot, dataDir, logDir, adminPassword, env })) satisfies Registry
 
 // ---------------------------------------------------------------------------------------------------------------
 // The run

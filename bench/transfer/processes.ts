@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface Service {
@@ -139,4 +140,37 @@ export function run(
 /** For exit hooks: a command run synchronously, bounded. */
 export function runSync(command: string, args: string[], env?: NodeJS.ProcessEnv): void {
   spawnSync(command, args, { stdio: 'ignore', timeout: 30_000, env: env ?? process.env })
+}
+
+/**
+ * The built registry (`apps/server/dist/main.js`) as its own process on a free port of 127.0.0.1, with a new data dir
+ * whose admin gets `adminPassword` on first start; ready once `/healthz` answers.
+ */
+export async function startRegistryProcess(opts: {
+  name: string
+  repoRoot: string
+  dataDir: string
+  logDir: string
+  adminPassword: string
+  env?: Record<string, string>
+}): Promise<Service & { url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const service = await startService({
+    name: opts.name,
+    command: process.execPath,
+    args: [path.join(opts.repoRoot, 'apps/server/dist/main.js')],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MODELREG_DATA_DIR: opts.dataDir,
+      LOG_LEVEL: 'warn',
+      MODELREG_ADMIN_PASSWORD: opts.adminPassword,
+      ...opts.env,
+    },
+    logFile: path.join(opts.logDir, `${opts.name}.log`),
+    ready: () => httpAnswers(`${url}/healthz`),
+  })
+  return { ...service, url }
 }

@@ -1,34 +1,13 @@
-import type { SessionInfo, Version } from '@modelreg/contract'
+import type { SessionInfo } from '@modelreg/contract'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { StartDeploymentModal } from '../deployments/StartDeploymentModal'
-import { type FakeAnswer, fakeApi, memberSession, ok, renderUi } from '../test/render'
+import { exampleVersion, type FakeAnswer, fakeApi, memberSession, ok, renderUi } from '../test/render'
 import { StageChangeModal } from './StageChangeModal'
 
-const at = '2026-11-02T10:00:00.000Z'
-const version: Version = {
-  id: '1',
-  model: 'default/resnet',
-  version: '1.0.0',
-  description: '',
-  status: 'completed',
-  stage: 'staging',
-  tags: [],
-  author: '',
-  license: null,
-  licenseOther: null,
-  metrics: {},
-  source: {},
-  baseModel: null,
-  createdBy: 'ada',
-  createdAt: at,
-  updatedAt: at,
-  verdict: 'dangerous',
-  format: 'pytorch',
-  parameters: null,
-  sequence: 1,
-}
+const _at = '2026-11-02T10:00:00.000Z'
+const version = exampleVersion({ stage: 'staging', createdBy: 'ada', verdict: 'dangerous', format: 'pytorch' })
 const adminSession: SessionInfo = { ...memberSession, username: 'olga', orgs: [{ org: 'default', role: 'admin' }] }
 
 const refused = (code: string, message: string, details: object): FakeAnswer => ({

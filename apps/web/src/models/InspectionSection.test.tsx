@@ -1,35 +1,14 @@
-import type { Version, VersionInspection } from '@modelreg/contract'
+import type { VersionInspection } from '@modelreg/contract'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeApi, ok, renderUi } from '../test/render'
+import { exampleVersion, fakeApi, ok, renderUi } from '../test/render'
 import { ArtifactsSection } from './ArtifactsSection'
 import { CompareVersionsPage } from './CompareVersionsPage'
 import { InspectionSection } from './InspectionSection'
 
 const at = '2026-11-02T10:00:00.000Z'
-const version: Version = {
-  id: '1',
-  model: 'default/resnet',
-  version: '1.0.0',
-  description: '',
-  status: 'completed',
-  stage: 'development',
-  tags: [],
-  author: '',
-  license: null,
-  licenseOther: null,
-  metrics: {},
-  source: {},
-  baseModel: null,
-  createdBy: 'admin',
-  createdAt: at,
-  updatedAt: at,
-  verdict: 'dangerous',
-  format: 'onnx',
-  parameters: 270,
-  sequence: 1,
-}
+const version = exampleVersion({ verdict: 'dangerous', format: 'onnx', parameters: 270 })
 const report: VersionInspection = {
   status: 'done',
   verdict: 'dangerous',

@@ -1,9 +1,9 @@
-import type { Deployment, Model, Version } from '@modelreg/contract'
+import type { Deployment, Model } from '@modelreg/contract'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { ReactElement } from 'react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { failure, fakeApi, memberSession, ok, renderUi } from '../test/render'
+import { exampleVersion, failure, fakeApi, memberSession, ok, renderUi } from '../test/render'
 import { DeleteModelModal } from './DeleteModelModal'
 import { MarkdownCard } from './ModelCard'
 import { ModelDetailsPage } from './ModelDetailsPage'
@@ -11,28 +11,7 @@ import { ModelDetailsPage } from './ModelDetailsPage'
 const get = vi.fn()
 
 const at = '2026-11-02T10:00:00.000Z'
-const version: Version = {
-  id: '1',
-  model: 'default/resnet',
-  version: '1.0.0',
-  description: '',
-  status: 'completed',
-  stage: 'development',
-  tags: [],
-  author: 'ML Team',
-  license: null,
-  licenseOther: null,
-  metrics: {},
-  source: {},
-  baseModel: null,
-  createdBy: 'admin',
-  createdAt: at,
-  updatedAt: at,
-  verdict: 'none',
-  format: null,
-  parameters: null,
-  sequence: 1,
-}
+const version = exampleVersion({ author: 'ML Team' })
 const model: Model = {
   id: '1',
   org: 'default',

@@ -2,7 +2,7 @@
 // would stay cached for the next file of the same worker (isolate: false, decision 0013). The fake API is a spy on
 // the one shared client instead, and test/setup.ts restores every spy after each test.
 import { MantineProvider } from '@mantine/core'
-import type { SessionInfo } from '@modelreg/contract'
+import type { SessionInfo, Version } from '@modelreg/contract'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import type { ReactElement } from 'react'
@@ -11,6 +11,34 @@ import { vi } from 'vitest'
 import { api } from '../api/http'
 import { SessionContext } from '../auth/session'
 import { theme } from '../theme'
+
+/** A version as the API answers it: 1.0.0 of default/resnet, completed, in Development, not inspected. */
+export function exampleVersion(overrides: Partial<Version> = {}): Version {
+  const at = '2026-11-02T10:00:00.000Z'
+  return {
+    id: '1',
+    model: 'default/resnet',
+    version: '1.0.0',
+    description: '',
+    status: 'completed',
+    stage: 'development',
+    tags: [],
+    author: '',
+    license: null,
+    licenseOther: null,
+    metrics: {},
+    source: {},
+    baseModel: null,
+    createdBy: 'admin',
+    createdAt: at,
+    updatedAt: at,
+    verdict: 'none',
+    format: null,
+    parameters: null,
+    sequence: 1,
+    ...overrides,
+  }
+}
 
 /** What openapi-fetch resolves to. */
 export interface FakeAnswer {
