@@ -1,9 +1,9 @@
-import type { Deployment, Model } from '@modelreg/contract'
+import type { Deployment } from '@modelreg/contract'
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import type { ReactElement } from 'react'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { exampleVersion, failure, fakeApi, memberSession, ok, renderUi } from '../test/render'
+import { exampleModel, exampleVersion, failure, fakeApi, memberSession, ok, renderUi } from '../test/render'
 import { DeleteModelModal } from './DeleteModelModal'
 import { MarkdownCard } from './ModelCard'
 import { ModelDetailsPage } from './ModelDetailsPage'
@@ -12,25 +12,7 @@ const get = vi.fn()
 
 const at = '2026-11-02T10:00:00.000Z'
 const version = exampleVersion({ author: 'ML Team' })
-const model: Model = {
-  id: '1',
-  org: 'default',
-  name: 'resnet',
-  framework: 'pytorch',
-  frameworkOther: null,
-  taskType: 'classification',
-  taskTypeOther: null,
-  modelType: 'custom',
-  modelTypeOther: null,
-  publicAccess: false,
-  createdBy: 'admin',
-  createdAt: at,
-  updatedAt: at,
-  versionCount: 1,
-  latestVersion: version,
-  topStage: { stage: 'development', version: '1.0.0' },
-  nextVersion: { major: '2.0.0', minor: '1.1.0', patch: '1.0.1' },
-}
+const model = exampleModel({ latestVersion: version })
 const deployment: Deployment = {
   id: '7',
   model: 'default/resnet',

@@ -2,7 +2,7 @@
 // would stay cached for the next file of the same worker (isolate: false, decision 0013). The fake API is a spy on
 // the one shared client instead, and test/setup.ts restores every spy after each test.
 import { MantineProvider } from '@mantine/core'
-import type { SessionInfo, Version } from '@modelreg/contract'
+import type { Model, SessionInfo, Version } from '@modelreg/contract'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import type { ReactElement } from 'react'
@@ -36,6 +36,31 @@ export function exampleVersion(overrides: Partial<Version> = {}): Version {
     format: null,
     parameters: null,
     sequence: 1,
+    ...overrides,
+  }
+}
+
+/** A model as the API answers it; `overrides` replace whole fields. */
+export function exampleModel(overrides: Partial<Model> = {}): Model {
+  const at = '2026-11-02T10:00:00.000Z'
+  return {
+    id: '1',
+    org: 'default',
+    name: 'resnet',
+    framework: 'pytorch',
+    frameworkOther: null,
+    taskType: 'classification',
+    taskTypeOther: null,
+    modelType: 'custom',
+    modelTypeOther: null,
+    publicAccess: false,
+    createdBy: 'admin',
+    createdAt: at,
+    updatedAt: at,
+    versionCount: 1,
+    latestVersion: exampleVersion(),
+    topStage: { stage: 'development', version: '1.0.0' },
+    nextVersion: { major: '2.0.0', minor: '1.1.0', patch: '1.0.1' },
     ...overrides,
   }
 }

@@ -1,43 +1,21 @@
-import type { Model } from '@modelreg/contract'
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeApi, ok, renderUi } from '../test/render'
+import { exampleModel, exampleVersion, fakeApi, ok, renderUi } from '../test/render'
 import { NewVersionModal } from './NewVersionModal'
 
 const post = vi.fn()
 
-const at = '2026-11-02T10:00:00.000Z'
-const model: Model = {
-  id: '1',
-  org: 'default',
-  name: 'resnet',
-  framework: 'pytorch',
-  frameworkOther: null,
-  taskType: 'classification',
-  taskTypeOther: null,
-  modelType: 'custom',
-  modelTypeOther: null,
-  publicAccess: false,
-  createdBy: 'admin',
-  createdAt: at,
-  updatedAt: at,
-  versionCount: 1,
-  latestVersion: {
-    version: '1.0.0',
+const model = exampleModel({
+  latestVersion: exampleVersion({
     description: 'ResNet50 on ImageNet',
-    status: 'completed',
     stage: 'production',
     tags: ['computer-vision', 'production'],
     author: 'ML Team',
     license: 'mit',
-    licenseOther: null,
-    createdAt: at,
-    updatedAt: at,
-  },
+  }),
   topStage: { stage: 'production', version: '1.0.0' },
-  nextVersion: { major: '2.0.0', minor: '1.1.0', patch: '1.0.1' },
-}
+})
 
 const field = (name: string) => screen.getByLabelText(new RegExp(`^${name}( \\*)?$`))
 
