@@ -1,8 +1,9 @@
 // The Hugging Face clients against the native API, in one run on one registry: a 1 GiB file downloaded with
 // huggingface_hub's hf_hub_download (Python) and @huggingface/hub's downloadFile (JavaScript) through /hf, and with
 // curl from the native artifact URL; uploaded through each client's LFS path (batch, PUT, commit) and with one
-// native PUT. Every client writes to a file on the same disk; each timing is taken inside the client around the
-// call (no interpreter start-up). Downloads are checked by sha256, uploads by the registry's digest.
+// native PUT. Every client writes to a file on the same disk, and every timed download starts with the earlier
+// output deleted and the page cache flushed; each timing is taken inside the client around the call (no interpreter
+// start-up). Downloads are checked by sha256, uploads by the registry's digest.
 // Knobs (a smaller run is not full scale): BENCH_HF_MIB (1024), BENCH_HF_RUNS (3).
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -125,39 +126,30 @@ console.log((performance.now() - t) / 1000)`,
       pythonNative: [] as number[],
       jsNative: [] as number[],
     }
+    /** Per run, each client over its own language on the native API, timed next to each other. */
+    const paired = { python: [] as number[], js: [] as number[] }
     const up = { native: [] as number[], resumable: [] as number[], python: [] as number[], js: [] as number[] }
-    for (let i = 0; i < runs; i++) {
+    const hfHome = path.join(dir, 'hf-home')
+    // Every timed download starts from the same state: no earlier output on disk and no earlier download's bytes
+    // still waiting in the page cache to be written (a 1 GiB file left dirty slows the writes of the next one).
+    const settle = async () => {
       fs.rmSync(out, { force: true })
+      fs.rmSync(hfHome, { recursive: true, force: true })
+      await run('sync', [], { timeoutMs: 10 * 60_000 })
+    }
+    const curlDownload = async (what: string, url: string) => {
+      await settle()
       const started = performance.now()
-      const r = await run(
-        'curl',
-        ['-sS', '-f', '-o', out, '-H', `authorization: ${headers.authorization}`, artifactUrl],
-        { timeoutMs: 30 * 60_000 },
-      )
-      if (r.code !== 0) throw new Error(`native download failed: ${r.stderr}`)
-      down.native.push((performance.now() - started) / 1000)
-      await check('native', out)
-      // The same client through /hf: what the Hub path costs the server, apart from the clients.
-      fs.rmSync(out, { force: true })
-      const viaHf = performance.now()
-      const resolved = await run(
-        'curl',
-        [
-          '-sS',
-          '-f',
-          '-o',
-          out,
-          '-H',
-          `authorization: ${headers.authorization}`,
-          `${base}/hf/default/hf-bench/resolve/main/model.safetensors`,
-        ],
-        { timeoutMs: 30 * 60_000 },
-      )
-      if (resolved.code !== 0) throw new Error(`resolve download failed: ${resolved.stderr}`)
-      down.resolve.push((performance.now() - viaHf) / 1000)
-      await check('resolve', out)
-
-      const home = path.join(dir, `hf-home-${i}`)
+      const r = await run('curl', ['-sS', '-f', '-o', out, '-H', `authorization: ${headers.authorization}`, url], {
+        timeoutMs: 30 * 60_000,
+      })
+      if (r.code !== 0) throw new Error(`${what} download failed: ${r.stderr}`)
+      const seconds = (performance.now() - started) / 1000
+      await check(what, out)
+      return seconds
+    }
+    const pythonClient = async () => {
+      await settle()
       const py = await timedRun(
         python,
         [
@@ -170,26 +162,16 @@ s = time.perf_counter() - t
 print(p)
 print(s)`,
         ],
-        pyEnv(home),
+        pyEnv(hfHome),
       )
       await check('huggingface_hub', py.lines[0] ?? '')
-      const pySeconds = py.seconds
-      down.python.push(pySeconds)
-      fs.rmSync(home, { recursive: true, force: true })
-
-      fs.rmSync(out, { force: true })
-      const jsSeconds = await timedNodeDownload(
-        `import { downloadFile } from '@huggingface/hub'`,
-        `const blob = await downloadFile({ repo: 'default/hf-bench', path: 'model.safetensors', hubUrl: ${JSON.stringify(`${base}/hf`)}, accessToken: ${JSON.stringify(`hf_${token}`)} })
-const body = blob.stream()`,
-      )
-      down.js.push(jsSeconds)
-      await check('@huggingface/hub', out)
-
-      // Each client's own language reading the native API the way the client reads (Python: requests, streamed in
-      // 10 MiB chunks as huggingface_hub does; Node: fetch piped to a file): what the client alone costs.
-      fs.rmSync(out, { force: true })
-      const pyNative = await timedRun(
+      return py.seconds
+    }
+    // Each client's own language reading the native API the way a user of that API would put the file on disk
+    // (Python: requests, streamed in 10 MiB chunks as huggingface_hub reads; Node: fetch piped to a file).
+    const pythonNative = async () => {
+      await settle()
+      const py = await timedRun(
         python,
         [
           '-c',
@@ -206,17 +188,52 @@ print(s)`,
         ],
         pyEnv(path.join(dir, 'unused-home')),
       )
-      down.pythonNative.push(pyNative.seconds)
       await check('python requests', out)
-      fs.rmSync(out, { force: true })
-      const jsNative = await timedNodeDownload(
+      return py.seconds
+    }
+    const jsClient = async () => {
+      await settle()
+      const seconds = await timedNodeDownload(
+        `import { downloadFile } from '@huggingface/hub'`,
+        `const blob = await downloadFile({ repo: 'default/hf-bench', path: 'model.safetensors', hubUrl: ${JSON.stringify(`${base}/hf`)}, accessToken: ${JSON.stringify(`hf_${token}`)} })
+const body = blob.stream()`,
+      )
+      await check('@huggingface/hub', out)
+      return seconds
+    }
+    const jsNative = async () => {
+      await settle()
+      const seconds = await timedNodeDownload(
         '',
         `const res = await fetch(${JSON.stringify(artifactUrl)}, { headers: { authorization: ${JSON.stringify(headers.authorization)} } })
 if (!res.ok || !res.body) throw new Error('native download: ' + res.status)
 const body = res.body`,
       )
-      down.jsNative.push(jsNative)
       await check('node fetch', out)
+      return seconds
+    }
+    /** Times a client and its native reference next to each other, the first of the two alternating by run. */
+    const pair = async (i: number, client: () => Promise<number>, native: () => Promise<number>) => {
+      if (i % 2 === 0) {
+        const c = await client()
+        return [c, await native()] as const
+      }
+      const n = await native()
+      return [await client(), n] as const
+    }
+    for (let i = 0; i < runs; i++) {
+      down.native.push(await curlDownload('native', artifactUrl))
+      // The same client through /hf: what the Hub path costs the server, apart from the clients.
+      down.resolve.push(await curlDownload('resolve', `${base}/hf/default/hf-bench/resolve/main/model.safetensors`))
+      const [py, pyNative] = await pair(i, pythonClient, pythonNative)
+      down.python.push(py)
+      down.pythonNative.push(pyNative)
+      paired.python.push(pyNative / py)
+      const [js, jsNat] = await pair(i, jsClient, jsNative)
+      down.js.push(js)
+      down.jsNative.push(jsNat)
+      paired.js.push(jsNat / js)
+      await settle()
 
       // Uploads: a fresh model each, so no client finds the bytes already there.
       const fresh = async (kind: string) => {
@@ -325,9 +342,9 @@ console.log((performance.now() - t) / 1000)`,
       ['download, native API (curl)', rate(down.native), 1, undefined],
       ['download, /hf resolve (curl)', rate(down.resolve), rate(down.resolve) / rate(down.native), undefined],
       ['download, native API (Python requests, 10 MiB chunks)', rate(down.pythonNative), 0, undefined],
-      ['download, huggingface_hub hf_hub_download', rate(down.python), 0, rate(down.python) / rate(down.pythonNative)],
+      ['download, huggingface_hub hf_hub_download', rate(down.python), 0, median(paired.python)],
       ['download, native API (Node fetch to a file)', rate(down.jsNative), 0, undefined],
-      ['download, @huggingface/hub downloadFile', rate(down.js), 0, rate(down.js) / rate(down.jsNative)],
+      ['download, @huggingface/hub downloadFile', rate(down.js), 0, median(paired.js)],
       ['upload, native PUT (curl)', rate(up.native), 1, undefined],
       [
         'upload, native resumable upload (the SDK, parts)',
@@ -364,9 +381,12 @@ registry process (SQLite, local blobs) on loopback. Downloads: \`hf_hub_download
 fresh cache) and \`downloadFile\` (@huggingface/hub 2.17.5, streamed to a file) through \`/hf\`, against curl writing
 the native download to a file. Uploads: each client's LFS path (sha256 of the file, batch, PUT, commit) against one
 native PUT with curl; curl through \`/hf/…/resolve\` shows the server's cost of the Hub path apart from the clients'.
-The last column compares each client with its own language reading the native API the same way (Python \`requests\`
-streamed in 10 MiB chunks, as huggingface_hub reads; Node \`fetch\` piped to a file): the cost of the Hub path
-through that client, apart from what the language's HTTP stack costs on any download. For uploads it compares with
+The last column compares each client with its own language reading the native API the way a user of that API puts
+the file on disk (Python \`requests\` streamed in 10 MiB chunks to a file, as huggingface_hub reads; Node \`fetch\` piped
+to a file): the cost of the Hub path through that client, apart from what the language's HTTP stack costs on any
+download. The two are timed next to each other in each run, the first of them alternating, and the column is the
+median of the per-run ratios. Every timed download starts from the same state: the earlier output deleted and the
+page cache flushed (\`sync\`, untimed), since a 1 GiB file still waiting to be written slows the writes of the next. For uploads it compares with
 the native resumable upload as the SDK sends a large file (sha256 first, a session, parts), the issue's reference.
 Timings are taken inside each client around the call. Targets: downloads ≥ 0.9×, uploads
 ≥ 0.8× native. Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (on ${os.cpus().length} cores).

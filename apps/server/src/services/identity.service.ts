@@ -56,6 +56,12 @@ export class IdentityService {
     return repos.organisations.ensure(name, this.deps.clock())
   }
 
+  /** The organisations the actor is a member of and their role in each; a site admin's too, only their own. */
+  async memberships(actor: Actor): Promise<{ org: string; role: Role }[]> {
+    const mine = await this.deps.store.pool.users.memberships(actor.userId)
+    return mine.map((m) => ({ org: m.org, role: m.role }))
+  }
+
   /** The organisations the actor belongs to (every one for a site admin), with the actor's role. */
   async listOrgs(actor: Actor): Promise<{ org: string; role: Role | null }[]> {
     const repos = this.deps.store.pool

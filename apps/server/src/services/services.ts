@@ -10,6 +10,8 @@ import { AuthService } from './auth.service.js'
 import { CompareService } from './compare.service.js'
 import { DeploymentService } from './deployment.service.js'
 import { EventService } from './event.service.js'
+import { HfLfsService } from './hf-lfs.service.js'
+import { HfRepoService } from './hf-repo.service.js'
 import { IdentityService } from './identity.service.js'
 import { InspectionService } from './inspection.service.js'
 import { KeyTagService } from './key-tag.service.js'
@@ -49,6 +51,9 @@ export interface Services {
   readonly registrySearch: RegistrySearchService
   readonly inspections: InspectionService
   readonly compare: CompareService
+  /** What the Hugging Face API (compat/hf) reads of models, versions and files, and its LFS objects. */
+  readonly hfRepos: HfRepoService
+  readonly hfLfs: HfLfsService
 }
 
 /** Sign-in throttling and password hashing; defaults from login-throttle.ts. */
@@ -108,5 +113,7 @@ export function createServices(deps: {
     registrySearch: new RegistrySearchService(full),
     inspections,
     compare: new CompareService(full, inspections),
+    hfRepos: new HfRepoService(full),
+    hfLfs: new HfLfsService(full, artifacts),
   }
 }

@@ -1,13 +1,12 @@
 // Repo ids and revisions of the Hugging Face view, resolved over modelreg's own rules: the model is found and its
-// visibility checked by the access rules, the version by the one version resolver (ADR 0015).
+// visibility checked by the access rules, the version by the one version resolver (ADR 0015), both through
+// HfRepoService; this module holds only the Hub's side (repo ids, slugs, revisions, commit ids).
 import { parseReference } from '../../domain/version-reference.js'
 import { DomainError } from '../../errors.js'
 import type { ArtifactRecord } from '../../repositories/artifact.repository.js'
 import type { ModelRecord, VersionRecord } from '../../repositories/records.js'
-import { readableModel, writableModel } from '../../services/access.js'
 import type { Actor } from '../../services/service-deps.js'
 import type { Services } from '../../services/services.js'
-import { findReferenced } from '../../services/version-resolver.js'
 import { repoNotFound, revisionNotFound } from './hf-errors.js'
 import { commitIdOf, hubName, parseRevision, versionIdOfCommit } from './hf-ids.js'
 
@@ -30,8 +29,8 @@ const MAX_SLUG_PAGES = 20
 export class HfRepos {
   constructor(private readonly services: Services) {}
 
-  private get repos() {
-    return this.services.deps.store.pool
+  private get lookups() {
+    return this.services.hfRepos
   }
 
   /**
@@ -39,15 +38,14 @@ export class HfRepos {
    * unreadable models are both RepoNotFound (401 to an anonymous caller), never a hint that it exists.
    */
   async model(actor: Actor, org: string, name: string, need: 'read' | 'write' = 'read'): Promise<ModelRecord> {
-    const access = need === 'write' ? writableModel : readableModel
     try {
-      return await access(this.repos, actor, org, name)
+      return await this.lookups.model(actor, org, name, need)
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== 'NOT_FOUND') throw err
     }
     const real = await this.modelNameOfSlug(actor, org, name)
     if (real === undefined) throw repoNotFound(`${org}/${name}`)
-    return access(this.repos, actor, org, real)
+    return this.lookups.model(actor, org, real, need)
   }
 
   /** Searches the org's models (that the actor can see) for one served under `slug`. */
@@ -91,12 +89,12 @@ export class HfRepos {
     const revision = parseRevision(rev)
     let version: VersionRecord | undefined
     if (revision.kind === 'main') {
-      version = await this.mainVersion(model)
+      version = await this.lookups.mainVersion(model)
     } else if (revision.kind === 'commit') {
       const id = versionIdOfCommit(revision.id)
-      const found = id === undefined ? undefined : await this.repos.versions.findById(id)
-      if (found && found.modelId === model.id) {
-        const files = await this.repos.artifacts.listForVersion(found.id)
+      const found = id === undefined ? undefined : await this.lookups.versionById(model, id)
+      if (found) {
+        const files = await this.lookups.files(found)
         // A commit id names content: once the version's files changed, the old id names nothing.
         if (commitOf(found, files) === revision.id) return { repoId, model, version: found, files, commit: revision.id }
       }
@@ -107,19 +105,10 @@ export class HfRepos {
       } catch {
         reference = undefined
       }
-      version = reference && (await findReferenced(this.repos, model, reference))
+      version = reference && (await this.lookups.versionByReference(model, reference))
     }
     if (!version) throw revisionNotFound(repoId, rev)
-    const files = await this.repos.artifacts.listForVersion(version.id)
+    const files = await this.lookups.files(version)
     return { repoId, model, version, files, commit: commitOf(version, files) }
-  }
-
-  /** "main": the version in Production if there is one, else the highest release, else the highest version. */
-  async mainVersion(model: ModelRecord): Promise<VersionRecord | undefined> {
-    return (
-      (await findReferenced(this.repos, model, parseReference('production'))) ??
-      (await findReferenced(this.repos, model, parseReference('latest'))) ??
-      (await this.repos.versions.findLatest(model.id))
-    )
   }
 }

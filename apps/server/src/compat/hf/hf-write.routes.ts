@@ -1,7 +1,6 @@
 // The Hub's write side: repos/create, preupload, the LFS batch API (basic transfer) with short-lived signed upload
 // URLs, and ndjson commits, each commit one new version (docs/huggingface.md, "Publishing"). Upload URLs and the
 // bytes they received live in the database (hf_lfs_objects), so batch, PUT and commit may reach different replicas.
-import { randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import type { StagedBlob } from '../../blobs/blob-store.js'
@@ -10,8 +9,6 @@ import { parseReference } from '../../domain/version-reference.js'
 import { DomainError } from '../../errors.js'
 import { acceptRawBodies } from '../../routes/raw-body.js'
 import type { App } from '../../routes/route-types.js'
-import { translateStageError } from '../../services/artifact.service.js'
-import { actorOf, digest } from '../../services/auth.service.js'
 import type { Services } from '../../services/services.js'
 import { entryNotFound, HfError } from './hf-errors.js'
 import { isHubName, isLfs, parseRevision } from './hf-ids.js'
@@ -21,9 +18,6 @@ const hidden = { hide: true } as const
 const COMMIT_BODY_LIMIT = 64 * 1024 * 1024
 const OID = /^[0-9a-f]{64}$/
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-const UPLOAD_TOKEN = /^[A-Za-z0-9_-]{43}$/
-/** How long bytes received through an upload URL wait for the commit that names them. */
-const HOLD_MS = 24 * 3600_000
 type Params = { org: string; name: string; rev: string }
 
 export interface HfWriteOptions {
@@ -31,9 +25,6 @@ export interface HfWriteOptions {
 }
 
 export async function hfWriteRoutes(scope: App, services: Services, repos: HfRepos, opts: HfWriteOptions) {
-  const lfsObjects = services.deps.store.pool.hfLfsObjects
-  const now = () => Date.parse(services.deps.clock())
-
   scope.addContentTypeParser(
     'application/vnd.git-lfs+json',
     { parseAs: 'string', bodyLimit: 1024 * 1024 },
@@ -111,7 +102,6 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
     if (!Array.isArray(body.objects) || body.objects.length > 1000) {
       throw new HfError(400, 'objects must be a list of at most 1000')
     }
-    const limit = services.deps.limits.maxArtifactBytes
     const wanted = body.objects.map((o: unknown) => {
       const { oid, size } = objectBody(o)
       if (
@@ -125,38 +115,21 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       }
       return { oid, size }
     })
-    // Bytes already in this model need no upload; anything else is uploaded, proving the caller has it.
-    const known = new Set(await services.deps.store.pool.artifacts.digestsOfModel(model.id))
-    const expires = now() + opts.uploadUrlTtlSeconds * 1000
-    const objects = []
-    for (const { oid, size } of wanted) {
-      if (limit !== undefined && size > limit) {
-        objects.push({ oid, size, error: { code: 422, message: `larger than the ${limit}-byte limit` } })
-      } else if (known.has(oid)) {
-        objects.push({ oid, size })
-      } else {
-        // The URL's token is its only credential (clients PUT with no Authorization): random, stored as a digest.
-        const token = randomBytes(32).toString('base64url')
-        await lfsObjects.insert({
-          tokenHash: digest(token),
-          modelId: model.id,
-          userId: req.actor.userId,
-          scope: req.actor.scope,
-          oid,
-          size,
-          expiresAt: expires,
-          blobSha256: null,
-        })
-        objects.push({
-          oid,
-          size,
-          authenticated: true,
-          actions: {
-            upload: { href: `${origin(req)}/hf/lfs-objects/${token}`, expires_at: new Date(expires).toISOString() },
-          },
-        })
+    const offers = await services.hfLfs.offerUploads(req.actor, model, wanted, opts.uploadUrlTtlSeconds)
+    const objects = offers.map((o) => {
+      if (o.kind === 'too-large') {
+        return { oid: o.oid, size: o.size, error: { code: 422, message: `larger than the ${o.limit}-byte limit` } }
       }
-    }
+      if (o.kind === 'present') return { oid: o.oid, size: o.size }
+      return {
+        oid: o.oid,
+        size: o.size,
+        authenticated: true,
+        actions: {
+          upload: { href: `${origin(req)}/hf/lfs-objects/${o.token}`, expires_at: new Date(o.expiresAt).toISOString() },
+        },
+      }
+    })
     reply.type('application/vnd.git-lfs+json')
     return { transfer: 'basic', objects, hash_algo: 'sha256' }
   })
@@ -165,24 +138,8 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
   await scope.register(async (raw: App) => {
     acceptRawBodies(raw)
     raw.put('/lfs-objects/:token', { schema: hidden, config: { access: 'public' } }, async (req, reply) => {
-      const token = (req.params as { token: string }).token
-      const upload = UPLOAD_TOKEN.test(token) ? await lfsObjects.findByToken(digest(token)) : undefined
-      if (!upload) throw new HfError(403, 'the upload URL is not valid')
-      const at = now()
-      if (upload.expiresAt <= at) throw new HfError(403, 'the upload URL has expired; ask the batch API for a new one')
-      const user = await services.deps.store.pool.users.findById(upload.userId)
-      const model = await services.deps.store.pool.models.findById(upload.modelId)
-      if (!user || !model) throw new HfError(403, 'the upload URL is not valid any more')
-      const actor = actorOf(user, upload.scope)
       const body = req.body instanceof Readable ? req.body : Readable.from([])
-      await services.artifacts.storeBlob(
-        actor,
-        model,
-        body,
-        { sha256: upload.oid, size: upload.size },
-        // In the transaction that records the blob, so no collection can free it before the commit names it.
-        (tx) => tx.hfLfsObjects.markReceived(upload.tokenHash, upload.oid, at + HOLD_MS),
-      )
+      await services.hfLfs.receive((req.params as { token: string }).token, body)
       return reply.code(200).send({})
     })
   })
@@ -219,32 +176,12 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
       for (const f of under) deletes.add(f.path)
     }
     // LFS objects: bytes this model already holds, or that this caller uploaded to it (and so proved they have).
-    const inModel = new Set(await services.deps.store.pool.artifacts.digestsOfModel(parent.model.id))
-    const uploaded = await lfsObjects.received(
-      parent.model.id,
-      req.actor.userId,
-      commit.lfsFiles.map((f) => f.oid),
-      now(),
-    )
-    const put: { path: string; sha256: string; size: number; staged?: StagedBlob }[] = []
-    for (const lfs of commit.lfsFiles) {
-      const stored = await services.deps.blobs.stat(lfs.oid)
-      const known = inModel.has(lfs.oid) || uploaded.has(lfs.oid)
-      if (!stored || !known)
-        throw new HfError(400, `LFS object ${lfs.oid} (${lfs.path}) was not uploaded; upload it first`)
-      if (lfs.size !== undefined && lfs.size !== stored.size) {
-        throw new HfError(400, `LFS object ${lfs.oid} is ${stored.size} bytes, not ${lfs.size}`)
-      }
-      put.push({ path: lfs.path, sha256: lfs.oid, size: stored.size })
-    }
+    const claimed = await services.hfLfs.claim(req.actor, parent.model, commit.lfsFiles)
+    const put: { path: string; sha256: string; size: number; staged?: StagedBlob }[] = [...claimed.files]
     const staged: StagedBlob[] = []
     try {
       for (const file of commit.files) {
-        const blob = await services.deps.blobs
-          .stage(Readable.from([file.content]), { maxBytes: services.deps.limits.maxArtifactBytes })
-          .catch((err: unknown) => {
-            throw translateStageError(err)
-          })
+        const blob = await services.hfLfs.stageInline(file.content)
         staged.push(blob)
         put.push({ path: file.path, sha256: blob.info.sha256, size: blob.info.size, staged: blob })
       }
@@ -270,8 +207,8 @@ export async function hfWriteRoutes(scope: App, services: Services, repos: HfRep
         throw err
       }
       // The version's files now reference the uploaded bytes: their holds have done their work.
-      await lfsObjects
-        .release(parent.model.id, req.actor.userId, [...uploaded])
+      await services.hfLfs
+        .release(req.actor, parent.model, claimed.uploaded)
         .catch((err: unknown) => req.log.warn({ err }, 'releasing LFS holds failed; they expire by themselves'))
       const head = await repos.snapshotOf(result.model, result.version.version)
       return {

@@ -58,7 +58,7 @@ export async function hfRoutes(app: App, services: Services, downloads: Download
       })
 
       scope.get('/api/whoami-v2', { schema: hidden }, async (req) => {
-        const memberships = await services.deps.store.pool.users.memberships(req.actor.userId)
+        const memberships = await services.identity.memberships(req.actor)
         return {
           type: 'user',
           id: req.actor.userId,
@@ -277,11 +277,7 @@ function gitOidReader(services: Services): GitOidOf {
     const cached = known.get(artifact.sha256)
     if (cached) return cached
     if (isLfs(artifact.path, artifact.size)) throw new Error('LFS entries have no git blob of their bytes')
-    const chunks: Buffer[] = []
-    for await (const chunk of (await services.deps.blobs.get(artifact.sha256).catch(() => undefined)) ?? []) {
-      chunks.push(chunk as Buffer)
-    }
-    const bytes = Buffer.concat(chunks)
+    const bytes = (await services.hfRepos.read(artifact.sha256)) ?? Buffer.alloc(0)
     // Bytes gone from the store: the oid of nothing is still an oid; the download reports the missing bytes.
     const oid =
       bytes.length === artifact.size ? gitBlobOid(bytes) : createHash('sha1').update(artifact.sha256).digest('hex')
@@ -301,13 +297,8 @@ function cardReader(services: Services) {
     let card: Record<string, unknown> | undefined
     try {
       const end = Math.min(readme.size, CARD_READ_LIMIT) - 1
-      const chunks: Buffer[] = []
-      if (end >= 0) {
-        for await (const chunk of await services.deps.blobs.get(readme.sha256, { range: { start: 0, end } })) {
-          chunks.push(chunk as Buffer)
-        }
-      }
-      card = parseFrontMatter(Buffer.concat(chunks).toString('utf8'))
+      const head = end >= 0 ? await services.hfRepos.read(readme.sha256, { start: 0, end }) : Buffer.alloc(0)
+      card = head === undefined ? undefined : parseFrontMatter(head.toString('utf8'))
     } catch {
       // Bytes gone from the store: no card data; the README's download reports the missing bytes.
       card = undefined
