@@ -1,7 +1,15 @@
 // Searches of models and versions by clauses (name, source, run, sequence, key/value tags) in one organisation,
 // as MLflow's search RPCs ask for them. Every value is a bound parameter; LIKE is case-sensitive on both
 // dialects (SQLite's LIKE is not, so it becomes GLOB there) and ILIKE is not.
-import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
+import {
+  CompiledQuery,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely'
 import { type Dialect, fromJson } from '../db/database.js'
 import type { Database } from '../db/schema.js'
 import type { KeyTag } from './key-tag.repository.js'
@@ -51,6 +59,8 @@ const PROMPT_TAG = 'mlflow.prompt.is_prompt'
 type Eb = ExpressionBuilder<Database & { m: Database['models']; v: Database['versions'] }, 'm' | 'v'>
 
 export class RegistrySearchRepository {
+  private compiledDetails: { byName: string; byIds: string } | undefined
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -129,15 +139,37 @@ export class RegistrySearchRepository {
    * tags and aliases), in one statement: correlated subqueries aggregated as JSON, each an index probe.
    */
   async modelDetailByName(org: string, nameKey: string): Promise<ModelDetail | undefined> {
-    const row = await this.detailQuery().where('o.name', '=', org).where('m.name_key', '=', nameKey).executeTakeFirst()
+    const { rows } = await this.db.executeQuery<DetailRow>(CompiledQuery.raw(this.detailSql().byName, [org, nameKey]))
+    const row = rows[0]
     return row && toDetail(row)
   }
 
   /** As modelDetailByName, for several models by id in one statement (ids not found are absent). */
   async modelDetails(ids: number[]): Promise<Map<number, ModelDetail>> {
     if (ids.length === 0) return new Map()
-    const rows = await this.detailQuery().where('m.id', 'in', ids).execute()
+    // The ids travel as one value (a JSON array on SQLite, an array on PostgreSQL): one text for every page size.
+    const list = this.dialect === 'postgres' ? ids : JSON.stringify(ids)
+    const { rows } = await this.db.executeQuery<DetailRow>(CompiledQuery.raw(this.detailSql().byIds, [list]))
     return new Map(rows.map((r) => [Number(r.id), toDetail(r)]))
+  }
+
+  /**
+   * The two statements' SQL, built once: their text never changes (the stage names are literals) and building them
+   * through the query builder on every call cost more than running them.
+   */
+  private detailSql(): { byName: string; byIds: string } {
+    if (this.compiledDetails) return this.compiledDetails
+    const byName = this.detailQuery().where('o.name', '=', '').where('m.name_key', '=', '').compile()
+    const ids =
+      this.dialect === 'postgres'
+        ? sql<boolean>`m.id = any(${'[]'}::bigint[])`
+        : sql<boolean>`m.id in (select value from json_each(${'[]'}))`
+    const byIds = this.detailQuery().where(ids).compile()
+    if (byName.parameters.length !== 2 || byIds.parameters.length !== 1) {
+      throw new Error('the model detail statements must bind only their keys')
+    }
+    this.compiledDetails = { byName: byName.sql, byIds: byIds.sql }
+    return this.compiledDetails
   }
 
   private detailQuery() {
@@ -160,7 +192,7 @@ export class RegistrySearchRepository {
         sql`select ${versionJson(this.dialect, 'v', {
           key_tags: nested(versionTags),
           alias_names: nested(versionAliases),
-        })} from versions as v where v.model_id = m.id and v.stage = ${stage} order by v.sequence desc limit 1`,
+        })} from versions as v where v.model_id = m.id and v.stage = ${sql.lit(stage)} order by v.sequence desc limit 1`,
       )
     const latest = sql.join(stagePrecedence.map(latestIn))
     return this.db
@@ -222,9 +254,9 @@ export class RegistrySearchRepository {
 
 type NestedVersion = Record<string, unknown> & { key_tags: [string, string][]; alias_names: string[] }
 
-function toDetail(
-  row: Record<string, unknown> & { key_tags: unknown; alias_list: unknown; latest: unknown },
-): ModelDetail {
+type DetailRow = Record<string, unknown> & { key_tags: unknown; alias_list: unknown; latest: unknown }
+
+function toDetail(row: DetailRow): ModelDetail {
   const pairs = (list: [string, string][]): KeyTag[] => list.map(([key, value]) => ({ key, value }))
   const latest = fromJson<(NestedVersion | null)[]>(row.latest).filter((v): v is NestedVersion => v !== null)
   const versionViews = new Map<number, VersionView>()
