@@ -681,8 +681,10 @@ ${dlRow('MLflow client `download_artifacts("models:/…/1")` → MLflow 2.12 ser
 MLflow client from modelreg: **${sameClient.toFixed(2)}×** the native download by the same library
 ${sameClient >= 0.9 ? '✓' : '✗ (target 0.9×)'}, ${byCurl.toFixed(2)}× the native download by curl. The proxy and the
 native route serve the same stream (curl: ${(mbps(f.dl.curlProxy) / curlNative).toFixed(2)}×, requests:
-${(mbps(f.dl.requestsProxy) / requestsNative).toFixed(2)}×); what separates the Python rows from curl is the client's own
-loop. The MLflow client downloads from modelreg at ${(mbps(f.dl.clientRegistry) / mbps(f.dl.clientMlflow)).toFixed(2)}× the
+${(mbps(f.dl.requestsProxy) / requestsNative).toFixed(2)}×, the same \`BlobFileStream\` with a Content-Length on both);
+beyond that stream the MLflow client makes four small requests (\`get-download-uri\`, three artifact listings: a few ms
+each), and the rest is how each client reads the socket and writes the file (curl in 16 KiB writes, Python in 1 MiB
+chunks), which on this shared disk varies from one download to the next more than the routes differ. The MLflow client downloads from modelreg at ${(mbps(f.dl.clientRegistry) / mbps(f.dl.clientMlflow)).toFixed(2)}× the
 speed it gets from MLflow's own server.
 ${f.problems.length > 0 ? `\nProblems seen: ${f.problems.join('; ')}.\n` : ''}`
 }
