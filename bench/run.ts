@@ -110,7 +110,8 @@ works in a fresh schema and drops it. Other knobs: \`BENCH_VERSIONS\` (default 1
 latency benchmark: \`BENCH_METADATA_MODELS\` (default 100), \`BENCH_METADATA_ROUNDS\` (5), \`BENCH_METADATA_PER_ROUND\` (400);
 \`BENCH_WEBHOOK_EVENTS\` / \`BENCH_WEBHOOK_RECEIVERS\` (default 1,000 / 10); the resolver benchmark: \`BENCH_RESOLVE_VERSIONS\`
 (default 200,000; \`BENCH_RUNS\` defaults to 200 there); the MLflow benchmark: \`BENCH_MLFLOW_MODELS\` /
-\`BENCH_MLFLOW_VERSIONS\` (10,000 / 50,000), \`BENCH_MLFLOW_FILE_MIB\` (1024), \`BENCH_MLFLOW_DOWNLOADS\` (3 rounds), needing
+\`BENCH_MLFLOW_VERSIONS\` (10,000 / 50,000), \`BENCH_MLFLOW_FILE_MIB\` (1024), \`BENCH_MLFLOW_DOWNLOADS\` (3 rounds),
+\`BENCH_MLFLOW_WARMUP\` (200 requests per case), \`BENCH_MLFLOW_BASELINE\` (a repository root with another build, run beside), needing
 \`python3-gunicorn\`; \`BENCH_HF_MIB\` / \`BENCH_HF_RUNS\` (1024 / 3); \`BENCH_ONLY=webhooks\` (run some benchmarks and replace only their sections).
 
 ${sections.map((s) => s.markdown.trim()).join('\n\n')}

@@ -541,3 +541,10 @@ function toRecord(r: Row): ModelRecord {
     description: r.description,
   }
 }
+
+/**
+ * For other repositories' statements that read a model row (from "models as m" joined to "organisations as o") with
+ * more beside it: the columns to select and the record they make.
+ */
+export const modelRecordColumns = recordColumns
+export const toModelRecord = (row: Record<string, unknown>): ModelRecord => toRecord(row as Row)

@@ -1,6 +1,6 @@
 import type { License } from '@modelreg/contract'
-import { type Kysely, type Selectable, sql } from 'kysely'
-import { fromJson, toIso } from '../db/database.js'
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
+import { type Dialect, fromJson, toIso } from '../db/database.js'
 import type { Database, VersionTable } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import type { VersionNumber } from '../domain/version-number.js'
@@ -408,6 +408,31 @@ export function joinedVersion(row: Record<string, unknown>): VersionRecord | nul
     run_id: r.lv_run_id,
     source_uri: r.lv_source_uri,
   })
+}
+
+/**
+ * The version row `alias` as one JSON object keyed by column name, for a statement that nests versions inside another
+ * row (the MLflow view of a model); `extra` adds keys. Read back with versionFromJson. Timestamps come out as the
+ * ISO strings the record holds on both dialects; the JSON columns nest as JSON.
+ */
+export function versionJson(dialect: Dialect, alias: string, extra: Record<string, RawBuilder<unknown>> = {}) {
+  const pairs = recordColumns.map((c) => {
+    const ref = sql.ref(`${alias}.${c}`)
+    const value =
+      dialect === 'postgres' && (c === 'created_at' || c === 'updated_at')
+        ? sql`to_char(${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+        : dialect === 'sqlite' && (c === 'tags' || c === 'metrics' || c === 'source')
+          ? sql`json(${ref})`
+          : ref
+    return sql`${sql.lit(c)}, ${value}`
+  })
+  for (const [key, value] of Object.entries(extra)) pairs.push(sql`${sql.lit(key)}, ${value}`)
+  return dialect === 'postgres' ? sql`json_build_object(${sql.join(pairs)})` : sql`json_object(${sql.join(pairs)})`
+}
+
+/** The version of a versionJson object (already parsed). */
+export function versionFromJson(o: Record<string, unknown>): VersionRecord {
+  return toRecord(o as RecordRow)
 }
 
 /** What a VersionRecord is made of: a row of the versions table, or the joined columns of joinedVersion. */

@@ -2,11 +2,9 @@
 // organisation matched by clauses, with their key/value tags, aliases and latest version per stage. Visibility is
 // the native rule (repositories/visibility.ts, services/access.ts).
 import { NotFoundError } from '../errors.js'
-import type { KeyTag } from '../repositories/key-tag.repository.js'
-import type { ModelRecord, VersionRecord } from '../repositories/records.js'
-import type { SearchClause, SearchOrder } from '../repositories/registry-search.repository.js'
-import { stagePrecedence } from '../repositories/version.repository.js'
-import { type AccessUses, readableModel } from './access.js'
+import type { VersionRecord } from '../repositories/records.js'
+import type { ModelDetail, SearchClause, SearchOrder, VersionView } from '../repositories/registry-search.repository.js'
+import { type AccessUses, readableModelWith } from './access.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import type { ModelVersion } from './version-resolver.js'
 
@@ -17,18 +15,7 @@ export interface SearchRequest {
   limit: number
 }
 
-export interface ModelView {
-  tags: KeyTag[]
-  /** Alias names with the sequence number of the version each points to. */
-  aliases: { alias: string; sequence: number }[]
-  /** The highest-numbered version in each stage that has one. */
-  latestPerStage: VersionRecord[]
-}
-
-export interface VersionView {
-  tags: KeyTag[]
-  aliases: string[]
-}
+export type { ModelDetail, ModelView, VersionView } from '../repositories/registry-search.repository.js'
 
 /** The repositories this module uses (its named dependencies). */
 type Uses = 'aliases' | 'keyTags' | 'models' | 'organisations' | 'registrySearch' | 'versions' | AccessUses
@@ -36,12 +23,22 @@ type Uses = 'aliases' | 'keyTags' | 'models' | 'organisations' | 'registrySearch
 export class RegistrySearchService {
   constructor(private readonly deps: ServiceDeps<Uses>) {}
 
-  async searchModels(actor: Actor, org: string, q: SearchRequest): Promise<ModelRecord[]> {
+  /** The matching models with their tags, aliases and latest version per stage: three statements whatever the page. */
+  async searchModels(actor: Actor, org: string, q: SearchRequest): Promise<ModelDetail[]> {
     const repos = this.deps.store.pool
     const orgId = await this.orgId(org)
     const ids = await repos.registrySearch.searchModels({ viewer: actor, orgId, ...q })
-    const models = await repos.models.findByIds(ids)
-    return ids.map((id) => models.get(id)).filter((m): m is ModelRecord => m !== undefined)
+    const details = await repos.registrySearch.modelDetails(ids)
+    return ids.map((id) => details.get(id)).filter((d): d is ModelDetail => d !== undefined)
+  }
+
+  /**
+   * One model as MLflow shows it (tags, aliases, latest version per stage with their tags and aliases), if the
+   * caller may read it: one statement, and the caller's standing in the organisation unless a site admin asks.
+   */
+  async modelDetail(actor: Actor, org: string, name: string): Promise<ModelDetail> {
+    const repos = this.deps.store.pool
+    return readableModelWith(repos, actor, org, name, (nameKey) => repos.registrySearch.modelDetailByName(org, nameKey))
   }
 
   async searchVersions(actor: Actor, org: string, q: SearchRequest): Promise<ModelVersion[]> {
@@ -55,32 +52,6 @@ export class RegistrySearchService {
       const version = versions.get(id)
       const model = version && models.get(version.modelId)
       if (version && model) out.push({ model, version })
-    }
-    return out
-  }
-
-  /** Tags, aliases and latest version per stage of models the caller already may read: a fixed number of queries. */
-  async modelViews(models: ModelRecord[]): Promise<Map<number, ModelView>> {
-    const repos = this.deps.store.pool
-    const ids = models.map((m) => m.id)
-    const [tags, latest, aliases] = await Promise.all([
-      repos.keyTags.ofModels(ids),
-      repos.versions.latestPerStage(ids),
-      repos.aliases.listForModels(ids),
-    ])
-    const targets = await repos.versions.findByIds([...new Set(aliases.map((a) => a.versionId))])
-    const out = new Map<number, ModelView>()
-    for (const m of models) {
-      const own = latest.filter((v) => v.modelId === m.id)
-      out.set(m.id, {
-        tags: tags.get(m.id) ?? [],
-        aliases: aliases
-          .filter((a) => a.modelId === m.id)
-          .map((a) => ({ alias: a.name, sequence: targets.get(a.versionId)?.sequence ?? 0 })),
-        latestPerStage: stagePrecedence
-          .map((stage) => own.find((v) => v.stage === stage))
-          .filter((v): v is VersionRecord => v !== undefined),
-      })
     }
     return out
   }
@@ -101,14 +72,18 @@ export class RegistrySearchService {
   }
 
   /** The highest-numbered version in each of `stages` (every stage when none are named). */
-  async latestInStages(actor: Actor, org: string, name: string, stages: string[]): Promise<ModelVersion[]> {
-    const repos = this.deps.store.pool
-    const model = await readableModel(repos, actor, org, name)
-    const view = (await this.modelViews([model])).get(model.id)
+  async latestInStages(
+    actor: Actor,
+    org: string,
+    name: string,
+    stages: string[],
+  ): Promise<{ list: ModelVersion[]; versionViews: Map<number, VersionView> }> {
+    const { model, view, versionViews } = await this.modelDetail(actor, org, name)
     const wanted = stages.length === 0 ? undefined : new Set(stages)
-    return (view?.latestPerStage ?? [])
+    const list = view.latestPerStage
       .filter((v) => wanted === undefined || wanted.has(v.stage))
       .map((version) => ({ model, version }))
+    return { list, versionViews }
   }
 
   private async orgId(org: string): Promise<string> {

@@ -18,16 +18,8 @@ export function mlflowRegistryRoutes(app: App, services: Services): void {
 
   /** A registered model as MLflow shows it: latest version per stage, tags, aliases. */
   async function presentModel(req: FastifyRequest, name: string) {
-    const { model } = await services.models.get(req.actor, orgOf(req), name)
-    return presentModels([model]).then((list) => list[0])
-  }
-  async function presentModels(models: Awaited<ReturnType<Services['models']['get']>>['model'][]) {
-    const views = await services.registrySearch.modelViews(models)
-    const versions = [...views.values()].flatMap((v) => v.latestPerStage)
-    const versionViews = await services.registrySearch.versionViews(versions)
-    return models.map((m) =>
-      toMlflowModel(m, views.get(m.id) ?? { tags: [], aliases: [], latestPerStage: [] }, versionViews),
-    )
+    const { model, view, versionViews } = await services.registrySearch.modelDetail(req.actor, orgOf(req), name)
+    return toMlflowModel(model, view, versionViews)
   }
   async function presentVersions(list: ModelVersion[]) {
     const views = await services.registrySearch.versionViews(list.map((mv) => mv.version))
@@ -82,16 +74,15 @@ export function mlflowRegistryRoutes(app: App, services: Services): void {
         const f = new Fields(req)
         const limit = f.optionalInt('max_results', { min: 1, max: 1000 }) ?? 100
         const offset = decodePageToken(f.optionalString('page_token'))
-        const models = await services.registrySearch.searchModels(req.actor, orgOf(req), {
+        const details = await services.registrySearch.searchModels(req.actor, orgOf(req), {
           clauses: parseFilter(f.optionalString('filter'), modelFilterSpec),
           order: parseOrderBy(f.strings('order_by'), MODEL_ORDER),
           offset,
           limit: limit + 1,
         })
-        const page = models.slice(0, limit)
         return {
-          registered_models: await presentModels(page),
-          ...(models.length > limit && { next_page_token: encodePageToken(offset + limit) }),
+          registered_models: details.slice(0, limit).map((d) => toMlflowModel(d.model, d.view, d.versionViews)),
+          ...(details.length > limit && { next_page_token: encodePageToken(offset + limit) }),
         }
       },
     })
@@ -105,8 +96,17 @@ export function mlflowRegistryRoutes(app: App, services: Services): void {
       handler: async (req) => {
         const f = new Fields(req)
         const stages = f.strings('stages').map(stageFromMlflow)
-        const list = await services.registrySearch.latestInStages(req.actor, orgOf(req), f.string('name'), stages)
-        return { model_versions: await presentVersions(list) }
+        const { list, versionViews } = await services.registrySearch.latestInStages(
+          req.actor,
+          orgOf(req),
+          f.string('name'),
+          stages,
+        )
+        return {
+          model_versions: list.map(({ model, version }) =>
+            toMlflowVersion(model, version, versionViews.get(version.id)),
+          ),
+        }
       },
     })
   }
