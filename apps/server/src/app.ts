@@ -94,10 +94,12 @@ export async function buildApp(deps: AppDeps) {
   // JSON is the only body the API parses (artifact routes take raw streams in their own scope).
   app.removeContentTypeParser('text/plain')
   const httpsPublicUrl = deps.publicUrl?.startsWith('https:') ?? false
-  app.addHook('onSend', async (req, reply) => {
+  // A callback hook, not an async one: no promise per response.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id)
     // HSTS only where a browser reads it: over HTTPS, seen directly, through a trusted proxy, or per the public URL.
     if (httpsPublicUrl || req.protocol === 'https') reply.header('strict-transport-security', HSTS)
+    done(null, payload)
   })
   registerErrorHandler(app)
   // Security headers (helmet's, computed once); the API reference page needs its own scripts and styles.

@@ -87,10 +87,15 @@ export function trackRequests(
       this.inc(bytesOut())
     },
   })
-  const inFlight = new Gauge({
+  // Counted in plain variables and read when scraped: a gauge's inc()/dec() hashes its labels on every request.
+  let requestsInFlight = 0
+  new Gauge({
     name: 'modelreg_http_requests_in_flight',
     help: 'Requests being answered.',
     registers: [registry],
+    collect() {
+      this.set(requestsInFlight)
+    },
   })
   const transfers = new Gauge({
     name: 'modelreg_active_transfers',
@@ -138,15 +143,41 @@ export function trackRequests(
     },
   })
 
+  // The counters of one method, route pattern and status, looked up by one string: labelling a metric with an
+  // object hashes it (sorted keys) on every call.
+  const answered = new Map<string, { count: () => void; time: (seconds: number) => void }>()
+  const record = (method: string, route: string, status: string, seconds: number) => {
+    const key = `${method} ${status} ${route}`
+    let series = answered.get(key)
+    if (series === undefined) {
+      const counter = requests.labels(method, route, status)
+      const histogram = duration.labels(method, route, status)
+      series = { count: () => counter.inc(), time: (s) => histogram.observe(s) }
+      answered.set(key, series)
+    }
+    series.count()
+    series.time(seconds)
+  }
+  // Whether a route pattern moves artifact bytes, worked out once per pattern.
+  const transferRoutes = new Map<string, boolean>()
+  const movesBytes = (pattern: string) => {
+    let moves = transferRoutes.get(pattern)
+    if (moves === undefined) {
+      moves = TRANSFER.test(pattern)
+      transferRoutes.set(pattern, moves)
+    }
+    return moves
+  }
   const finished = new WeakMap<FastifyRequest, () => void>()
   // Counted when the response finishes (onResponse) or its connection closes first (a client gone mid-transfer,
-  // for which Fastify runs no onResponse): whichever comes first, once.
-  app.addHook('onRequest', async (req, reply) => {
+  // for which Fastify runs no onResponse): whichever comes first, once. Callback hooks, not async ones: a promise
+  // per hook per request is measurable on a get (ADR 0033).
+  app.addHook('onRequest', (req, reply, next) => {
     const pattern = req.routeOptions.url
     const transfer =
-      pattern !== undefined && TRANSFER.test(pattern) ? (UPLOADING.has(req.method) ? 'upload' : 'download') : undefined
+      pattern !== undefined && movesBytes(pattern) ? (UPLOADING.has(req.method) ? 'upload' : 'download') : undefined
     const at = process.hrtime.bigint()
-    inFlight.inc()
+    requestsInFlight++
     if (transfer) {
       transfers.inc({ direction: transfer })
       deps.lifecycle.transfers++
@@ -155,22 +186,22 @@ export function trackRequests(
     const done = () => {
       if (counted) return
       counted = true
-      inFlight.dec()
+      requestsInFlight--
       if (transfer) {
         transfers.dec({ direction: transfer })
         deps.lifecycle.transfers--
       }
       const route = req.routeOptions.url ?? (req.is404 ? 'unmatched' : 'unknown')
       const status = reply.raw.writableFinished ? String(reply.statusCode) : 'aborted'
-      const labels = { method: req.method, route, status }
-      requests.inc(labels)
-      duration.observe(labels, Number(process.hrtime.bigint() - at) / 1e9)
+      record(req.method, route, status, Number(process.hrtime.bigint() - at) / 1e9)
     }
     finished.set(req, done)
     reply.raw.once('close', done)
+    next()
   })
-  app.addHook('onResponse', async (req) => {
+  app.addHook('onResponse', (req, _reply, next) => {
     finished.get(req)?.()
+    next()
   })
 
   const expected = opts.token ? digest(opts.token) : undefined

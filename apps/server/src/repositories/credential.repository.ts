@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { toIso, toIsoOrNull } from '../db/database.js'
+import { preparedQuery } from '../db/prepared-query.js'
 import type { Database } from '../db/schema.js'
 import type { UserRecord } from './user.repository.js'
 
@@ -15,6 +16,16 @@ export interface TokenRecord {
   lastUsedAt: string | null
   revokedAt: string | null
 }
+
+/** Compiled once (db/prepared-query.ts): it runs on every request that carries a token. */
+const tokenByHash = preparedQuery((db, tokenHash: string) =>
+  db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .selectAll('t')
+    .select(['u.username', 'u.site_admin', 'u.created_at as user_created_at'])
+    .where('t.token_hash', '=', tokenHash),
+)
 
 /** API tokens and browser sessions: only digests of the secrets are stored. */
 export class CredentialRepository {
@@ -42,13 +53,7 @@ export class CredentialRepository {
    * and one primary-key join rather than two round trips. A token whose user is gone is not found.
    */
   async findTokenByHash(tokenHash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
-    const row = await this.db
-      .selectFrom('api_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .selectAll('t')
-      .select(['u.username', 'u.site_admin', 'u.created_at as user_created_at'])
-      .where('t.token_hash', '=', tokenHash)
-      .executeTakeFirst()
+    const [row] = await tokenByHash(this.db, tokenHash)
     return row && { token: toToken(row), user: userOf(row) }
   }
 
