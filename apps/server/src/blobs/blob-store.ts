@@ -36,6 +36,11 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>
   /** Backends that can hand a download to someone else (a presigned URL) implement this. */
   presignGet?(sha256: string, opts: PresignOptions): Promise<string>
+  /**
+   * Backends whose bytes are files on this machine: the file holding a blob, for readers on other threads (the
+   * inspection workers) to open read-only themselves instead of streaming through the main thread.
+   */
+  localPath?(sha256: string): string
 }
 
 export interface PresignOptions {

@@ -18,10 +18,12 @@ export class ErrorCountingBlobStore implements BlobStore {
   /** Failures so far, by operation (stage, commit, get, stat, delete, presign). */
   readonly errors = new Map<string, number>()
   readonly presignGet?: (sha256: string, opts: PresignOptions) => Promise<string>
+  readonly localPath?: (sha256: string) => string
 
   constructor(private readonly inner: BlobStore) {
     const presign = inner.presignGet?.bind(inner)
     if (presign) this.presignGet = (sha256, opts) => this.counted('presign', () => presign(sha256, opts))
+    if (inner.localPath) this.localPath = inner.localPath.bind(inner)
   }
 
   async stage(body: Readable, opts: StageOptions): Promise<StagedBlob> {

@@ -36,6 +36,10 @@ export class FsBlobStore implements BlobStore {
     return path.join(this.blobDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256)
   }
 
+  localPath(sha256: string): string {
+    return this.pathOf(sha256)
+  }
+
   async stage(body: Readable, opts: StageOptions): Promise<StagedBlob> {
     const tmp = path.join(this.tmpDir, randomUUID())
     const hasher = new HashingStream(opts.maxBytes)

@@ -1,10 +1,12 @@
 // The worker thread's entry: a long-lived thread of the inspection pool (worker-runner.ts) that runs one job at a
-// time, inspectFile over a ByteSource whose reads are answered by the main thread (which owns the blob store).
+// time, inspectFile over a ByteSource: the blob's file opened read-only here when the store keeps files on this
+// machine, otherwise reads answered by the main thread (which owns the blob store).
 // Anything that goes wrong here ends this thread only; the pool turns it into a result and starts another.
+import fsp from 'node:fs/promises'
 import os from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { inspectFile } from './inspect-file.js'
-import type { ByteSource, InspectionLimits } from './source.js'
+import { type ByteSource, type InspectionLimits, MAX_SINGLE_READ } from './source.js'
 
 export interface WorkerInput {
   /** Niceness of this thread (Linux keeps one per thread): inspection yields the CPU to request handling. */
@@ -14,6 +16,8 @@ export interface WorkerJob {
   name: string
   size: number
   limits: InspectionLimits
+  /** The blob's file, when the store keeps files on this machine: read here, not through the main thread. */
+  path?: string
 }
 export type ToWorker =
   | { type: 'job'; job: number; input: WorkerJob }
@@ -37,22 +41,51 @@ if (port) {
   }
   const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>()
   let next = 0
-  const run = (job: number, input: WorkerJob) => {
-    const source: ByteSource = {
-      size: input.size,
-      read: (offset, length) =>
-        new Promise((resolve, reject) => {
-          const id = next++
-          waiting.set(id, { resolve, reject })
-          port.postMessage({ type: 'read', job, id, offset, length } satisfies FromWorker)
-        }),
+  const failed = {
+    format: 'unknown',
+    summary: {},
+    findings: [{ level: 'unscannable', code: 'inspection-error', detail: 'the inspection could not complete' }],
+  }
+  /** Reads asked of the main thread, one message each way per read. */
+  const remoteSource = (job: number, size: number): ByteSource => ({
+    size,
+    read: (offset, length) =>
+      new Promise((resolve, reject) => {
+        const id = next++
+        waiting.set(id, { resolve, reject })
+        port.postMessage({ type: 'read', job, id, offset, length } satisfies FromWorker)
+      }),
+  })
+  const inspectLocal = async (input: WorkerJob & { path: string }) => {
+    const handle = await fsp.open(input.path, 'r')
+    try {
+      const source: ByteSource = {
+        size: input.size,
+        read: async (offset, length) => {
+          const want = Math.max(0, Math.min(length, MAX_SINGLE_READ, input.size - offset))
+          const out = new Uint8Array(want)
+          let at = 0
+          while (at < want) {
+            const { bytesRead } = await handle.read(out, at, want - at, offset + at)
+            if (bytesRead === 0) break
+            at += bytesRead
+          }
+          return at === want ? out : out.subarray(0, at)
+        },
+      }
+      return await inspectFile(source, input.name, input.limits)
+    } finally {
+      await handle.close()
     }
-    inspectFile(source, input.name, input.limits)
-      .catch(() => ({
-        format: 'unknown',
-        summary: {},
-        findings: [{ level: 'unscannable', code: 'inspection-error', detail: 'the inspection could not complete' }],
-      }))
+  }
+  const run = (job: number, input: WorkerJob) => {
+    const { path } = input
+    const inspecting =
+      path === undefined
+        ? inspectFile(remoteSource(job, input.size), input.name, input.limits)
+        : inspectLocal({ ...input, path })
+    inspecting
+      .catch(() => failed)
       .then((inspection) => {
         waiting.clear()
         port.postMessage({ type: 'result', job, inspection } satisfies FromWorker)

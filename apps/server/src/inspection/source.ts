@@ -38,6 +38,9 @@ export const defaultLimits: InspectionLimits = {
   maxItems: 1_000_000,
 }
 
+/** Largest single read a parser may ask for (they read headers and members, never whole weights). */
+export const MAX_SINGLE_READ = 64 * 1024 * 1024
+
 /** A file that cannot be understood within the limits: the parser's result is `unscannable`, never a throw upward. */
 export class MalformedError extends Error {
   override readonly name = 'MalformedError'

@@ -1,13 +1,14 @@
 // Runs files' inspections in a small pool of long-lived worker threads, one job per thread at a time, with hard
 // limits per job: heap size (the thread's resourceLimits), wall time (past it the thread is terminated and a fresh
 // one replaces it) and bytes read (the parsers' budget). The threads run at a lower priority (nice) than the main
-// thread, which handles requests. The blob store stays on the main thread and answers the workers' ranged reads; a
-// job whose thread dies for any reason gives an `unscannable` result, never an error to the caller.
+// thread, which handles requests. A blob kept in a local file is read by the worker itself (the main thread only
+// hands over the job and takes the result); other stores stay on the main thread and answer the workers' ranged
+// reads. A job whose thread dies for any reason gives an `unscannable` result, never an error to the caller.
 import { Worker } from 'node:worker_threads'
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { FromWorker, ToWorker, WorkerInput } from './inspection-worker.js'
 import type { FileInspection } from './result.js'
-import { defaultLimits, type InspectionLimits } from './source.js'
+import { defaultLimits, type InspectionLimits, MAX_SINGLE_READ } from './source.js'
 
 export interface WorkerLimits {
   timeoutMs: number
@@ -31,8 +32,14 @@ export interface InspectedFile {
   size: number
 }
 
-/** Largest single read the worker may ask for (its parsers read headers and members, never whole weights). */
-const MAX_READ = 64 * 1024 * 1024
+/** The blob's file when the store keeps files on this machine: the worker reads it itself (BlobStore.localPath). */
+function localFile(blobs: BlobStore, sha256: string): string | undefined {
+  try {
+    return blobs.localPath?.(sha256)
+  } catch {
+    return undefined
+  }
+}
 
 function workerScript(): { script: string | URL; eval: boolean } {
   const url = new URL(`./inspection-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
@@ -116,11 +123,12 @@ class PoolThread {
       () => this.die(failed('time-limit', `inspection took longer than ${job.timeoutMs} ms`)),
       job.timeoutMs,
     )
-    const { name, size } = job.file
+    const { name, size, sha256 } = job.file
+    const path = localFile(job.blobs, sha256)
     this.worker.postMessage({
       type: 'job',
       job: job.id,
-      input: { name, size, limits: this.limits.parser },
+      input: { name, size, limits: this.limits.parser, ...(path !== undefined && { path }) },
     } satisfies ToWorker)
   }
 
@@ -155,7 +163,7 @@ class PoolThread {
       this.released(this)
       return
     }
-    const length = Math.min(msg.length, MAX_READ, Math.max(0, job.file.size - msg.offset))
+    const length = Math.min(msg.length, MAX_SINGLE_READ, Math.max(0, job.file.size - msg.offset))
     readRange(job.blobs, job.file.sha256, msg.offset, length).then(
       (bytes) => {
         if (this.job === job)

@@ -28,13 +28,14 @@ export class ArtifactRepository {
     return rows.map(toRecord)
   }
 
-  /** The versions holding a blob (its inspection is theirs). */
-  async versionIdsHolding(sha256: string): Promise<number[]> {
+  /** The versions holding any of these blobs (their inspection is theirs). */
+  async versionIdsHolding(sha256s: readonly string[]): Promise<number[]> {
+    if (sha256s.length === 0) return []
     const rows = await this.db
       .selectFrom('artifacts')
       .select('version_id')
       .distinct()
-      .where('sha256', '=', sha256)
+      .where('sha256', 'in', sha256s)
       .orderBy('version_id')
       .execute()
     return rows.map((r) => Number(r.version_id))

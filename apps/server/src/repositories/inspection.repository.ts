@@ -65,6 +65,20 @@ export class InspectionRepository {
     expiresAt: number,
     scannerVersion: number,
   ): Promise<InspectionRecord | undefined> {
+    return (await this.claimDue(holder, now, expiresAt, scannerVersion, 1))[0]
+  }
+
+  /**
+   * Claims up to `limit` due jobs at once, oldest request first (one select and one conditional update, however
+   * many): of two replicas racing for a row, exactly one sees its claim take effect, and the other claims the rest.
+   */
+  async claimDue(
+    holder: string,
+    now: number,
+    expiresAt: number,
+    scannerVersion: number,
+    limit: number,
+  ): Promise<InspectionRecord[]> {
     for (let tries = 0; tries < 5; tries++) {
       const due = await this.db
         .selectFrom('inspections')
@@ -72,31 +86,38 @@ export class InspectionRepository {
         .where((eb) => eb.or([eb('status', '=', 'pending'), eb('scanner_version', '<', scannerVersion)]))
         .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
         .orderBy('requested_at')
-        .limit(1)
-        .executeTakeFirst()
-      if (!due) return undefined
+        .limit(limit)
+        .execute()
+      if (due.length === 0) return []
       const claimed = await this.db
         .updateTable('inspections')
         .set((eb) => ({ claimed_by: holder, claim_expires_at: expiresAt, attempts: eb('attempts', '+', 1) }))
-        .where('sha256', '=', due.sha256)
+        .where(
+          'sha256',
+          'in',
+          due.map((d) => d.sha256),
+        )
         .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
         .returningAll()
-        .executeTakeFirst()
-      if (claimed) return toRecord(claimed)
-      // Another replica took it between the two statements: look again.
+        .execute()
+      if (claimed.length > 0) {
+        const order = new Map(due.map((d, i) => [d.sha256, i]))
+        return claimed.map(toRecord).sort((a, b) => (order.get(a.sha256) ?? 0) - (order.get(b.sha256) ?? 0))
+      }
+      // Another replica took them all between the two statements: look again.
     }
-    return undefined
+    return []
   }
 
-  /** Extends our claim while a long job runs; false when the claim is no longer ours. */
-  async renew(sha256: string, holder: string, expiresAt: number): Promise<boolean> {
-    const r = await this.db
+  /** Extends our claims while long jobs run (those no longer ours, or finished, are left alone). */
+  async renew(sha256s: readonly string[], holder: string, expiresAt: number): Promise<void> {
+    if (sha256s.length === 0) return
+    await this.db
       .updateTable('inspections')
       .set({ claim_expires_at: expiresAt })
-      .where('sha256', '=', sha256)
+      .where('sha256', 'in', sha256s)
       .where('claimed_by', '=', holder)
-      .executeTakeFirst()
-    return Number(r.numUpdatedRows) > 0
+      .execute()
   }
 
   /** Stores the result if the claim is still ours; a job re-queued meanwhile stays pending for another run. */

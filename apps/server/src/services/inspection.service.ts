@@ -8,6 +8,7 @@ import { type FileInspection, fileVerdict, type Verdict, verdictOrder, worstVerd
 import { defaultWorkerLimits, InspectionPool, type WorkerLimits } from '../inspection/worker-runner.js'
 import type { ArtifactRecord } from '../repositories/artifact.repository.js'
 import type { InspectionRecord } from '../repositories/inspection.repository.js'
+import type { ModelRecord, VersionRecord } from '../repositories/records.js'
 import type { RepositoriesOf } from '../repositories/repositories.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { type ResolverUses, resolveVersion } from './version-resolver.js'
@@ -56,6 +57,15 @@ export interface InspectionWorkOptions {
   nice?: number
   /** How often the loop looks for due jobs besides being woken by uploads. */
   everyMs?: number
+  /**
+   * How long the loop lets uploads gather after one wakes it, before claiming (default 250 ms): a burst of uploads
+   * is claimed and recorded in a few statements instead of a dozen per file.
+   */
+  settleMs?: number
+  /** Jobs claimed at once (default 16); their verdicts are stored together. */
+  batch?: number
+  /** Longest a verdict waits for the rest of its batch before it is stored anyway (default 1 s). */
+  flushMs?: number
   /** How long a claim lasts without renewal; a dead replica's jobs are taken over after it. */
   claimTtlMs?: number
   limits?: WorkerLimits
@@ -87,7 +97,7 @@ export class InspectionService {
     await repos.inspections.request(artifact.sha256, artifact.path, at)
   }
 
-  /** Wakes this process's loops (after an upload committed). */
+  /** Wakes this process's loops (after an upload committed); each claims after letting a burst settle (settleMs). */
   wake(): void {
     for (const wake of this.loops) wake()
   }
@@ -126,10 +136,16 @@ export class InspectionService {
     return out
   }
 
-  /** The loop of one replica: claim, inspect in a worker, store; woken by uploads and by a timer. */
+  /**
+   * The loop of one replica: claim a batch of due jobs, inspect them in the worker threads, store their verdicts
+   * together; woken by uploads (after letting a burst of them gather) and by a timer.
+   */
   startWorking(opts: InspectionWorkOptions): InspectionWork {
     const now = opts.now ?? Date.now
     const concurrency = opts.concurrency ?? 1
+    const batch = Math.max(1, opts.batch ?? 16)
+    const settleMs = opts.settleMs ?? 250
+    const flushMs = opts.flushMs ?? 1000
     const ttl = opts.claimTtlMs ?? 120_000
     const limits = opts.limits ?? defaultWorkerLimits
     const onError = opts.onError ?? (() => {})
@@ -140,31 +156,30 @@ export class InspectionService {
     const running = new Set<Promise<void>>()
     let stopped = false
     let pumping: Promise<void> | undefined
+    let settling: NodeJS.Timeout | undefined
 
-    const runJob = async (job: InspectionRecord): Promise<void> => {
-      const renew = setInterval(
-        () => {
-          repos.inspections.renew(job.sha256, opts.holder, now() + ttl).catch(onError)
-        },
-        Math.max(1000, ttl / 3),
-      )
-      renew.unref()
-      try {
-        let inspection: FileInspection
-        const info = await this.deps.blobs.stat(job.sha256)
-        if (job.attempts > MAX_ATTEMPTS) {
-          inspection = failure('inspection-failed', `the inspection was interrupted ${MAX_ATTEMPTS} times`)
-        } else if (info === undefined) {
-          inspection = failure('blob-missing', 'the bytes are missing from the blob store')
-        } else {
-          inspection = await pool.inspect(this.deps.blobs, { sha256: job.sha256, name: job.fileName, size: info.size })
-        }
-        const verdict = fileVerdict(inspection)
-        const parameters = typeof inspection.summary.parameters === 'number' ? inspection.summary.parameters : null
-        const at = this.deps.clock()
-        // The verdict and the events of the versions it completes commit together (webhooks read the events).
-        await this.deps.store.transaction(async (tx) => {
-          const finished = await tx.inspections.finish(
+    const inspect = async (job: InspectionRecord): Promise<FileInspection> => {
+      if (job.attempts > MAX_ATTEMPTS) {
+        return failure('inspection-failed', `the inspection was interrupted ${MAX_ATTEMPTS} times`)
+      }
+      const info = await this.deps.blobs.stat(job.sha256)
+      if (info === undefined) return failure('blob-missing', 'the bytes are missing from the blob store')
+      return pool.inspect(this.deps.blobs, { sha256: job.sha256, name: job.fileName, size: info.size })
+    }
+
+    /** Verdicts and the events of the versions they complete commit together (webhooks read the events). */
+    const store = async (done: { job: InspectionRecord; inspection: FileInspection }[]): Promise<void> => {
+      const at = this.deps.clock()
+      await this.deps.store.transaction(async (tx) => {
+        const versions = await lockVersionsHolding(
+          tx,
+          done.map((d) => d.job.sha256),
+        )
+        let finished = 0
+        for (const { job, inspection } of done) {
+          const verdict = fileVerdict(inspection)
+          const parameters = typeof inspection.summary.parameters === 'number' ? inspection.summary.parameters : null
+          const ok = await tx.inspections.finish(
             job.sha256,
             opts.holder,
             SCANNER_VERSION,
@@ -178,9 +193,47 @@ export class InspectionService {
             at,
             job.requestedAt,
           )
-          if (finished) await recordCompleted(tx, job.sha256, at)
-        })
+          if (ok) finished++
+        }
+        if (finished > 0) await recordCompleted(tx, versions, at)
+      })
+    }
+
+    const runBatch = async (jobs: InspectionRecord[]): Promise<void> => {
+      const renew = setInterval(
+        () => {
+          repos.inspections
+            .renew(
+              jobs.map((j) => j.sha256),
+              opts.holder,
+              now() + ttl,
+            )
+            .catch(onError)
+        },
+        Math.max(1000, ttl / 3),
+      )
+      renew.unref()
+      const waiting: { job: InspectionRecord; inspection: FileInspection }[] = []
+      let stored: Promise<void> = Promise.resolve()
+      let timer: NodeJS.Timeout | undefined
+      const flush = () => {
+        clearTimeout(timer)
+        timer = undefined
+        const list = waiting.splice(0)
+        if (list.length > 0) stored = stored.then(() => store(list)).catch(onError)
+      }
+      try {
+        await Promise.all(
+          jobs.map(async (job) => {
+            waiting.push({ job, inspection: await inspect(job) })
+            // A verdict does not wait long for a slow file of its batch.
+            timer ??= setTimeout(flush, flushMs)
+          }),
+        )
+        flush()
+        await stored
       } finally {
+        clearTimeout(timer)
         clearInterval(renew)
       }
     }
@@ -189,9 +242,9 @@ export class InspectionService {
       pumping ??= (async () => {
         while (!stopped && running.size < concurrency) {
           const t = now()
-          const job = await repos.inspections.claimNext(opts.holder, t, t + ttl, SCANNER_VERSION)
-          if (!job) break
-          const p: Promise<void> = runJob(job)
+          const jobs = await repos.inspections.claimDue(opts.holder, t, t + ttl, SCANNER_VERSION, batch)
+          if (jobs.length === 0) break
+          const p: Promise<void> = runBatch(jobs)
             .catch(onError)
             .finally(() => {
               running.delete(p)
@@ -209,7 +262,16 @@ export class InspectionService {
     const wake = () => {
       if (!stopped) void pump()
     }
-    this.loops.add(wake)
+    // Woken by an upload: let the ones right behind it land, then claim them together.
+    const settle = () => {
+      if (stopped || settling) return
+      settling = setTimeout(() => {
+        settling = undefined
+        wake()
+      }, settleMs)
+      settling.unref()
+    }
+    this.loops.add(settle)
     const timer = setInterval(wake, opts.everyMs ?? 5000)
     timer.unref()
     return {
@@ -225,7 +287,8 @@ export class InspectionService {
       stop: async () => {
         stopped = true
         clearInterval(timer)
-        this.loops.delete(wake)
+        clearTimeout(settling)
+        this.loops.delete(settle)
         await pumping
         await Promise.allSettled(running)
         await pool.close()
@@ -258,21 +321,45 @@ export async function gateEvidence(
   return { findings, pending }
 }
 
+/**
+ * The versions holding any of these blobs, with their models' rows locked first (PostgreSQL), in the order of the
+ * models' ids: two files of one version finishing at once on two replicas do not both miss the moment its last
+ * verdict lands, and the locks are taken in one order by every writer (an upload locks its model before it writes
+ * the file's job), so two transactions never wait for each other in a circle.
+ */
+async function lockVersionsHolding(
+  repos: RepositoriesOf<InspectionUses>,
+  sha256s: readonly string[],
+): Promise<{ version: VersionRecord; model: ModelRecord }[]> {
+  const out: { version: VersionRecord; model: ModelRecord }[] = []
+  const models = new Map<number, ModelRecord>()
+  for (const versionId of await repos.artifacts.versionIdsHolding(sha256s)) {
+    const version = await repos.versions.findById(versionId)
+    const model = version && (models.get(version.modelId) ?? (await repos.models.findById(version.modelId)))
+    if (!version || !model) continue
+    models.set(model.id, model)
+    out.push({ version, model })
+  }
+  for (const model of [...models.values()].sort((a, b) => a.id - b.id)) {
+    await repos.models.findByName(model.org, modelNameKey(model.name.normalize('NFC')), { forUpdate: true })
+  }
+  return out
+}
+
 /** Findings named in an `inspection.completed` event (the rest are counted). */
 const EVENT_FINDINGS = 20
 
 /**
- * `inspection.completed` for each version holding the blob just inspected whose files are now all inspected by the
- * current scanner: its verdict, how many files, and a summary of the findings. The model's row is locked first
- * (PostgreSQL), so two files of one version finishing at once on two replicas do not both miss the moment.
+ * `inspection.completed` for each of these versions (those holding the blobs just inspected) whose files are now all
+ * inspected by the current scanner: its verdict, how many files, and a summary of the findings.
  */
-async function recordCompleted(repos: RepositoriesOf<InspectionUses>, sha256: string, at: string): Promise<void> {
-  for (const versionId of await repos.artifacts.versionIdsHolding(sha256)) {
-    const version = await repos.versions.findById(versionId)
-    const model = version && (await repos.models.findById(version.modelId))
-    if (!version || !model) continue
-    await repos.models.findByName(model.org, modelNameKey(model.name.normalize('NFC')), { forUpdate: true })
-    const artifacts = await repos.artifacts.listForVersion(versionId)
+async function recordCompleted(
+  repos: RepositoriesOf<InspectionUses>,
+  versions: { version: VersionRecord; model: ModelRecord }[],
+  at: string,
+): Promise<void> {
+  for (const { version, model } of versions) {
+    const artifacts = await repos.artifacts.listForVersion(version.id)
     const r = report(artifacts, await repos.inspections.find(artifacts.map((a) => a.sha256)))
     if (r.status !== 'done') continue
     const findings = r.files.flatMap((f) =>

@@ -1,7 +1,12 @@
 // The worker thread boundary: results come back from a real worker reading ranges of a stored blob, and a
 // worker past its time limit is stopped with an unscannable result instead of an error.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import type { BlobStore } from '../../src/blobs/blob-store.js'
+import { FsBlobStore } from '../../src/blobs/fs-blob-store.js'
 import { MemoryBlobStore } from '../../src/blobs/memory-blob-store.js'
 import { defaultWorkerLimits, InspectionPool, inspectInWorker } from '../../src/inspection/worker-runner.js'
 import { evilGlobalReduce, torchZip } from '../helpers/model-files.js'
@@ -29,6 +34,36 @@ describe('inspection worker', () => {
       { ...defaultWorkerLimits, timeoutMs: 1 },
     )
     expect(result.findings).toEqual([expect.objectContaining({ level: 'unscannable', code: 'time-limit' })])
+  })
+
+  it('reads a blob kept in a local file in the worker, not through the store on the main thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelreg-worker-'))
+    try {
+      const local = new FsBlobStore(dir)
+      const staged = await local.stage(Readable.from([Buffer.from(torchZip(evilGlobalReduce()))]), {})
+      await staged.commit()
+      const reads: string[] = []
+      const blobs: BlobStore = {
+        stage: (body, opts) => local.stage(body, opts),
+        get: (sha256, opts) => {
+          reads.push(sha256)
+          return local.get(sha256, opts)
+        },
+        stat: (sha256) => local.stat(sha256),
+        delete: (sha256) => local.delete(sha256),
+        localPath: (sha256) => local.localPath(sha256),
+      }
+      const file = { sha256: staged.info.sha256, name: 'model.pt', size: staged.info.size }
+      const result = await inspectInWorker(blobs, file)
+      expect(result.format).toBe('pytorch')
+      expect(result.findings).toContainEqual(expect.objectContaining({ level: 'dangerous', code: 'dangerous-global' }))
+      expect(reads).toEqual([])
+      // A file gone from under the worker is unscannable, not an error.
+      await local.delete(staged.info.sha256)
+      expect((await inspectInWorker(blobs, file)).findings[0]).toMatchObject({ level: 'unscannable' })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('gives an unscannable result when the bytes are missing', async () => {
