@@ -82,7 +82,14 @@ async function main(): Promise<void> {
       const tracer = await startService({
         name: `strace-${traced.name}`,
         command: 'strace',
-        args: [...(process.env.UPLOAD_STRACE_ARGS?.split(' ').filter(Boolean) ?? ['-c']), '-f', '-p', String(traced.pid), '-o', path.join(logDir, `strace-${traced.name}.txt`)],
+        args: [
+          ...(process.env.UPLOAD_STRACE_ARGS?.split(' ').filter(Boolean) ?? ['-c']),
+          '-f',
+          '-p',
+          String(traced.pid),
+          '-o',
+          path.join(logDir, `strace-${traced.name}.txt`),
+        ],
         logFile: path.join(logDir, `strace-${traced.name}.log`),
         ready: async () => true,
         stopSignal: 'SIGINT',
