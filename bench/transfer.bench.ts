@@ -644,7 +644,7 @@ and RGW takes multipart parts from Node much more slowly than one streamed \`PUT
 
 ### Uploads against the minimal Node server, by size
 
-The local-store API \`PUT\` and the minimal Node server alternating, ${f.scale.slowRuns} rounds per size, after the rows above
+The local-store API \`PUT\` and the minimal Node server alternating (rounds per size: ${f.scale.slowRuns}), after the rows above
 (the registry's data dir already holds their blobs; each size is a new file, uploaded again every round, so each PUT
 replaces a blob of the same digest). Each API PUT carries \`x-checksum-sha256\`; the minimal server answers its digest.
 
