@@ -2,11 +2,11 @@
 // (a Node pipe server, nginx sendfile, openssl sha256, direct S3), the offload modes (X-Accel-Redirect behind the
 // documented nginx, presigned S3 redirects), and the server's peak memory with 1 GiB and 4 GiB files on both
 // blob stores (local directory and a real Ceph RGW). Every byte stream is checked against the file's sha256.
-//   npx tsx bench/transfer.bench.ts                  prints the markdown section (about 10 minutes)
+//   npx tsx bench/transfer.bench.ts                  prints the markdown section (about 15 minutes)
 //   BENCH_WRITE=1 npx tsx bench/transfer.bench.ts    also writes docs/benchmarks-transfer.md
 // Knobs (a smaller run is not full scale): BENCH_TRANSFER_MIB (1024), BENCH_TRANSFER_BIG_MIB (4096),
 // BENCH_TRANSFER_RUNS (9, local downloads), BENCH_TRANSFER_SLOW_RUNS (3, uploads and S3 downloads),
-// BENCH_TRANSFER_TIMEOUT_MINUTES (25), BENCH_TRANSFER_DIR (temp dir parent), BENCH_TRANSFER_SKIP_BUILD=1,
+// BENCH_TRANSFER_TIMEOUT_MINUTES (40), BENCH_TRANSFER_DIR (temp dir parent), BENCH_TRANSFER_SKIP_BUILD=1,
 // BENCH_TRANSFER_KEEP=1 (keep the temp dir and logs). Needs curl, openssl, nginx and the Ceph packages of
 // scripts/ceph-rgw.sh; starts its own RGW on free ports and stops everything it started.
 import fs from 'node:fs'
@@ -148,7 +148,7 @@ export interface TransferBenchResult {
 export async function runTransferBench(): Promise<TransferBenchResult> {
   const scale = scaleFromEnv()
   const fullScale = JSON.stringify(scale) === JSON.stringify(defaultScale)
-  const timeoutMinutes = envInt('BENCH_TRANSFER_TIMEOUT_MINUTES', 25)
+  const timeoutMinutes = envInt('BENCH_TRANSFER_TIMEOUT_MINUTES', 40)
   const started = performance.now()
   const loadBefore = os.loadavg()
   problems.length = 0
@@ -426,6 +426,39 @@ export async function runTransferBench(): Promise<TransferBenchResult> {
       }
     }
 
+    // --- The API PUT against the minimal Node server at three sizes, alternating, same data dir as above ---------
+    const halfFile = path.join(filesDir, 'model-half.bin')
+    await writeRandomFile(halfFile, scale.fileBytes / 2)
+    const halfSha256 = (await opensslSha256(halfFile, 300)).sha256
+    const bySize: SizeRows[] = [
+      { bytes: scale.fileBytes / 2, file: halfFile, sha256: halfSha256 },
+      { bytes: scale.fileBytes, file, sha256 },
+      { bytes: scale.bigBytes, file: bigFile, sha256: bigSha256 },
+    ].map((s) => ({
+      ...s,
+      api: new Row(`API PUT ${sizeLabel(s.bytes)}`),
+      node: new Row(`minimal Node ${sizeLabel(s.bytes)}`),
+    }))
+    for (let r = 1; r <= scale.slowRuns; r++) {
+      for (const s of bySize) {
+        log(`upload by size: ${sizeLabel(s.bytes)}, round ${r}/${scale.slowRuns}`)
+        const timeout = Math.max(120, Math.ceil(s.bytes / MiB / 10))
+        const put = await curlPut(
+          `${fsApi.url}${versionPath}/artifacts/weights/by-size-${s.bytes}-${r}.bin`,
+          s.file,
+          { 'x-checksum-sha256': s.sha256, 'content-type': 'application/octet-stream', ...fsAuth },
+          timeout,
+        )
+        expectArtifact(`local PUT ${sizeLabel(s.bytes)}`, put, s.bytes, s.sha256)
+        s.api.add(put.bytes, put.seconds)
+        const bare = await curlPut(`http://127.0.0.1:${pipePort}/upload.bin`, s.file, {}, timeout)
+        if (bare.status !== 201 || JSON.parse(bare.body ?? '{}').sha256 !== s.sha256)
+          problems.push(`minimal Node upload ${sizeLabel(s.bytes)}: HTTP ${bare.status} ${bare.body?.slice(0, 200)}`)
+        s.node.add(bare.bytes, bare.seconds)
+      }
+    }
+    fs.rmSync(halfFile)
+
     const minutes = (performance.now() - started) / 60_000
     const markdown = render({
       scale,
@@ -434,6 +467,7 @@ export async function runTransferBench(): Promise<TransferBenchResult> {
       idle,
       peak1,
       big,
+      bySize,
       hwmReset,
       minutes,
       loads: [loadBefore, os.loadavg()],
@@ -444,6 +478,7 @@ export async function runTransferBench(): Promise<TransferBenchResult> {
       `Artifact transfer (${(scale.fileBytes / MiB).toFixed(0)} MiB, ${minutes.toFixed(1)} min):`,
       `  download API/Node pipe ${ratio(down.fsApi.row, down.nodePipe.row)}, API/nginx ${ratio(down.fsApi.row, down.nginx.row)}, x-accel/nginx ${ratio(down.xAccel.row, down.nginx.row)}, presigned/direct ${ratio(down.s3Presigned.row, down.s3Direct.row)}`,
       `  upload PUT/openssl ${ratio(up.fsPut, up.openssl)}, PUT/minimal Node ${ratio(up.fsPut, up.nodeUpload)}; peak RSS local ${mb(big.fs.peak)}, S3 ${mb(big.s3.peak)}`,
+      `  upload PUT/minimal Node by size: ${bySize.map((s) => `${sizeLabel(s.bytes)} ${ratio(s.api, s.node)}`).join(', ')}`,
       problems.length === 0 ? '  every byte stream matched its sha256' : `  PROBLEMS:\n    ${problems.join('\n    ')}`,
     ].join('\n')
     return { title: 'Artifact transfer', summary, markdown, fullScale }
@@ -477,6 +512,17 @@ async function toolVersions(): Promise<Record<string, string>> {
 // ---------------------------------------------------------------------------------------------------------------
 // Markdown
 
+/** One size of the upload-by-size table: the API PUT and the minimal Node server, alternating. */
+interface SizeRows {
+  bytes: number
+  file: string
+  sha256: string
+  api: Row
+  node: Row
+}
+
+const sizeLabel = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : `${bytes / MiB} MiB`)
+
 interface Figures {
   scale: Scale
   up: Record<'openssl' | 'nodeUpload' | 'fsPut' | 'fsSession' | 's3Put' | 's3Direct', Row>
@@ -484,6 +530,7 @@ interface Figures {
   idle: { fs: number; s3: number }
   peak1: { fs: number; s3: number; fsSampled: number; s3Sampled: number }
   big: Record<'fs' | 's3', { peak: number; sampled: number; up: number; down: number; verified: boolean }>
+  bySize: SizeRows[]
   hwmReset: boolean
   minutes: number
   loads: number[][]
@@ -594,6 +641,22 @@ a worker-thread hash was tried and measured no faster through the API on 2 cores
 disk as it arrives (hashed), and \`complete\` streams the parts into the blob store, hashing again (${f.up.fsSession.mibps.length}
 runs). On S3 each part is hashed a second time to sign the request (SigV4 payload hash on a plain-HTTP endpoint)
 and RGW takes multipart parts from Node much more slowly than one streamed \`PUT\`.
+
+### Uploads against the minimal Node server, by size
+
+The local-store API \`PUT\` and the minimal Node server alternating (rounds per size: ${f.scale.slowRuns}), after the rows above
+(the registry's data dir already holds their blobs; each size is a new file, uploaded again every round, so each PUT
+replaces a blob of the same digest). Each API PUT carries \`x-checksum-sha256\`; the minimal server answers its digest.
+
+| size | API PUT MiB/s | min–max | minimal Node MiB/s | min–max | API / minimal Node |
+| ---: | ---: | --- | ---: | --- | --- |
+${f.bySize
+  .map((s) => {
+    const r = s.api.median / s.node.median
+    const verdict = r >= 0.9 ? '(target ≥ 0.9: met)' : '(target ≥ 0.9: **missed**)'
+    return `| ${sizeLabel(s.bytes)} | **${fmt(s.api.median)}** | ${s.api.spread} | ${fmt(s.node.median)} | ${s.node.spread} | ${r.toFixed(2)} × ${verdict} |`
+  })
+  .join('\n')}
 
 ### Server memory (peak resident set)
 

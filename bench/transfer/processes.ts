@@ -153,13 +153,15 @@ export async function startRegistryProcess(opts: {
   logDir: string
   adminPassword: string
   env?: Record<string, string>
+  /** Options of node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[]
 }): Promise<Service & { url: string }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const service = await startService({
     name: opts.name,
     command: process.execPath,
-    args: [path.join(opts.repoRoot, 'apps/server/dist/main.js')],
+    args: [...(opts.nodeArgs ?? []), path.join(opts.repoRoot, 'apps/server/dist/main.js')],
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,5 +1,6 @@
 // Blobs in a local directory: blobs/sha256/ab/cd/<digest>, written to tmp/ first and renamed into place.
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import http from 'node:http'
@@ -17,8 +18,8 @@ import {
   type StagedBlob,
   type StageOptions,
 } from './blob-store.js'
+import { FlushingFileWriter } from './flushing-file-writer.js'
 import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
-import { removeTempFile } from './temp-file.js'
 
 export class FsBlobStore implements BlobStore {
   readonly tmpDir: string
@@ -43,17 +44,29 @@ export class FsBlobStore implements BlobStore {
   async stage(body: Readable, opts: StageOptions): Promise<StagedBlob> {
     const tmp = path.join(this.tmpDir, randomUUID())
     const hasher = new HashingStream(opts.maxBytes)
-    let out: fs.WriteStream | undefined
+    let handle: fsp.FileHandle | undefined
+    let out: FlushingFileWriter | undefined
     try {
-      out = fs.createWriteStream(tmp, { highWaterMark: STREAM_BUFFER, flags: 'wx' })
+      handle = await fsp.open(tmp, 'wx')
+      out = new FlushingFileWriter(handle)
       await pipeline(body, hasher, out, { signal: opts.signal })
       const sha256 = hasher.digest()
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
         throw new ChecksumMismatchError(opts.expectedSha256, sha256)
       }
+      // Durable before visible, and outside the caller's transaction: the bytes reach the disk here (most of them
+      // already did, behind the writes), commit() only renames.
+      await out.sync()
+      await handle.close()
+      handle = undefined
       return this.staged(tmp, { sha256, size: hasher.bytesSeen })
     } catch (err) {
-      await removeTempFile(out, tmp)
+      if (out && !out.closed) {
+        out.destroy()
+        await once(out, 'close').catch(() => undefined)
+      }
+      await handle?.close().catch(() => undefined)
+      await fsp.rm(tmp, { force: true })
       throw err
     }
   }
@@ -66,13 +79,7 @@ export class FsBlobStore implements BlobStore {
         if (committed) return
         const final = this.pathOf(info.sha256)
         await fsp.mkdir(path.dirname(final), { recursive: true })
-        // Durable before visible: flush the bytes, then rename atomically over any existing copy.
-        const handle = await fsp.open(tmp, 'r')
-        try {
-          await handle.sync()
-        } finally {
-          await handle.close()
-        }
+        // Atomically over any existing copy (the temporary file was fsynced by stage()).
         await fsp.rename(tmp, final)
         committed = true
       },
