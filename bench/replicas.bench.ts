@@ -160,10 +160,11 @@ average ${load.join(' ')} before, ${after.join(' ')} after: ratios, not capaciti
 ${table}
 
 Each part goes on to the bucket as it arrives, as a part of the session's one native multipart upload (one streamed
-\`UploadPart\`, unsigned payload: hashed once, by the registry); \`complete\` has S3 join the parts, reads the joined
-object once through sha256 (one GET) and copies it server-side to its content address: the one
-pass over the bytes that verifying the whole file's digest costs
-([decision 0024](decisions/0024-native-multipart-upload-sessions.md), with the alternatives measured).`
+\`UploadPart\` in 1 MiB pieces, unsigned payload), and joins a running sha256 of the whole file whose state is kept
+with the session, on whichever replica took it, once the parts before it are in; \`complete\` has S3 join the parts,
+reads back only the parts that could not join the running digest, and copies the object server-side to its content
+address ([decision 0024](decisions/0024-native-multipart-upload-sessions.md),
+[decision 0029](decisions/0029-running-digest-of-upload-sessions.md), with the alternatives measured).`
     return {
       title: 'Scale-out: a resumable upload across two replicas (S3)',
       summary: `replicas: ${table}`,

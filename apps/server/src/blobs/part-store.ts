@@ -32,11 +32,18 @@ export interface PartStore {
   remove(uploadId: string): Promise<void>
   /** Upload ids that have anything stored (sessions that live, and leftovers of sessions that do not). */
   list(): Promise<string[]>
+  /**
+   * Whether a part of this declared length can join a running digest of the file (`PartWriteOptions.keep`,
+   * `AssembleOptions.hashed`), sparing `assemble` a read of it. Stores without the method never use one.
+   */
+  takesRunningDigest?(length: number | undefined): boolean
 }
 
 export interface WrittenPart extends BlobInfo {
   /** What the store needs to know of this copy of the part again (S3: the multipart part's ETag); null if nothing. */
   tag: string | null
+  /** The part's bytes, when `keep` asked for them and the part can join a running digest (it has a tag). */
+  bytes?: readonly Buffer[]
 }
 
 export interface StoredPart extends WrittenPart {
@@ -56,10 +63,17 @@ export interface PartWriteOptions {
    * streamed request. A body that ends short of it, or runs past it, fails the write.
    */
   length?: number
+  /** Hand back the bytes written (in memory) if the part can join a running digest (`takesRunningDigest`). */
+  keep?: boolean
 }
 
 export interface AssembleOptions extends Pick<StageOptions, 'expectedSha256' | 'maxBytes' | 'signal'> {
   handle?: string | null
+  /**
+   * Parts 1..`parts` (each with the tag recorded) already went through a running sha256 (blobs/running-sha256.ts)
+   * whose state is `state`: a store that takes running digests reads only the parts after them.
+   */
+  hashed?: { parts: number; state: string }
 }
 
 /** Parts whose stored copy is not the one recorded (a resend that failed its digest check replaced it). */

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { ChecksumMismatchError, type StagedBlob } from './blob-store.js'
-import { HashingStream } from './hashing-stream.js'
+import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
 import {
   type AssembleOptions,
   checkUploadId,
@@ -49,11 +49,17 @@ export class S3PartStore implements PartStore {
     })
   }
 
+  /** Multipart parts can: their bytes are pinned by their ETag, which `assemble` checks. */
+  takesRunningDigest(length: number | undefined): boolean {
+    return length !== undefined && length >= MIN_PART && length <= MAX_PUT
+  }
+
   async write(uploadId: string, number: number, body: Readable, opts: PartWriteOptions): Promise<WrittenPart> {
-    const hasher = new HashingStream(opts.maxBytes)
-    body.on('error', (err) => hasher.destroy(err))
     const { handle, length } = opts
-    if (handle && length !== undefined && length >= MIN_PART && length <= MAX_PUT) {
+    const multipart = handle && this.takesRunningDigest(length)
+    const hasher = new PartHashingStream(opts.maxBytes, Boolean(multipart && opts.keep))
+    body.on('error', (err) => hasher.destroy(err))
+    if (multipart && length !== undefined) {
       // A multipart part replaces the one of its number once it has arrived whole: a resend cut off keeps the first.
       const etag = await this.objects
         .uploadPart(this.wholeKey(uploadId), handle, number, body.pipe(hasher), { ...opts, length, source: hasher })
@@ -67,7 +73,7 @@ export class S3PartStore implements PartStore {
       if (opts.expectedSha256 !== undefined && opts.expectedSha256 !== sha256) {
         throw new ChecksumMismatchError(opts.expectedSha256, sha256)
       }
-      return { sha256, size: hasher.bytesSeen, tag: etag }
+      return { sha256, size: hasher.bytesSeen, tag: etag, ...(opts.keep && { bytes: hasher.kept }) }
     }
     const final = this.keyOf(uploadId, number)
     // A PUT replaces the object only once it has arrived whole, so a part that needs no digest check goes straight
@@ -130,9 +136,11 @@ export class S3PartStore implements PartStore {
         err,
       )
     if (direct)
-      return this.blobs.stageObject(whole, total, { expectedSha256, maxBytes, signal }).catch((err) => {
-        throw dropped(err)
-      })
+      return this.blobs
+        .stageObject(whole, total, { expectedSha256, maxBytes, signal, hashed: hashedPrefix(parts, opts.hashed) })
+        .catch((err) => {
+          throw dropped(err)
+        })
     let offset = 0
     const pieces = parts.map((p): ObjectPiece => {
       if (p.tag === null) return objectOf(p)
@@ -171,6 +179,62 @@ export class S3PartStore implements PartStore {
     for (const u of await this.objects.listMultipart(this.root))
       ids.add(u.key.slice(this.root.length).split('/')[0] ?? '')
     return [...ids].filter(isUploadId)
+  }
+}
+
+/**
+ * The running digest's state and the bytes it covers, if it covers a prefix of these parts (parts 1..k, each with the
+ * tag recorded, which ListParts has just checked).
+ */
+function hashedPrefix(
+  parts: readonly StoredPart[],
+  hashed: AssembleOptions['hashed'],
+): { state: string; bytes: number } | undefined {
+  if (!hashed || hashed.parts < 1 || hashed.parts > parts.length) return undefined
+  const prefix = parts.slice(0, hashed.parts)
+  if (prefix.some((p, i) => p.number !== i + 1 || p.tag === null)) return undefined
+  return { state: hashed.state, bytes: prefix.reduce((n, p) => n + p.size, 0) }
+}
+
+/**
+ * The HashingStream of a part sent on to S3: it hands the bytes on in pieces of 1 MiB rather than the request's
+ * 64 KiB chunks (a quarter of the sending CPU: fewer socket writes; decision 0029), and with `keep` holds them for
+ * the running digest.
+ */
+class PartHashingStream extends HashingStream {
+  readonly kept: Buffer[] = []
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+
+  constructor(
+    maxBytes: number | undefined,
+    private readonly keep: boolean,
+  ) {
+    super(maxBytes)
+  }
+
+  override _transform(chunk: Buffer, enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void): void {
+    super._transform(chunk, enc, (err, data) => {
+      if (err || !data) return cb(err)
+      this.pending.push(data)
+      this.pendingBytes += data.length
+      if (this.pendingBytes >= STREAM_BUFFER) this.pass()
+      cb()
+    })
+  }
+
+  override _flush(cb: (err?: Error | null) => void): void {
+    if (this.pendingBytes > 0) this.pass()
+    cb()
+  }
+
+  private pass(): void {
+    const piece =
+      this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes)
+    this.pending = []
+    this.pendingBytes = 0
+    if (this.keep) this.kept.push(piece)
+    this.push(piece)
   }
 }
 

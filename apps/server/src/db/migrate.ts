@@ -16,6 +16,7 @@ import * as inspection from './migrations/0012-inspection.js'
 import * as uploadPartHandles from './migrations/0013-upload-part-handles.js'
 import * as modelSummary from './migrations/0014-model-summary.js'
 import * as hfLfsObjects from './migrations/0015-hf-lfs-objects.js'
+import * as uploadRunningDigest from './migrations/0016-upload-running-digest.js'
 import * as modelNameOrder from './migrations/0018-model-name-order.js'
 
 export async function migrateToLatest(db: Db): Promise<void> {
@@ -36,6 +37,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
     '0012-inspection': { up: (k) => inspection.up(k, dialect) },
     '0013-upload-part-handles': { up: (k) => uploadPartHandles.up(k, dialect) },
     '0015-hf-lfs-objects': { up: (k) => hfLfsObjects.up(k, dialect) },
+    '0016-upload-running-digest': { up: (k) => uploadRunningDigest.up(k, dialect) },
     '0018-model-name-order': { up: (k) => modelNameOrder.up(k, dialect) },
   }
   const migrator = new Migrator({

@@ -227,6 +227,11 @@ export interface UploadSessionTable {
   expires_at: Timestamp
   /** The part store's handle for the session (S3: its multipart upload id); migration 0013. */
   store_handle: string | null
+  /** The running sha256 of the file: parts 1..hashed_parts went through the hash whose state is hash_state; 0016. */
+  hashed_parts: Generated<number>
+  hash_state: string | null
+  /** Parts being received now, on any replica (0016). */
+  parts_arriving: Generated<number>
 }
 
 export interface UploadPartTable {

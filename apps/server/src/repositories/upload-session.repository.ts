@@ -23,13 +23,24 @@ export interface UploadSessionRecord {
   expiresAt: string
   /** The part store's handle for the session (blobs/part-store.ts); never shown to clients. */
   storeHandle: string | null
+  runningDigest: RunningDigest
   parts: UploadPartRecord[]
+}
+
+/** The sha256 of the file as far as its parts have gone through it, in order (decision 0029). */
+export interface RunningDigest {
+  /** Parts 1..hashedParts are in the hash. */
+  hashedParts: number
+  /** Its state (blobs/running-sha256.ts); null while no part is in it. */
+  state: string | null
+  /** Parts being received now that will try to join it. */
+  partsArriving: number
 }
 
 export class UploadSessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(s: Omit<UploadSessionRecord, 'parts'>): Promise<void> {
+  async insert(s: Omit<UploadSessionRecord, 'parts' | 'runningDigest'>): Promise<void> {
     await this.db
       .insertInto('upload_sessions')
       .values({
@@ -69,6 +80,11 @@ export class UploadSessionRepository {
       createdAt: toIso(row.created_at),
       expiresAt: toIso(row.expires_at),
       storeHandle: row.store_handle,
+      runningDigest: {
+        hashedParts: Number(row.hashed_parts),
+        state: row.hash_state,
+        partsArriving: Number(row.parts_arriving),
+      },
       parts: parts.map((p) => ({ number: Number(p.number), size: Number(p.size), sha256: p.sha256, tag: p.store_tag })),
     }
   }
@@ -97,7 +113,64 @@ export class UploadSessionRepository {
         oc.columns(['upload_id', 'number']).doUpdateSet({ size: part.size, sha256: part.sha256, store_tag: part.tag }),
       )
       .executeTakeFirst()
+    // A part the running digest has taken in was replaced: the digest no longer tells the file's.
+    await this.db
+      .updateTable('upload_sessions')
+      .set({ hashed_parts: 0, hash_state: null })
+      .where('id', '=', id)
+      .where('hashed_parts', '>=', part.number)
+      .execute()
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0
+  }
+
+  async runningDigest(id: string): Promise<RunningDigest | undefined> {
+    const row = await this.db
+      .selectFrom('upload_sessions')
+      .select(['hashed_parts', 'hash_state', 'parts_arriving'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return (
+      row && { hashedParts: Number(row.hashed_parts), state: row.hash_state, partsArriving: Number(row.parts_arriving) }
+    )
+  }
+
+  /** One more (or, with -1, one fewer) part being received that will try to join the running digest. */
+  async countArriving(id: string, delta: 1 | -1): Promise<void> {
+    await this.db
+      .updateTable('upload_sessions')
+      .set((eb) => ({
+        parts_arriving:
+          delta > 0
+            ? eb('parts_arriving', '+', 1)
+            : sql<number>`case when parts_arriving > 0 then parts_arriving - 1 else 0 end`,
+      }))
+      .where('id', '=', id)
+      .execute()
+  }
+
+  /**
+   * Takes part `part.number` into the running digest if it holds parts 1..number-1 and the part recorded is still
+   * this copy (same sha256 and store tag): false otherwise (another copy, a reset, a replica that was faster).
+   */
+  async extendDigest(id: string, part: UploadPartRecord, state: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('upload_sessions')
+      .set({ hashed_parts: part.number, hash_state: state })
+      .where('id', '=', id)
+      .where('hashed_parts', '=', part.number - 1)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('upload_parts')
+            .select('number')
+            .where('upload_id', '=', id)
+            .where('number', '=', part.number)
+            .where('sha256', '=', part.sha256)
+            .where('store_tag', '=', part.tag ?? ''),
+        ),
+      )
+      .executeTakeFirst()
+    return Number(res.numUpdatedRows) > 0
   }
 
   /**
@@ -108,7 +181,11 @@ export class UploadSessionRepository {
     if (numbers.length > 0) {
       await this.db.deleteFrom('upload_parts').where('upload_id', '=', id).where('number', 'in', numbers).execute()
     }
-    await this.db.updateTable('upload_sessions').set({ store_handle: storeHandle }).where('id', '=', id).execute()
+    await this.db
+      .updateTable('upload_sessions')
+      .set({ store_handle: storeHandle, hashed_parts: 0, hash_state: null })
+      .where('id', '=', id)
+      .execute()
   }
 
   /**
@@ -119,7 +196,7 @@ export class UploadSessionRepository {
     return this.db.transaction().execute(async (tx) => {
       const res = await tx
         .updateTable('upload_sessions')
-        .set({ store_handle: fresh })
+        .set({ store_handle: fresh, hashed_parts: 0, hash_state: null })
         .where('id', '=', id)
         .where('store_handle', '=', stale)
         .executeTakeFirst()

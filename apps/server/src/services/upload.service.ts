@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import { type PartStore, PartsChangedError, PartsDroppedError, StaleHandleError } from '../blobs/part-store.js'
+import { resumeSha256 } from '../blobs/running-sha256.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
 import { checkArtifactSize } from '../domain/artifact-size.js'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
@@ -18,6 +19,29 @@ import { type ResolverUses, resolveVersion } from './version-resolver.js'
 const sum = (parts: readonly { size: number }[]) => parts.reduce((n, p) => n + p.size, 0)
 
 const SESSION_DAYS = 7
+const MiB = 1024 * 1024
+
+/**
+ * How parts join the running sha256 of their file as they arrive (decision 0029): a part of at most `maxPartBytes`
+ * is kept in memory (at most `memoryBytes` of parts at once per process) until the parts before it are in the hash;
+ * it waits for them only while another part of the session is arriving, or one is about to join (`quietMs`).
+ */
+export interface RunningDigestOptions {
+  maxPartBytes: number
+  memoryBytes: number
+  quietMs: number
+  /** However busy the session, a part waits no longer than this for the hash to move. */
+  stallMs: number
+  pollMs: number
+}
+
+export const runningDigestDefaults: RunningDigestOptions = {
+  maxPartBytes: 128 * MiB,
+  memoryBytes: 512 * MiB,
+  quietMs: 3000,
+  stallMs: 60_000,
+  pollMs: 20,
+}
 
 export interface UploadView {
   session: UploadSessionRecord
@@ -34,11 +58,18 @@ type Uses = 'models' | 'uploads' | 'versions' | AccessUses | ResolverUses
  * what each user has open (sessions and bytes), not per part.
  */
 export class UploadService {
+  /** Bytes of parts held in memory for the running digest, in this process. */
+  private keptBytes = 0
+  private readonly digestOpts: RunningDigestOptions
+
   constructor(
     private readonly deps: ServiceDeps<Uses>,
     private readonly parts: PartStore,
     private readonly artifacts: ArtifactService,
-  ) {}
+    digestOpts: Partial<RunningDigestOptions> = {},
+  ) {
+    this.digestOpts = { ...runningDigestDefaults, ...digestOpts }
+  }
 
   async create(actor: Actor, org: string, name: string, ref: string, body: CreateUploadBody): Promise<UploadView> {
     const path = checkArtifactPath(body.path)
@@ -80,7 +111,11 @@ export class UploadService {
       await this.parts.remove(id)
       throw err
     })
-    return { session: { ...session, parts: [] }, model, version }
+    return {
+      session: { ...session, parts: [], runningDigest: { hashedParts: 0, state: null, partsArriving: 0 } },
+      model,
+      version,
+    }
   }
 
   /**
@@ -144,38 +179,112 @@ export class UploadService {
     const userRoom =
       maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
     const room = Math.max(0, Math.min(sessionRoom, userRoom))
-    const info = await this.parts
-      .write(id, number, body, {
-        handle: session.storeHandle,
-        maxBytes: room,
-        expectedSha256: opts.expectedSha256,
-        length: opts.length,
-      })
-      .catch(async (err: unknown) => {
-        if (err instanceof StaleHandleError) {
-          await this.reopen(id, session.storeHandle)
-          throw staleError(id, number)
-        }
-        if (err instanceof ChecksumMismatchError) {
-          throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
-        }
-        if (err instanceof SizeLimitError) {
-          if (sessionRoom <= userRoom) throw await this.refuseTotal(id, maxArtifactBytes as number)
-          throw userBytesError(userBytes - replaced, maxUploadBytesPerUser as number)
-        }
-        throw err
-      })
-    const part = { number, size: info.size, sha256: info.sha256 }
-    if (!(await repos.uploads.putPart(id, { ...part, tag: info.tag }))) {
-      // Aborted (or refused) while this part was arriving: leave nothing behind.
-      await this.parts.remove(id)
-      throw new NotFoundError(`upload ${id} not found (it was aborted while part ${number} arrived)`, { id })
+    // Held for the running digest: released once the part joined it (or gave up).
+    const kept = this.keepForDigest(session, opts.length)
+    if (kept > 0) await repos.uploads.countArriving(id, 1)
+    let arriving = kept > 0
+    const arrival = {
+      leave: async () => {
+        if (arriving) await repos.uploads.countArriving(id, -1)
+        arriving = false
+      },
+      rejoin: async () => {
+        if (!arriving) await repos.uploads.countArriving(id, 1)
+        arriving = true
+      },
     }
-    // Parts sent at the same time each saw room for themselves: the total decides.
-    if (maxArtifactBytes !== undefined && (await repos.uploads.receivedBytes(id)) > maxArtifactBytes) {
-      throw await this.refuseTotal(id, maxArtifactBytes)
+    try {
+      const info = await this.parts
+        .write(id, number, body, {
+          handle: session.storeHandle,
+          maxBytes: room,
+          expectedSha256: opts.expectedSha256,
+          length: opts.length,
+          keep: kept > 0,
+        })
+        .catch(async (err: unknown) => {
+          if (err instanceof StaleHandleError) {
+            await this.reopen(id, session.storeHandle)
+            throw staleError(id, number)
+          }
+          if (err instanceof ChecksumMismatchError) {
+            throw new DomainError('CHECKSUM_MISMATCH', `part ${number}: ${err.message}; send it again`, { number })
+          }
+          if (err instanceof SizeLimitError) {
+            if (sessionRoom <= userRoom) throw await this.refuseTotal(id, maxArtifactBytes as number)
+            throw userBytesError(userBytes - replaced, maxUploadBytesPerUser as number)
+          }
+          throw err
+        })
+      const part = { number, size: info.size, sha256: info.sha256 }
+      if (!(await repos.uploads.putPart(id, { ...part, tag: info.tag }))) {
+        // Aborted (or refused) while this part was arriving: leave nothing behind.
+        await this.parts.remove(id)
+        throw new NotFoundError(`upload ${id} not found (it was aborted while part ${number} arrived)`, { id })
+      }
+      // Parts sent at the same time each saw room for themselves: the total decides.
+      if (maxArtifactBytes !== undefined && (await repos.uploads.receivedBytes(id)) > maxArtifactBytes) {
+        throw await this.refuseTotal(id, maxArtifactBytes)
+      }
+      if (info.bytes && info.tag !== null) {
+        await this.joinDigest(id, { ...part, tag: info.tag }, info.bytes, arrival).catch(() => undefined)
+      }
+      return part
+    } finally {
+      this.keptBytes -= kept
+      await arrival.leave()
     }
-    return part
+  }
+
+  /** Bytes of memory reserved for keeping a part of this length for the running digest (0: not kept). */
+  private keepForDigest(session: UploadSessionRecord, length: number | undefined): number {
+    const { maxPartBytes, memoryBytes } = this.digestOpts
+    if (!session.storeHandle || length === undefined || !this.parts.takesRunningDigest?.(length)) return 0
+    if (length > maxPartBytes || this.keptBytes + length > memoryBytes) return 0
+    this.keptBytes += length
+    return length
+  }
+
+  /**
+   * Takes a part into the running sha256 of its file once parts 1..n-1 are in it, on whichever replica took them:
+   * `complete` then reads none of these parts again. While the parts before it are not in, the part waits, as long as
+   * another part of the session is arriving (or has just arrived, `quietMs`), the hash moves (`stallMs`) and the
+   * session lives; then it gives up and `complete` reads it back. A part is not counted as arriving while it waits
+   * (waiting parts cannot move the hash), and is again while it hashes. Never fails the part: the digest only
+   * spares a read.
+   */
+  private async joinDigest(
+    id: string,
+    part: UploadPartRecord,
+    bytes: readonly Buffer[],
+    arrival: { leave: () => Promise<void>; rejoin: () => Promise<void> },
+  ) {
+    const repos = this.deps.store.pool.uploads
+    const { quietMs, stallMs, pollMs } = this.digestOpts
+    let seen = -1
+    let movedAt = Date.now()
+    let busyAt = Date.now()
+    for (;;) {
+      const digest = await repos.runningDigest(id)
+      if (!digest || digest.hashedParts >= part.number) return
+      if (digest.hashedParts === part.number - 1) {
+        await arrival.rejoin()
+        const hash = await resumeSha256(digest.state)
+        for (const chunk of bytes) hash.update(chunk)
+        await repos.extendDigest(id, part, hash.save())
+        return
+      }
+      await arrival.leave()
+      const now = Date.now()
+      if (digest.hashedParts !== seen) {
+        seen = digest.hashedParts
+        movedAt = now
+        busyAt = now
+      }
+      if (digest.partsArriving > 0) busyAt = now
+      if (now - busyAt > quietMs || now - movedAt > stallMs) return
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+    }
   }
 
   /** An upload whose parts add up to more than the artifact limit can never complete: it is dropped at once. */
@@ -216,6 +325,7 @@ export class UploadService {
             handle: session.storeHandle,
             expectedSha256: session.expectedSha256 ?? undefined,
             maxBytes,
+            hashed: hashedSoFar(session),
           }),
         { contentType: session.mediaType ?? undefined },
       )
@@ -307,6 +417,12 @@ export class UploadService {
   startSweeping(everyMs: number, onError: (err: unknown) => void, lease?: PeriodicLease): PeriodicWork {
     return startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
   }
+}
+
+/** The running digest of the session's file, if any part is in it. */
+function hashedSoFar(session: UploadSessionRecord): { parts: number; state: string } | undefined {
+  const { hashedParts, state } = session.runningDigest
+  return hashedParts > 0 && state !== null ? { parts: hashedParts, state } : undefined
 }
 
 function staleError(id: string, number: number): ConflictError {

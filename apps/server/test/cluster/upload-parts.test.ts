@@ -97,4 +97,41 @@ describe.skipIf(unitLane).each(backends)('an upload spread over two replicas wit
     expect((await a.app.inject({ method: 'DELETE', url: `/api/v1/uploads/${id}` })).statusCode).toBe(204)
     expect(await b.parts.list()).not.toContain(id)
   })
+
+  it('hashes parts of S3 sizes as they arrive, and a part replaced after it was hashed is hashed again', async () => {
+    const MiB = 1024 * 1024
+    const first = randomBytes(6 * MiB)
+    const second = randomBytes(5 * MiB)
+    const replacement = randomBytes(6 * MiB)
+    // The file declared is the one with the replacement: a running digest kept from the first copy would not match.
+    const file = Buffer.concat([replacement, second])
+    const { id, url } = await session(file)
+    expect((await put(a.app, id, 1, first)).statusCode).toBe(200)
+    expect((await put(b.app, id, 2, second)).statusCode).toBe(200)
+    if (blobs === 's3') {
+      expect(await a.store.pool.uploads.runningDigest(id)).toMatchObject({ hashedParts: 2, partsArriving: 0 })
+    }
+    expect((await put(b.app, id, 1, replacement)).statusCode).toBe(200)
+    // The first copy left the digest; the replacement took its place, and part 2 will be read back.
+    if (blobs === 's3') expect((await a.store.pool.uploads.runningDigest(id))?.hashedParts).toBe(1)
+    const done = await a.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode, done.payload).toBe(201)
+    expect(done.json()).toMatchObject({ size: file.length, sha256: sha(file) })
+    const down = await b.app.inject({ method: 'GET', url: `${url}/artifacts/weights.bin` })
+    expect(down.rawPayload.equals(file)).toBe(true)
+  })
+
+  it('refuses a file whose parts, hashed as they arrived, differ from the digest declared, and stores nothing', async () => {
+    const MiB = 1024 * 1024
+    const file = randomBytes(11 * MiB)
+    const { id, url } = await session(file)
+    const lie = Buffer.from(file)
+    lie[0] = (lie[0] as number) ^ 1
+    expect((await put(a.app, id, 1, lie.subarray(0, 6 * MiB))).statusCode).toBe(200)
+    expect((await put(b.app, id, 2, lie.subarray(6 * MiB))).statusCode).toBe(200)
+    const done = await b.app.inject({ method: 'POST', url: `/api/v1/uploads/${id}/complete` })
+    expect(done.statusCode).toBe(400)
+    expect(done.json().error.code).toBe('CHECKSUM_MISMATCH')
+    expect((await a.app.inject({ method: 'GET', url: `${url}/artifacts/weights.bin` })).statusCode).toBe(404)
+  })
 })
