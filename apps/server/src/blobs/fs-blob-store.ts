@@ -1,6 +1,5 @@
 // Blobs in a local directory: blobs/sha256/ab/cd/<digest>, written to tmp/ first and renamed into place.
 import { randomUUID } from 'node:crypto'
-import { once } from 'node:events'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import http from 'node:http'
@@ -20,6 +19,7 @@ import {
 } from './blob-store.js'
 import { FlushingFileWriter } from './flushing-file-writer.js'
 import { HashingStream, STREAM_BUFFER } from './hashing-stream.js'
+import { removeTempFile } from './temp-file.js'
 
 export class FsBlobStore implements BlobStore {
   readonly tmpDir: string
@@ -61,12 +61,7 @@ export class FsBlobStore implements BlobStore {
       handle = undefined
       return this.staged(tmp, { sha256, size: hasher.bytesSeen })
     } catch (err) {
-      if (out && !out.closed) {
-        out.destroy()
-        await once(out, 'close').catch(() => undefined)
-      }
-      await handle?.close().catch(() => undefined)
-      await fsp.rm(tmp, { force: true })
+      await removeTempFile(out, tmp, handle)
       throw err
     }
   }

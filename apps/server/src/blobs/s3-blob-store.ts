@@ -120,11 +120,7 @@ export class S3BlobStore implements BlobStore {
   /** One GET through sha256: ranged GETs read ahead of the hash measured no faster on RGW (decision 0024). */
   private async hashAll(key: string, signal?: AbortSignal): Promise<{ sha256: string; seen: number }> {
     const hash = createHash('sha256')
-    let seen = 0
-    for await (const chunk of await this.objects.get(key, { signal })) {
-      hash.update(chunk as Buffer)
-      seen += (chunk as Buffer).length
-    }
+    const seen = await this.readInto(hash, key, signal)
     return { sha256: hash.digest('hex'), seen }
   }
 
@@ -136,14 +132,24 @@ export class S3BlobStore implements BlobStore {
     signal?: AbortSignal,
   ): Promise<{ sha256: string; seen: number }> {
     const hash = await resumeSha256(hashed.state)
-    let seen = hashed.bytes
-    if (seen < size) {
-      for await (const chunk of await this.objects.get(key, { signal, range: { start: seen, end: size - 1 } })) {
-        hash.update(chunk as Buffer)
-        seen += (chunk as Buffer).length
-      }
+    const seen =
+      hashed.bytes < size ? await this.readInto(hash, key, signal, { start: hashed.bytes, end: size - 1 }) : 0
+    return { sha256: hash.digest(), seen: hashed.bytes + seen }
+  }
+
+  /** Reads the object (or a range of it) through `hash`; the bytes read. */
+  private async readInto(
+    hash: { update(chunk: Buffer): unknown },
+    key: string,
+    signal?: AbortSignal,
+    range?: ByteRange,
+  ): Promise<number> {
+    let seen = 0
+    for await (const chunk of await this.objects.get(key, { signal, ...(range && { range }) })) {
+      hash.update(chunk as Buffer)
+      seen += (chunk as Buffer).length
     }
-    return { sha256: hash.digest(), seen }
+    return seen
   }
 
   private staged(key: string, info: BlobInfo): StagedBlob {

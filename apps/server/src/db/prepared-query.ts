@@ -15,13 +15,15 @@ interface Compiled {
 
 /**
  * A query whose arguments are plain values bound as parameters (compared, never spliced into SQL), compiled on its
- * first run against a database and kept for that database's dialect (transactions share it).
+ * first run against a database and kept for that database's dialect (transactions share it). While it compiles, each
+ * argument is stood in for by a placeholder string, so `build` may only bind its arguments, whatever their type
+ * (a number array bound as one PostgreSQL array, say), never look into them.
  *
  * @example
  * const byHash = preparedQuery((db, hash: string) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash))
  * const rows = await byHash(this.db, hash)
  */
-export function preparedQuery<A extends string[], R>(
+export function preparedQuery<A extends unknown[], R>(
   build: (db: Kysely<Database>, ...args: A) => Compilable<R>,
 ): (db: Kysely<Database>, ...args: A) => Promise<R[]> {
   const compiled = new WeakMap<object, Compiled>()
@@ -29,7 +31,7 @@ export function preparedQuery<A extends string[], R>(
     const adapter = db.getExecutor().adapter
     let c = compiled.get(adapter)
     if (c === undefined) {
-      const names = args.map((_, i) => placeholder(i)) as A
+      const names = args.map((_, i) => placeholder(i)) as unknown as A
       const query = build(db, ...names).compile()
       const slots = query.parameters.map((p) => (typeof p === 'string' ? names.indexOf(p) : -1))
       for (let i = 0; i < names.length; i++) {

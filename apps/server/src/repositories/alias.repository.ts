@@ -56,17 +56,6 @@ export class AliasRepository {
     return rows.map(toRecord)
   }
 
-  /** Every alias of these models, by model then name, in one query. */
-  async listForModels(modelIds: number[]): Promise<AliasRecord[]> {
-    if (modelIds.length === 0) return []
-    const rows = await this.select()
-      .where('a.model_id', 'in', modelIds)
-      .orderBy('a.model_id')
-      .orderBy('a.name')
-      .execute()
-    return rows.map(toRecord)
-  }
-
   /** The aliases pointing at any of these versions, by name, in one query. */
   async listForVersions(versionIds: number[]): Promise<AliasRecord[]> {
     if (versionIds.length === 0) return []

@@ -56,21 +56,10 @@ export class InspectionRepository {
   }
 
   /**
-   * Claims the next due job for `holder` until `expiresAt`: a pending one, or one done by an older scanner, whose
-   * claim is free or expired (its replica died). Undefined when there is none.
-   */
-  async claimNext(
-    holder: string,
-    now: number,
-    expiresAt: number,
-    scannerVersion: number,
-  ): Promise<InspectionRecord | undefined> {
-    return (await this.claimDue(holder, now, expiresAt, scannerVersion, 1))[0]
-  }
-
-  /**
-   * Claims up to `limit` due jobs at once, oldest request first (one select and one conditional update, however
-   * many): of two replicas racing for a row, exactly one sees its claim take effect, and the other claims the rest.
+   * Claims up to `limit` due jobs for `holder` until `expiresAt`, oldest request first: pending ones, or ones done by
+   * an older scanner, whose claim is free or expired (its replica died). One select and one conditional update,
+   * however many: of two replicas racing for a row, exactly one sees its claim take effect, and the other claims the
+   * rest.
    */
   async claimDue(
     holder: string,

@@ -86,7 +86,8 @@ type Row = Pick<Selectable<ModelTable>, RecordColumn> & { org: string }
 /** A condition on the model row "m". */
 type ModelCondition = (eb: ExpressionBuilder<Database & { m: ModelTable }, 'm'>) => Expression<SqlBool>
 
-const modelsWithOrg = (db: Kysely<Database>) =>
+/** Model rows ("models as m") with their organisation's name: the columns a ModelRecord is made of (toModelRecord). */
+export const modelsWithOrg = (db: Kysely<Database>) =>
   db
     .selectFrom('models as m')
     .innerJoin('organisations as o', 'o.id', 'm.org_id')
@@ -560,9 +561,5 @@ function toRecord(r: Row): ModelRecord {
   }
 }
 
-/**
- * For other repositories' statements that read a model row (from "models as m" joined to "organisations as o") with
- * more beside it: the columns to select and the record they make.
- */
-export const modelRecordColumns = recordColumns
+/** The record of a row read through modelsWithOrg, for other repositories' statements that select more beside it. */
 export const toModelRecord = (row: Record<string, unknown>): ModelRecord => toRecord(row as Row)

@@ -1,19 +1,12 @@
 // Searches of models and versions by clauses (name, source, run, sequence, key/value tags) in one organisation,
 // as MLflow's search RPCs ask for them. Every value is a bound parameter; LIKE is case-sensitive on both
 // dialects (SQLite's LIKE is not, so it becomes GLOB there) and ILIKE is not.
-import {
-  CompiledQuery,
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type RawBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely'
+import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { type Dialect, fromJson } from '../db/database.js'
+import { preparedQuery } from '../db/prepared-query.js'
 import type { Database } from '../db/schema.js'
 import type { KeyTag } from './key-tag.repository.js'
-import { modelRecordColumns, toModelRecord } from './model.repository.js'
+import { modelsWithOrg, toModelRecord } from './model.repository.js'
 import type { ModelRecord, VersionRecord } from './records.js'
 import { stagePrecedence, versionFromJson, versionJson } from './version.repository.js'
 import { scopeOf, type Viewer, visibleIn } from './visibility.js'
@@ -59,7 +52,21 @@ const PROMPT_TAG = 'mlflow.prompt.is_prompt'
 type Eb = ExpressionBuilder<Database & { m: Database['models']; v: Database['versions'] }, 'm' | 'v'>
 
 export class RegistrySearchRepository {
-  private compiledDetails: { byName: string; byIds: string } | undefined
+  /**
+   * The model detail statements, compiled once per database (db/prepared-query.ts): their text never changes (the
+   * stage names are literals) and building them through the query builder on every call cost more than running them.
+   */
+  private readonly detailByName = preparedQuery((db, org: string, nameKey: string) =>
+    detailQuery(db, this.dialect).where('o.name', '=', org).where('m.name_key', '=', nameKey),
+  )
+  /** The ids travel as one value (a JSON array on SQLite, an array on PostgreSQL): one text for every page size. */
+  private readonly detailByIds = preparedQuery((db, ids: number[] | string) =>
+    detailQuery(db, this.dialect).where(
+      this.dialect === 'postgres'
+        ? sql<boolean>`m.id = any(${ids}::bigint[])`
+        : sql<boolean>`m.id in (select value from json_each(${ids}))`,
+    ),
+  )
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -139,76 +146,15 @@ export class RegistrySearchRepository {
    * tags and aliases), in one statement: correlated subqueries aggregated as JSON, each an index probe.
    */
   async modelDetailByName(org: string, nameKey: string): Promise<ModelDetail | undefined> {
-    const { rows } = await this.db.executeQuery<DetailRow>(CompiledQuery.raw(this.detailSql().byName, [org, nameKey]))
-    const row = rows[0]
-    return row && toDetail(row)
+    const [row] = await this.detailByName(this.db, org, nameKey)
+    return row && toDetail(row as DetailRow)
   }
 
   /** As modelDetailByName, for several models by id in one statement (ids not found are absent). */
   async modelDetails(ids: number[]): Promise<Map<number, ModelDetail>> {
     if (ids.length === 0) return new Map()
-    // The ids travel as one value (a JSON array on SQLite, an array on PostgreSQL): one text for every page size.
-    const list = this.dialect === 'postgres' ? ids : JSON.stringify(ids)
-    const { rows } = await this.db.executeQuery<DetailRow>(CompiledQuery.raw(this.detailSql().byIds, [list]))
-    return new Map(rows.map((r) => [Number(r.id), toDetail(r)]))
-  }
-
-  /**
-   * The two statements' SQL, built once: their text never changes (the stage names are literals) and building them
-   * through the query builder on every call cost more than running them.
-   */
-  private detailSql(): { byName: string; byIds: string } {
-    if (this.compiledDetails) return this.compiledDetails
-    const byName = this.detailQuery().where('o.name', '=', '').where('m.name_key', '=', '').compile()
-    const ids =
-      this.dialect === 'postgres'
-        ? sql<boolean>`m.id = any(${'[]'}::bigint[])`
-        : sql<boolean>`m.id in (select value from json_each(${'[]'}))`
-    const byIds = this.detailQuery().where(ids).compile()
-    if (byName.parameters.length !== 2 || byIds.parameters.length !== 1) {
-      throw new Error('the model detail statements must bind only their keys')
-    }
-    this.compiledDetails = { byName: byName.sql, byIds: byIds.sql }
-    return this.compiledDetails
-  }
-
-  private detailQuery() {
-    const pg = this.dialect === 'postgres'
-    // JSON arrays of rows, in a stated order; an empty set is [] (SQLite's aggregate already answers that).
-    const agg = (item: RawBuilder<unknown>, order: RawBuilder<unknown>) =>
-      pg
-        ? sql`coalesce(json_agg(${item} order by ${order}), '[]'::json)`
-        : sql`json_group_array(${item} order by ${order})`
-    const pair = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
-      pg ? sql`json_build_array(${a}, ${b})` : sql`json_array(${a}, ${b})`
-    // SQLite passes a subquery's JSON on as text: json() makes it JSON again so that it nests instead of quoting.
-    const nested = (subquery: RawBuilder<unknown>) => (pg ? sql`(${subquery})` : sql`json((${subquery}))`)
-    const versionTags = sql`select ${agg(pair(sql.ref('t.key'), sql.ref('t.value')), sql.ref('t.key'))}
-      from version_key_tags as t where t.version_id = v.id`
-    const versionAliases = sql`select ${agg(sql.ref('a.name'), sql.ref('a.name'))}
-      from aliases as a where a.version_id = v.id`
-    const latestIn = (stage: string) =>
-      nested(
-        sql`select ${versionJson(this.dialect, 'v', {
-          key_tags: nested(versionTags),
-          alias_names: nested(versionAliases),
-        })} from versions as v where v.model_id = m.id and v.stage = ${sql.lit(stage)} order by v.sequence desc limit 1`,
-      )
-    const latest = sql.join(stagePrecedence.map(latestIn))
-    return this.db
-      .selectFrom('models as m')
-      .innerJoin('organisations as o', 'o.id', 'm.org_id')
-      .select(modelRecordColumns)
-      .select('o.name as org')
-      .select([
-        sql<unknown>`(select ${agg(pair(sql.ref('t.key'), sql.ref('t.value')), sql.ref('t.key'))}
-          from model_key_tags as t where t.model_id = m.id)`.as('key_tags'),
-        sql<unknown>`(select ${agg(pair(sql.ref('a.name'), sql.ref('av.sequence')), sql.ref('a.name'))}
-          from aliases as a inner join versions as av on av.id = a.version_id where a.model_id = m.id)`.as(
-          'alias_list',
-        ),
-        (pg ? sql<unknown>`json_build_array(${latest})` : sql<unknown>`json_array(${latest})`).as('latest'),
-      ])
+    const rows = await this.detailByIds(this.db, this.dialect === 'postgres' ? ids : JSON.stringify(ids))
+    return new Map(rows.map((r) => [Number(r.id), toDetail(r as DetailRow)]))
   }
 
   private compare(eb: Eb, column: string, c: Extract<SearchClause, { kind: 'attribute' }>): Expression<SqlBool> {
@@ -250,6 +196,39 @@ export class RegistrySearchRepository {
     if (c.op === '!=' && c.key === PROMPT_TAG) return eb.not(has('='))
     return has(c.op)
   }
+}
+
+/** A model row with its tags, aliases and latest version per stage (with theirs) as JSON columns. */
+function detailQuery(db: Kysely<Database>, dialect: Dialect) {
+  const pg = dialect === 'postgres'
+  // JSON arrays of rows, in a stated order; an empty set is [] (SQLite's aggregate already answers that).
+  const agg = (item: RawBuilder<unknown>, order: RawBuilder<unknown>) =>
+    pg
+      ? sql`coalesce(json_agg(${item} order by ${order}), '[]'::json)`
+      : sql`json_group_array(${item} order by ${order})`
+  const pair = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+    pg ? sql`json_build_array(${a}, ${b})` : sql`json_array(${a}, ${b})`
+  // SQLite passes a subquery's JSON on as text: json() makes it JSON again so that it nests instead of quoting.
+  const nested = (subquery: RawBuilder<unknown>) => (pg ? sql`(${subquery})` : sql`json((${subquery}))`)
+  const versionTags = sql`select ${agg(pair(sql.ref('t.key'), sql.ref('t.value')), sql.ref('t.key'))}
+    from version_key_tags as t where t.version_id = v.id`
+  const versionAliases = sql`select ${agg(sql.ref('a.name'), sql.ref('a.name'))}
+    from aliases as a where a.version_id = v.id`
+  const latestIn = (stage: string) =>
+    nested(
+      sql`select ${versionJson(dialect, 'v', {
+        key_tags: nested(versionTags),
+        alias_names: nested(versionAliases),
+      })} from versions as v where v.model_id = m.id and v.stage = ${sql.lit(stage)} order by v.sequence desc limit 1`,
+    )
+  const latest = sql.join(stagePrecedence.map(latestIn))
+  return modelsWithOrg(db).select([
+    sql<unknown>`(select ${agg(pair(sql.ref('t.key'), sql.ref('t.value')), sql.ref('t.key'))}
+        from model_key_tags as t where t.model_id = m.id)`.as('key_tags'),
+    sql<unknown>`(select ${agg(pair(sql.ref('a.name'), sql.ref('av.sequence')), sql.ref('a.name'))}
+        from aliases as a inner join versions as av on av.id = a.version_id where a.model_id = m.id)`.as('alias_list'),
+    (pg ? sql<unknown>`json_build_array(${latest})` : sql<unknown>`json_array(${latest})`).as('latest'),
+  ])
 }
 
 type NestedVersion = Record<string, unknown> & { key_tags: [string, string][]; alias_names: string[] }

@@ -80,11 +80,7 @@ export class UploadSessionRepository {
       createdAt: toIso(row.created_at),
       expiresAt: toIso(row.expires_at),
       storeHandle: row.store_handle,
-      runningDigest: {
-        hashedParts: Number(row.hashed_parts),
-        state: row.hash_state,
-        partsArriving: Number(row.parts_arriving),
-      },
+      runningDigest: toRunningDigest(row),
       parts: parts.map((p) => ({ number: Number(p.number), size: Number(p.size), sha256: p.sha256, tag: p.store_tag })),
     }
   }
@@ -129,9 +125,7 @@ export class UploadSessionRepository {
       .select(['hashed_parts', 'hash_state', 'parts_arriving'])
       .where('id', '=', id)
       .executeTakeFirst()
-    return (
-      row && { hashedParts: Number(row.hashed_parts), state: row.hash_state, partsArriving: Number(row.parts_arriving) }
-    )
+    return row && toRunningDigest(row)
   }
 
   /** One more (or, with -1, one fewer) part being received that will try to join the running digest. */
@@ -283,4 +277,12 @@ export class UploadSessionRepository {
       .execute()
     return rows.map((r) => r.id)
   }
+}
+
+function toRunningDigest(row: {
+  hashed_parts: unknown
+  hash_state: string | null
+  parts_arriving: unknown
+}): RunningDigest {
+  return { hashedParts: Number(row.hashed_parts), state: row.hash_state, partsArriving: Number(row.parts_arriving) }
 }

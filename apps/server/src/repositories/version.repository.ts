@@ -102,26 +102,6 @@ export class VersionRepository {
     return new Map(rows.map((r) => [Number(r.id), toRecord(r)]))
   }
 
-  /** Each model's highest-numbered version in every stage it has (MLflow's latest_versions), in one query. */
-  async latestPerStage(modelIds: number[]): Promise<VersionRecord[]> {
-    if (modelIds.length === 0) return []
-    const rows = await this.db
-      .selectFrom('versions as v')
-      .innerJoin(
-        (eb) =>
-          eb
-            .selectFrom('versions')
-            .select(['model_id', 'stage', (x) => x.fn.max('sequence').as('top')])
-            .where('model_id', 'in', modelIds)
-            .groupBy(['model_id', 'stage'])
-            .as('g'),
-        (join) => join.onRef('g.model_id', '=', 'v.model_id').onRef('g.top', '=', 'v.sequence'),
-      )
-      .selectAll('v')
-      .execute()
-    return rows.map(toRecord)
-  }
-
   /** The version with this MLflow sequence number. */
   async findBySequence(modelId: number, sequence: number): Promise<VersionRecord | undefined> {
     const row = await this.db

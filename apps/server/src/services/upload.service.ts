@@ -3,7 +3,6 @@ import type { Readable } from 'node:stream'
 import type { CreateUploadBody } from '@modelreg/contract'
 import { ChecksumMismatchError, SizeLimitError } from '../blobs/blob-store.js'
 import { type PartStore, PartsChangedError, PartsDroppedError, StaleHandleError } from '../blobs/part-store.js'
-import { resumeSha256 } from '../blobs/running-sha256.js'
 import { checkArtifactPath } from '../domain/artifact-path.js'
 import { checkArtifactSize } from '../domain/artifact-size.js'
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
@@ -13,36 +12,13 @@ import type { UploadPartRecord, UploadSessionRecord } from '../repositories/uplo
 import { type AccessUses, writableModel } from './access.js'
 import { type ArtifactService, assertWritable, translateStageError } from './artifact.service.js'
 import { type PeriodicLease, type PeriodicWork, startPeriodicWork } from './periodic-work.js'
+import { hashedSoFar, type RunningDigestOptions, RunningDigests } from './running-digest.js'
 import type { Actor, ServiceDeps } from './service-deps.js'
 import { type ResolverUses, resolveVersion } from './version-resolver.js'
 
 const sum = (parts: readonly { size: number }[]) => parts.reduce((n, p) => n + p.size, 0)
 
 const SESSION_DAYS = 7
-const MiB = 1024 * 1024
-
-/**
- * How parts join the running sha256 of their file as they arrive (decision 0029): a part of at most `maxPartBytes`
- * is kept in memory (at most `memoryBytes` of parts at once per process) until the parts before it are in the hash;
- * it waits for them only while another part of the session is arriving, or one is about to join (`quietMs`).
- */
-export interface RunningDigestOptions {
-  maxPartBytes: number
-  memoryBytes: number
-  quietMs: number
-  /** However busy the session, a part waits no longer than this for the hash to move. */
-  stallMs: number
-  pollMs: number
-}
-
-export const runningDigestDefaults: RunningDigestOptions = {
-  maxPartBytes: 128 * MiB,
-  memoryBytes: 512 * MiB,
-  quietMs: 3000,
-  stallMs: 60_000,
-  pollMs: 20,
-}
-
 export interface UploadView {
   session: UploadSessionRecord
   model: ModelRecord
@@ -58,9 +34,8 @@ type Uses = 'models' | 'uploads' | 'versions' | AccessUses | ResolverUses
  * what each user has open (sessions and bytes), not per part.
  */
 export class UploadService {
-  /** Bytes of parts held in memory for the running digest, in this process. */
-  private keptBytes = 0
-  private readonly digestOpts: RunningDigestOptions
+  /** Parts joining the running sha256 of their file as they arrive (decision 0029). */
+  private readonly digests: RunningDigests
 
   constructor(
     private readonly deps: ServiceDeps<Uses>,
@@ -68,7 +43,7 @@ export class UploadService {
     private readonly artifacts: ArtifactService,
     digestOpts: Partial<RunningDigestOptions> = {},
   ) {
-    this.digestOpts = { ...runningDigestDefaults, ...digestOpts }
+    this.digests = new RunningDigests(deps, parts, digestOpts)
   }
 
   async create(actor: Actor, org: string, name: string, ref: string, body: CreateUploadBody): Promise<UploadView> {
@@ -180,19 +155,7 @@ export class UploadService {
       maxUploadBytesPerUser === undefined ? Number.POSITIVE_INFINITY : maxUploadBytesPerUser - (userBytes - replaced)
     const room = Math.max(0, Math.min(sessionRoom, userRoom))
     // Held for the running digest: released once the part joined it (or gave up).
-    const kept = this.keepForDigest(session, opts.length)
-    if (kept > 0) await repos.uploads.countArriving(id, 1)
-    let arriving = kept > 0
-    const arrival = {
-      leave: async () => {
-        if (arriving) await repos.uploads.countArriving(id, -1)
-        arriving = false
-      },
-      rejoin: async () => {
-        if (!arriving) await repos.uploads.countArriving(id, 1)
-        arriving = true
-      },
-    }
+    const ticket = await this.digests.arrive(session, opts.length)
     try {
       const info = await this.parts
         .write(id, number, body, {
@@ -200,7 +163,7 @@ export class UploadService {
           maxBytes: room,
           expectedSha256: opts.expectedSha256,
           length: opts.length,
-          keep: kept > 0,
+          keep: ticket.keep,
         })
         .catch(async (err: unknown) => {
           if (err instanceof StaleHandleError) {
@@ -226,64 +189,10 @@ export class UploadService {
       if (maxArtifactBytes !== undefined && (await repos.uploads.receivedBytes(id)) > maxArtifactBytes) {
         throw await this.refuseTotal(id, maxArtifactBytes)
       }
-      if (info.bytes && info.tag !== null) {
-        await this.joinDigest(id, { ...part, tag: info.tag }, info.bytes, arrival).catch(() => undefined)
-      }
+      if (info.bytes && info.tag !== null) await ticket.join({ ...part, tag: info.tag }, info.bytes)
       return part
     } finally {
-      this.keptBytes -= kept
-      await arrival.leave()
-    }
-  }
-
-  /** Bytes of memory reserved for keeping a part of this length for the running digest (0: not kept). */
-  private keepForDigest(session: UploadSessionRecord, length: number | undefined): number {
-    const { maxPartBytes, memoryBytes } = this.digestOpts
-    if (!session.storeHandle || length === undefined || !this.parts.takesRunningDigest?.(length)) return 0
-    if (length > maxPartBytes || this.keptBytes + length > memoryBytes) return 0
-    this.keptBytes += length
-    return length
-  }
-
-  /**
-   * Takes a part into the running sha256 of its file once parts 1..n-1 are in it, on whichever replica took them:
-   * `complete` then reads none of these parts again. While the parts before it are not in, the part waits, as long as
-   * another part of the session is arriving (or has just arrived, `quietMs`), the hash moves (`stallMs`) and the
-   * session lives; then it gives up and `complete` reads it back. A part is not counted as arriving while it waits
-   * (waiting parts cannot move the hash), and is again while it hashes. Never fails the part: the digest only
-   * spares a read.
-   */
-  private async joinDigest(
-    id: string,
-    part: UploadPartRecord,
-    bytes: readonly Buffer[],
-    arrival: { leave: () => Promise<void>; rejoin: () => Promise<void> },
-  ) {
-    const repos = this.deps.store.pool.uploads
-    const { quietMs, stallMs, pollMs } = this.digestOpts
-    let seen = -1
-    let movedAt = Date.now()
-    let busyAt = Date.now()
-    for (;;) {
-      const digest = await repos.runningDigest(id)
-      if (!digest || digest.hashedParts >= part.number) return
-      if (digest.hashedParts === part.number - 1) {
-        await arrival.rejoin()
-        const hash = await resumeSha256(digest.state)
-        for (const chunk of bytes) hash.update(chunk)
-        await repos.extendDigest(id, part, hash.save())
-        return
-      }
-      await arrival.leave()
-      const now = Date.now()
-      if (digest.hashedParts !== seen) {
-        seen = digest.hashedParts
-        movedAt = now
-        busyAt = now
-      }
-      if (digest.partsArriving > 0) busyAt = now
-      if (now - busyAt > quietMs || now - movedAt > stallMs) return
-      await new Promise((resolve) => setTimeout(resolve, pollMs))
+      await ticket.release()
     }
   }
 
@@ -417,12 +326,6 @@ export class UploadService {
   startSweeping(everyMs: number, onError: (err: unknown) => void, lease?: PeriodicLease): PeriodicWork {
     return startPeriodicWork({ everyMs, work: () => this.sweepExpired(), onError, lease })
   }
-}
-
-/** The running digest of the session's file, if any part is in it. */
-function hashedSoFar(session: UploadSessionRecord): { parts: number; state: string } | undefined {
-  const { hashedParts, state } = session.runningDigest
-  return hashedParts > 0 && state !== null ? { parts: hashedParts, state } : undefined
 }
 
 function staleError(id: string, number: number): ConflictError {

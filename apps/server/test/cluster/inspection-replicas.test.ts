@@ -75,11 +75,12 @@ describe.each(dialects)('inspection across replicas on %s', (dialect) => {
     const { digests } = await uploadFiles([['model.safetensors', safetensors({ w: { dtype: 'F16', shape: [5] } })]])
     // A replica claims the job and dies before storing a result.
     const claimedAt = Date.now()
-    const claimed = await t.store.pool.inspections.claimNext(
+    const [claimed] = await t.store.pool.inspections.claimDue(
       'dead-replica',
       claimedAt,
       claimedAt + 60_000,
       SCANNER_VERSION,
+      1,
     )
     expect(claimed?.sha256).toBe(digests[0])
     // Another replica, restarted, does not take it while the claim lasts…
